@@ -1,0 +1,47 @@
+// What a CA is about to sign: every field of the certificate, decided before any signature is made.
+#pragma once
+
+#include "issue/san.h"
+#include "issue/serial.h"
+#include "issue/subject.h"
+#include "profiles/profile.h"
+
+#include <botan/pk_keys.h>
+#include <botan/x509cert.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pkitool::ca {
+
+using Clock = std::chrono::system_clock;
+
+struct CertificateTemplate {
+    issue::Subject subject;
+    issue::SubjectAltNames sans;
+    std::shared_ptr<const Botan::Public_Key> public_key;
+    profiles::Profile profile;
+    Clock::time_point not_before;
+    Clock::time_point not_after;
+
+    // The lines `issue` shows for review: subject, SANs, validity, profile, extensions.
+    std::vector<std::pair<std::string, std::string>> describe() const;
+};
+
+// The issuer side of a signature: its name, key identifier and private key.
+struct Issuer {
+    Botan::X509_DN name;
+    std::vector<uint8_t> key_id;  // becomes the authorityKeyIdentifier
+    const Botan::Private_Key* key;
+    std::string hash;             // "SHA-256" or "SHA-384"
+};
+
+// Builds the extensions of the profile and signs: v3, the given serial, PKCS#1 v1.5 for RSA.
+Botan::X509_Certificate sign_template(const CertificateTemplate& t, const issue::Serial& serial, const Issuer& issuer);
+
+// notBefore is backdated so that hosts whose clocks run a little behind accept a fresh certificate.
+constexpr std::chrono::minutes kBackdate{5};
+
+}  // namespace pkitool::ca

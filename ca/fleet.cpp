@@ -1,0 +1,154 @@
+// Fleet CSV parsing (RFC 4180 quoting) and batch issuance.
+#include "ca/fleet.h"
+
+#include "pkitool/error.h"
+#include "pkitool/files.h"
+
+#include <set>
+
+namespace pkitool::ca {
+
+namespace {
+
+const std::vector<std::string> kColumns = {"name", "subject", "san", "key_type", "days", "profile"};
+
+// Splits a CSV text into records of fields; quotes may hold commas, newlines and "" escapes.
+std::vector<std::pair<size_t, std::vector<std::string>>> parse_csv(const std::string& text, const std::string& file) {
+    std::vector<std::pair<size_t, std::vector<std::string>>> records;
+    std::vector<std::string> fields;
+    std::string field;
+    bool quoted = false, any = false;
+    size_t line = 1, record_line = 1;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+            else if (c == '"') quoted = false;
+            else {
+                if (c == '\n') ++line;
+                field += c;
+            }
+            continue;
+        }
+        if (c == '"') quoted = true, any = true;
+        else if (c == ',') fields.push_back(field), field.clear(), any = true;
+        else if (c == '\r') continue;
+        else if (c == '\n') {
+            if (any || !field.empty()) {
+                fields.push_back(field);
+                records.emplace_back(record_line, fields);
+            }
+            fields.clear(), field.clear(), any = false;
+            record_line = ++line;
+        } else field += c, any = true;
+    }
+    if (quoted) throw Error(file + ":" + std::to_string(record_line) + ": unterminated quoted field");
+    if (any || !field.empty()) {
+        fields.push_back(field);
+        records.emplace_back(record_line, fields);
+    }
+    return records;
+}
+
+bool valid_name(const std::string& n) {
+    if (n.empty() || n == "." || n == ".." || n.size() > 200) return false;
+    for (char c : n)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+    return true;
+}
+
+}  // namespace
+
+std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile) {
+    const std::string file = csv.string();
+    const auto records = parse_csv(files::read_text(csv), file);
+    if (records.empty()) throw Error(file + ": empty; expected a header row: name,subject,san,key_type,days,profile");
+    const auto& header = records.front().second;
+    if (header != kColumns)
+        throw Error(file + ":1: header must be exactly: name,subject,san,key_type,days,profile");
+    std::vector<FleetRow> rows;
+    std::set<std::string> names;
+    for (size_t r = 1; r < records.size(); ++r) {
+        const auto& [line, f] = records[r];
+        const std::string where = file + ":" + std::to_string(line) + ": ";
+        if (f.size() != kColumns.size())
+            throw Error(where + std::to_string(f.size()) + " fields, expected " + std::to_string(kColumns.size()),
+                        "quote fields that contain commas: \"CN=vm-01,O=Example\"");
+        try {
+            if (!valid_name(f[0])) throw Error("name '" + f[0] + "' must be letters, digits, '.', '-' or '_'");
+            if (!names.insert(f[0]).second) throw Error("name '" + f[0] + "' appears twice");
+            std::vector<std::string> sans;
+            std::string rest = f[2];
+            for (size_t p; (p = rest.find(';')) != std::string::npos; rest = rest.substr(p + 1)) sans.push_back(rest.substr(0, p));
+            if (!rest.empty()) sans.push_back(rest);
+            std::optional<unsigned> days;
+            if (!f[4].empty()) {
+                size_t used = 0;
+                unsigned long v = 0;
+                try {
+                    v = std::stoul(f[4], &used);
+                } catch (const std::exception&) {
+                    used = 0;
+                }
+                if (used != f[4].size() || v == 0 || v > 100000) throw Error("days '" + f[4] + "' is not a positive number");
+                days = static_cast<unsigned>(v);
+            }
+            const auto type = f[3].empty() ? issue::KeyType::default_type() : issue::KeyType::parse(f[3]);
+            rows.push_back(FleetRow{line, f[0], issue::Subject::parse(f[1]), issue::SubjectAltNames::parse(sans), type, days,
+                                    profiles::find(f[5].empty() ? default_profile : f[5])});
+        } catch (const Error& e) {
+            throw Error(where + e.what(), e.hint());
+        }
+    }
+    if (rows.empty()) throw Error(file + ": no rows after the header");
+    return rows;
+}
+
+FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::path& out_dir, files::Overwrite overwrite) {
+    std::error_code ec;
+    if (!fs::is_directory(out_dir, ec))
+        throw Error(out_dir.string() + ": output directory does not exist", "create it first: mkdir -p " + out_dir.string());
+    FleetPlan plan{{}, {}, out_dir};
+    const auto now = Clock::now();
+    for (const auto& row : rows) {
+        try {
+            plan.validity.push_back(ca.validate(row.profile, row.subject, row.key_type, row.days, now));
+            files::ensure_writable(out_dir / (row.name + ".key"), overwrite);
+            files::ensure_writable(out_dir / (row.name + ".crt"), overwrite);
+        } catch (const Error& e) {
+            throw Error("row " + std::to_string(row.line) + " (" + row.name + "): " + e.what(), e.hint(), e.code());
+        }
+    }
+    plan.rows = std::move(rows);
+    return plan;
+}
+
+std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Overwrite overwrite,
+                                const std::function<void(size_t, size_t)>& on_progress) {
+    std::vector<issue::PrivateKey> keys;
+    std::vector<CertificateTemplate> templates;
+    keys.reserve(plan.rows.size());
+    templates.reserve(plan.rows.size());
+    for (size_t i = 0; i < plan.rows.size(); ++i) {
+        const auto& row = plan.rows[i];
+        keys.push_back(issue::PrivateKey::generate(row.key_type));
+        const auto pub = keys.back().public_key();
+        templates.push_back(CertificateTemplate{row.subject, row.sans, pub, row.profile, plan.validity[i].not_before, plan.validity[i].not_after});
+    }
+    auto issued = ca.issue_many(templates, on_progress);
+    for (size_t i = 0; i < issued.size(); ++i) {
+        const auto& row = plan.rows[i];
+        try {
+            files::write_atomic(plan.out_dir / (row.name + ".key"), keys[i].to_pem(std::nullopt), files::Mode::Secret, overwrite);
+            files::write_atomic(plan.out_dir / (row.name + ".crt"), issued[i].certificate.PEM_encode(), files::Mode::Public, overwrite);
+        } catch (const Error& e) {
+            throw Error(std::string(e.what()) + " (row " + std::to_string(row.line) + "; all " + std::to_string(issued.size()) +
+                            " certificates are recorded, rows before it are written)",
+                        "export the certificate with `pkitool db show --ca " + ca.layout().dir.string() + " " +
+                            issued[i].record.serial.hex() + " --pem`");
+        }
+    }
+    return issued;
+}
+
+}  // namespace pkitool::ca

@@ -1,0 +1,45 @@
+// One row of a CA's inventory: a certificate it issued and what became of it.
+#pragma once
+
+#include "issue/serial.h"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pkitool::db {
+
+using Clock = std::chrono::system_clock;
+using Time = std::chrono::sys_seconds;
+
+enum class Status { Valid, Revoked, Expired };
+std::string to_string(Status s);
+Status parse_status(const std::string& text);  // Error (usage) on anything else
+
+struct Revocation {
+    Time at;
+    std::string reason;  // RFC 5280 CRLReason name, e.g. "keyCompromise"
+};
+
+struct CertificateRecord {
+    issue::Serial serial;
+    std::string subject;            // RFC 4514
+    std::string sans;               // "dns:a,ip:10.0.0.1"
+    Time not_before;
+    Time not_after;
+    std::string profile;
+    std::string fingerprint;        // SHA-256 of the DER, lowercase hex
+    std::vector<uint8_t> der;
+    Time created_at;
+    std::optional<Revocation> revocation;
+
+    // Derived, never stored: revoked wins over expired.
+    Status status(Time now) const {
+        if (revocation) return Status::Revoked;
+        return not_after < now ? Status::Expired : Status::Valid;
+    }
+};
+
+}  // namespace pkitool::db

@@ -1,0 +1,246 @@
+// SQLite inventory: schema migrations, prepared statements only, WAL for concurrent readers.
+#include "db/store.h"
+
+#include "pkitool/error.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace pkitool::db {
+
+namespace {
+
+// Each entry migrates the schema from version i to i+1; never edit a shipped entry, append one.
+const char* const kMigrations[] = {
+    R"sql(
+    CREATE TABLE certificates (
+        id INTEGER PRIMARY KEY,
+        serial TEXT NOT NULL UNIQUE,          -- uppercase hex, as openssl prints it
+        subject TEXT NOT NULL,                -- RFC 4514
+        sans TEXT NOT NULL DEFAULT '',
+        not_before INTEGER NOT NULL,          -- unix seconds
+        not_after INTEGER NOT NULL,
+        profile TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,            -- SHA-256 of the DER
+        der BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        revocation_reason TEXT
+    );
+    CREATE INDEX certificates_not_after ON certificates(not_after);
+    CREATE INDEX certificates_subject ON certificates(subject COLLATE NOCASE);
+    )sql",
+};
+constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+class Statement {
+public:
+    Statement(sqlite3* db, const char* sql, const std::string& where) : db_(db), where_(where) {
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+            throw Error(where_ + ": database error: " + sqlite3_errmsg(db));
+    }
+    ~Statement() { sqlite3_finalize(stmt_); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    void bind(int i, const std::string& v) { check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
+    void bind(int i, int64_t v) { check(sqlite3_bind_int64(stmt_, i, v)); }
+    void bind(int i, const std::vector<uint8_t>& v) { check(sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
+    void bind_null(int i) { check(sqlite3_bind_null(stmt_, i)); }
+
+    // SQLITE_ROW, SQLITE_DONE or SQLITE_CONSTRAINT; Error otherwise.
+    int step() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) return SQLITE_CONSTRAINT;
+        if ((rc & 0xff) == SQLITE_BUSY)
+            throw Error(where_ + ": database is locked by another pkitool process", "try again when it has finished");
+        throw Error(where_ + ": database error: " + sqlite3_errmsg(db_));
+    }
+
+    std::string text(int col) const {
+        const auto* p = sqlite3_column_text(stmt_, col);
+        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+    }
+    int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    std::vector<uint8_t> blob(int col) const {
+        const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
+        return p ? std::vector<uint8_t>(p, p + sqlite3_column_bytes(stmt_, col)) : std::vector<uint8_t>();
+    }
+
+private:
+    void check(int rc) {
+        if (rc != SQLITE_OK) throw Error(where_ + ": database error: " + sqlite3_errmsg(db_));
+    }
+    sqlite3* db_;
+    std::string where_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+constexpr const char* kColumns =
+    "serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, revoked_at, revocation_reason";
+
+Time from_unix(int64_t s) { return Time(std::chrono::seconds(s)); }
+int64_t to_unix(Time t) { return t.time_since_epoch().count(); }
+
+CertificateRecord read_row(const Statement& s) {
+    CertificateRecord r{
+        issue::Serial::parse(s.text(0)), s.text(1), s.text(2), from_unix(s.integer(3)), from_unix(s.integer(4)),
+        s.text(5), s.text(6), s.blob(7), from_unix(s.integer(8)), std::nullopt};
+    if (!s.is_null(9)) r.revocation = Revocation{from_unix(s.integer(9)), s.text(10)};
+    return r;
+}
+
+}  // namespace
+
+std::string to_string(Status s) {
+    switch (s) {
+        case Status::Valid: return "valid";
+        case Status::Revoked: return "revoked";
+        case Status::Expired: return "expired";
+    }
+    return "valid";
+}
+
+Status parse_status(const std::string& text) {
+    for (Status s : {Status::Valid, Status::Revoked, Status::Expired})
+        if (to_string(s) == text) return s;
+    throw usage_error("unknown status '" + text + "'", "use valid, revoked or expired");
+}
+
+Store Store::open(const std::filesystem::path& path, Open mode) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (mode == Open::Existing && !exists)
+        throw Error(path.string() + ": no inventory database here", "is this a CA directory made by `pkitool ca init`?");
+    if (mode == Open::CreateNew && exists) throw Error(path.string() + ": already exists");
+    sqlite3* db = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | (mode == Open::CreateNew ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+        const std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        throw Error(path.string() + ": cannot open database: " + why);
+    }
+    Store store(db, path);
+    // Another pkitool process may hold the write lock briefly (batch chunks); wait rather than fail.
+    sqlite3_busy_timeout(db, 5000);
+    store.exec("PRAGMA journal_mode=WAL");
+    // NORMAL is durable across application crashes in WAL mode; a power loss may drop the last commits.
+    store.exec("PRAGMA synchronous=NORMAL");
+    store.exec("PRAGMA foreign_keys=ON");
+    store.migrate();
+    return store;
+}
+
+Store::Store(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+Store::Store(Store&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+Store& Store::operator=(Store&& o) noexcept {
+    if (this != &o) {
+        sqlite3_close(db_);
+        db_ = o.db_;
+        path_ = std::move(o.path_);
+        o.db_ = nullptr;
+    }
+    return *this;
+}
+Store::~Store() { sqlite3_close(db_); }
+
+void Store::exec(const char* sql) const {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string why = err ? err : "unknown error";
+        sqlite3_free(err);
+        if (why.find("locked") != std::string::npos || why.find("busy") != std::string::npos)
+            throw Error(path_.string() + ": database is locked by another pkitool process", "try again when it has finished");
+        throw Error(path_.string() + ": database error: " + why);
+    }
+}
+
+int Store::schema_version() const {
+    Statement s(db_, "PRAGMA user_version", path_.string());
+    s.step();
+    return static_cast<int>(s.integer(0));
+}
+
+void Store::migrate() {
+    const int have = schema_version();
+    if (have > kSchemaVersion)
+        throw Error(path_.string() + ": database schema version " + std::to_string(have) + " is newer than this pkitool understands",
+                    "upgrade pkitool");
+    if (have == kSchemaVersion) return;
+    exec("BEGIN IMMEDIATE");
+    try {
+        for (int v = schema_version(); v < kSchemaVersion; ++v) exec(kMigrations[v]);
+        exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+        exec("COMMIT");
+    } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+Store::Transaction::Transaction(Store& s) : store_(&s) { s.exec("BEGIN IMMEDIATE"); }
+Store::Transaction::~Transaction() {
+    if (!done_) sqlite3_exec(store_->db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+void Store::Transaction::commit() {
+    store_->exec("COMMIT");
+    done_ = true;
+}
+
+bool Store::insert(const CertificateRecord& r) {
+    Statement s(db_,
+                "INSERT INTO certificates (serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                path_.string());
+    s.bind(1, r.serial.hex());
+    s.bind(2, r.subject);
+    s.bind(3, r.sans);
+    s.bind(4, to_unix(r.not_before));
+    s.bind(5, to_unix(r.not_after));
+    s.bind(6, r.profile);
+    s.bind(7, r.fingerprint);
+    s.bind(8, r.der);
+    s.bind(9, to_unix(r.created_at));
+    return s.step() != SQLITE_CONSTRAINT;
+}
+
+std::optional<CertificateRecord> Store::find(const issue::Serial& serial) const {
+    Statement s(db_, (std::string("SELECT ") + kColumns + " FROM certificates WHERE serial = ?1").c_str(), path_.string());
+    s.bind(1, serial.hex());
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    return read_row(s);
+}
+
+std::vector<CertificateRecord> Store::list(const Query& q) const {
+    // Fixed SQL; every filter is a bound parameter, a NULL parameter disables its clause.
+    Statement s(db_,
+                (std::string("SELECT ") + kColumns +
+                 " FROM certificates WHERE"
+                 " (?1 IS NULL OR (?1 = 'revoked' AND revoked_at IS NOT NULL)"
+                 "   OR (?1 = 'expired' AND revoked_at IS NULL AND not_after < ?2)"
+                 "   OR (?1 = 'valid' AND revoked_at IS NULL AND not_after >= ?2))"
+                 " AND (?3 IS NULL OR (revoked_at IS NULL AND not_after >= ?2 AND not_after <= ?3))"
+                 " AND (?4 IS NULL OR instr(lower(subject), lower(?4)) > 0)"
+                 " ORDER BY not_after, serial")
+                    .c_str(),
+                path_.string());
+    if (q.status) s.bind(1, to_string(*q.status)); else s.bind_null(1);
+    s.bind(2, to_unix(q.now));
+    if (q.expiring_within) s.bind(3, to_unix(q.now) + q.expiring_within->count()); else s.bind_null(3);
+    if (q.subject_pattern) s.bind(4, *q.subject_pattern); else s.bind_null(4);
+    std::vector<CertificateRecord> out;
+    while (s.step() == SQLITE_ROW) out.push_back(read_row(s));
+    return out;
+}
+
+size_t Store::count() const {
+    Statement s(db_, "SELECT COUNT(*) FROM certificates", path_.string());
+    s.step();
+    return static_cast<size_t>(s.integer(0));
+}
+
+}  // namespace pkitool::db

@@ -1,0 +1,157 @@
+// Field extraction from Botan objects into JSON; the CLI renders it as text or prints it as is.
+#include "issue/inspect.h"
+
+#include "issue/san.h"
+#include "issue/serial.h"
+#include "issue/subject.h"
+
+#include <botan/hash.h>
+#include <botan/hex.h>
+#include <botan/oids.h>
+#include <botan/x509_ext.h>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace pkitool::issue {
+
+namespace {
+
+std::string key_usage_text(Botan::Key_Constraints c) {
+    static const std::pair<Botan::Key_Constraints, const char*> names[] = {
+        {Botan::DIGITAL_SIGNATURE, "digitalSignature"}, {Botan::NON_REPUDIATION, "nonRepudiation"},
+        {Botan::KEY_ENCIPHERMENT, "keyEncipherment"},   {Botan::DATA_ENCIPHERMENT, "dataEncipherment"},
+        {Botan::KEY_AGREEMENT, "keyAgreement"},         {Botan::KEY_CERT_SIGN, "keyCertSign"},
+        {Botan::CRL_SIGN, "cRLSign"},                   {Botan::ENCIPHER_ONLY, "encipherOnly"},
+        {Botan::DECIPHER_ONLY, "decipherOnly"},
+    };
+    std::string out;
+    for (const auto& [bit, name] : names)
+        if (c & bit) out += (out.empty() ? "" : ", ") + std::string(name);
+    return out;
+}
+
+std::string eku_name(const Botan::OID& oid) {
+    static const std::pair<const char*, const char*> names[] = {
+        {"1.3.6.1.5.5.7.3.1", "serverAuth"}, {"1.3.6.1.5.5.7.3.2", "clientAuth"},  {"1.3.6.1.5.5.7.3.3", "codeSigning"},
+        {"1.3.6.1.5.5.7.3.4", "emailProtection"}, {"1.3.6.1.5.5.7.3.8", "timeStamping"}, {"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
+    };
+    const std::string dotted = oid.to_string();
+    for (const auto& [o, n] : names)
+        if (dotted == o) return n;
+    return dotted;
+}
+
+std::string signature_name(const Botan::AlgorithmIdentifier& algo) {
+    const std::string name = Botan::OIDS::oid2str_or_empty(algo.get_oid());
+    return name.empty() ? algo.get_oid().to_string() : name;
+}
+
+std::string hex_colon(const std::vector<uint8_t>& v) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); ++i) out += (i ? ":" : "") + Botan::hex_encode(&v[i], 1, true);
+    return out;
+}
+
+}  // namespace
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+nlohmann::json describe_public_key(const Botan::Public_Key& key) {
+    nlohmann::json j;
+    try {
+        j["type"] = key_type_of(key).name();
+    } catch (const std::exception&) {
+        j["type"] = key.algo_name();
+    }
+    j["bits"] = key.key_length();
+    j["sha256"] = public_key_fingerprint(key);
+    return j;
+}
+
+nlohmann::json describe(const Botan::X509_Certificate& cert) {
+    nlohmann::json j;
+    j["kind"] = "certificate";
+    j["version"] = cert.x509_version();
+    j["serial"] = Serial::from(Botan::BigInt(cert.serial_number())).hex();
+    j["signature_algorithm"] = signature_name(cert.signature_algorithm());
+    j["issuer"] = format_dn(cert.issuer_dn());
+    j["subject"] = format_dn(cert.subject_dn());
+    j["not_before"] = rfc3339(cert.not_before().to_std_timepoint());
+    j["not_after"] = rfc3339(cert.not_after().to_std_timepoint());
+    try {
+        std::unique_ptr<Botan::Public_Key> pub(cert.subject_public_key());
+        j["public_key"] = describe_public_key(*pub);
+    } catch (const std::exception& e) {
+        j["public_key"] = {{"type", std::string("unreadable: ") + e.what()}};
+    }
+    const auto& ext = cert.v3_extensions();
+    nlohmann::json e = nlohmann::json::object();
+    const Botan::OID bc = Botan::OID("2.5.29.19"), ku = Botan::OID("2.5.29.15"), eku = Botan::OID("2.5.29.37");
+    if (ext.extension_set(bc))
+        e["basic_constraints"] = {{"critical", ext.critical_extension_set(bc)}, {"ca", cert.is_CA_cert()},
+                                  {"path_len", cert.is_CA_cert() && cert.path_limit() != Botan::Cert_Extension::NO_CERT_PATH_LIMIT ? nlohmann::json(cert.path_limit()) : nlohmann::json()}};
+    if (ext.extension_set(ku)) e["key_usage"] = {{"critical", ext.critical_extension_set(ku)}, {"usages", key_usage_text(cert.constraints())}};
+    if (ext.extension_set(eku)) {
+        std::vector<std::string> names;
+        for (const auto& oid : cert.extended_key_usage()) names.push_back(eku_name(oid));
+        e["extended_key_usage"] = {{"critical", ext.critical_extension_set(eku)}, {"usages", names}};
+    }
+    if (!cert.subject_key_id().empty()) e["subject_key_id"] = hex_colon(cert.subject_key_id());
+    if (!cert.authority_key_id().empty()) e["authority_key_id"] = hex_colon(cert.authority_key_id());
+    const auto sans = SubjectAltNames::from(cert.subject_alt_name());
+    if (!sans.empty()) {
+        std::vector<std::string> list;
+        for (const auto& s : sans.entries()) list.push_back(s.to_string());
+        e["subject_alt_names"] = list;
+    }
+    j["extensions"] = e;
+    auto sha256 = Botan::HashFunction::create_or_throw("SHA-256");
+    j["sha256_fingerprint"] = hex_colon(Botan::unlock(sha256->process(cert.BER_encode())));
+    return j;
+}
+
+nlohmann::json describe(const Botan::PKCS10_Request& csr) {
+    nlohmann::json j;
+    j["kind"] = "certificate_request";
+    j["subject"] = format_dn(csr.subject_dn());
+    j["signature_algorithm"] = signature_name(csr.signature_algorithm());
+    std::unique_ptr<Botan::Public_Key> pub(csr.subject_public_key());
+    j["public_key"] = describe_public_key(*pub);
+    j["signature_valid"] = csr.check_signature(*pub);
+    const auto sans = SubjectAltNames::from(csr.subject_alt_name());
+    std::vector<std::string> list;
+    for (const auto& s : sans.entries()) list.push_back(s.to_string());
+    j["subject_alt_names"] = list;
+    return j;
+}
+
+nlohmann::json describe(const Botan::X509_CRL& crl) {
+    nlohmann::json j;
+    j["kind"] = "crl";
+    j["issuer"] = format_dn(crl.issuer_dn());
+    j["signature_algorithm"] = signature_name(crl.signature_algorithm());
+    j["this_update"] = rfc3339(crl.this_update().to_std_timepoint());
+    j["next_update"] = rfc3339(crl.next_update().to_std_timepoint());
+    j["crl_number"] = crl.crl_number();
+    nlohmann::json revoked = nlohmann::json::array();
+    for (const auto& entry : crl.get_revoked()) {
+        const auto& s = entry.serial_number();
+        revoked.push_back({{"serial", Serial::from(Botan::BigInt(s.data(), s.size())).hex()},
+                           {"revoked_at", rfc3339(entry.expire_time().to_std_timepoint())},
+                           {"reason_code", static_cast<int>(entry.reason_code())}});
+    }
+    j["revoked"] = revoked;
+    return j;
+}
+
+nlohmann::json describe(const PrivateKey& key, bool encrypted) {
+    nlohmann::json j = describe_public_key(key.botan());
+    j["kind"] = "private_key";
+    j["encrypted"] = encrypted;
+    return j;
+}
+
+}  // namespace pkitool::issue

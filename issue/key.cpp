@@ -1,0 +1,166 @@
+// Key generation and PKCS#8 encoding through Botan; every failure becomes a one-line Error naming the file.
+#include "issue/key.h"
+
+#include "issue/random.h"
+#include "pkitool/error.h"
+#include "pkitool/files.h"
+
+#include <botan/ber_dec.h>
+#include <botan/data_src.h>
+#include <botan/ecdsa.h>
+#include <botan/hash.h>
+#include <botan/hex.h>
+#include <botan/pem.h>
+#include <botan/pkcs8.h>
+#include <botan/rsa.h>
+#include <botan/x509_key.h>
+
+#include <algorithm>
+
+namespace pkitool::issue {
+
+namespace {
+
+struct Known {
+    const char* name;
+    KeyType::Algorithm algorithm;
+    size_t bits;
+    const char* curve;
+};
+
+constexpr Known kKnown[] = {
+    {"ec:p256", KeyType::Algorithm::EC, 256, "secp256r1"},
+    {"ec:p384", KeyType::Algorithm::EC, 384, "secp384r1"},
+    {"rsa:2048", KeyType::Algorithm::RSA, 2048, ""},
+    {"rsa:3072", KeyType::Algorithm::RSA, 3072, ""},
+    {"rsa:4096", KeyType::Algorithm::RSA, 4096, ""},
+};
+
+const Known& known(KeyType::Algorithm a, size_t bits) {
+    for (const auto& k : kKnown)
+        if (k.algorithm == a && k.bits == bits) return k;
+    throw Error("internal: unknown key type");
+}
+
+// OpenSSL's own `pkcs8 -scrypt` parameters (N=16384, r=8, p=1); Botan derives them from this
+// "iteration" figure. A larger N exceeds OpenSSL's 32 MiB scrypt memory cap and `openssl pkey`
+// could no longer read the key.
+constexpr size_t kScryptIterations = 65536;
+
+bool looks_encrypted(const std::vector<uint8_t>& data) {
+    const std::string text(data.begin(), data.end());
+    if (text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos) return true;
+    if (text.find("-----BEGIN") != std::string::npos) return false;
+    // DER: EncryptedPrivateKeyInfo opens with an AlgorithmIdentifier SEQUENCE,
+    // PrivateKeyInfo with its INTEGER version (RFC 5958 §2-3).
+    try {
+        Botan::BER_Decoder outer(data);
+        Botan::BER_Decoder seq = outer.start_cons(Botan::SEQUENCE);
+        return seq.get_next_object().is_a(Botan::SEQUENCE, Botan::CONSTRUCTED);
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+}  // namespace
+
+KeyType KeyType::parse(const std::string& text) {
+    for (const auto& k : kKnown)
+        if (text == k.name) return KeyType(k.algorithm, k.bits);
+    std::string list;
+    for (const auto& n : names()) list += (list.empty() ? "" : ", ") + n;
+    throw usage_error("unknown key type '" + text + "'", "use one of: " + list);
+}
+
+const std::vector<std::string>& KeyType::names() {
+    static const std::vector<std::string> n = [] {
+        std::vector<std::string> v;
+        for (const auto& k : kKnown) v.emplace_back(k.name);
+        return v;
+    }();
+    return n;
+}
+
+std::string KeyType::name() const { return known(algorithm_, bits_).name; }
+std::string KeyType::curve() const { return known(algorithm_, bits_).curve; }
+std::string KeyType::signature_hash() const {
+    return algorithm_ == Algorithm::EC && bits_ == 384 ? "SHA-384" : "SHA-256";
+}
+
+KeyType key_type_of(const Botan::Public_Key& key) {
+    const std::string algo = key.algo_name();
+    if (algo == "RSA") {
+        const size_t bits = key.key_length();
+        for (const auto& k : kKnown)
+            if (k.algorithm == KeyType::Algorithm::RSA && k.bits == bits) return KeyType::parse(k.name);
+        throw Error("RSA-" + std::to_string(bits) + " keys are not supported", "use rsa:2048, rsa:3072 or rsa:4096");
+    }
+    if (algo == "ECDSA") {
+        const auto& ec = dynamic_cast<const Botan::EC_PublicKey&>(key);
+        const std::string curve = ec.domain().get_curve_oid().to_formatted_string();
+        for (const auto& k : kKnown)
+            if (k.algorithm == KeyType::Algorithm::EC && curve == k.curve) return KeyType::parse(k.name);
+        throw Error("EC curve " + curve + " is not supported", "use ec:p256 or ec:p384");
+    }
+    throw Error(algo + " keys are not supported", "use one of: ec:p256, ec:p384, rsa:2048, rsa:3072, rsa:4096");
+}
+
+PrivateKey PrivateKey::generate(const KeyType& type) {
+    if (type.algorithm() == KeyType::Algorithm::RSA)
+        return PrivateKey(std::make_shared<Botan::RSA_PrivateKey>(rng(), type.bits()));
+    return PrivateKey(std::make_shared<Botan::ECDSA_PrivateKey>(rng(), Botan::EC_Group(type.curve())));
+}
+
+PrivateKey PrivateKey::load(const std::filesystem::path& path, const Passphrase& passphrase) {
+    const auto data = files::read(path);
+    const std::string name = path.string();
+    if (data.empty()) throw Error(name + ": file is empty, expected a private key");
+    const bool encrypted = looks_encrypted(data);
+    if (encrypted && !passphrase)
+        throw Error(name + ": private key is encrypted", "give its passphrase with --passphrase-file FILE or PKITOOL_PASSPHRASE");
+    std::unique_ptr<Botan::Private_Key> key;
+    try {
+        Botan::DataSource_Memory src(data);
+        key = encrypted ? Botan::PKCS8::load_key(src, *passphrase) : Botan::PKCS8::load_key(src);
+    } catch (const std::exception& e) {
+        if (encrypted) throw Error(name + ": cannot decrypt private key: wrong passphrase or corrupt file");
+        const std::string text(data.begin(), data.end());
+        if (text.find("-----BEGIN CERTIFICATE") != std::string::npos)
+            throw Error(name + ": holds a certificate, expected a private key");
+        if (text.find("-----BEGIN EC PRIVATE KEY") != std::string::npos || text.find("-----BEGIN RSA PRIVATE KEY") != std::string::npos)
+            throw Error(name + ": legacy (SEC1/PKCS#1) key format is not read",
+                        "convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + name);
+        throw Error(name + ": not a valid PKCS#8 private key (" + std::string(e.what()) + ")");
+    }
+    std::shared_ptr<Botan::Private_Key> shared(std::move(key));
+    try {
+        (void)key_type_of(*shared);
+    } catch (const Error& e) {
+        throw Error(name + ": " + e.what(), e.hint());
+    }
+    return PrivateKey(std::move(shared));
+}
+
+std::string PrivateKey::to_pem(const Passphrase& passphrase) const {
+    if (!passphrase) return Botan::PKCS8::PEM_encode(*key_);
+    return Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(*key_, rng(), *passphrase, kScryptIterations,
+                                                         "AES-256/CBC", "Scrypt");
+}
+
+std::string PrivateKey::public_pem() const { return Botan::X509::PEM_encode(*key_); }
+
+std::string public_key_fingerprint(const Botan::Public_Key& key) {
+    auto hash = Botan::HashFunction::create_or_throw("SHA-256");
+    return Botan::hex_encode(hash->process(key.subject_public_key()), false);
+}
+
+std::vector<uint8_t> key_identifier(const Botan::Public_Key& key) {
+    auto hash = Botan::HashFunction::create_or_throw("SHA-1");
+    return Botan::unlock(hash->process(key.public_key_bits()));
+}
+
+bool keys_match(const Botan::Private_Key& priv, const Botan::Public_Key& pub) {
+    return priv.algo_name() == pub.algo_name() && priv.public_key_bits() == pub.public_key_bits();
+}
+
+}  // namespace pkitool::issue

@@ -1,0 +1,74 @@
+// Private keys: the supported key types, generation, PKCS#8 PEM storage and fingerprints.
+#pragma once
+
+#include <botan/pk_keys.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pkitool::issue {
+
+// The key types of the command-line contract: ec:p256 (default), ec:p384, rsa:2048/3072/4096.
+class KeyType {
+public:
+    enum class Algorithm { EC, RSA };
+
+    static KeyType parse(const std::string& text);  // Error on an unknown name
+    static KeyType default_type() { return parse("ec:p256"); }
+    static const std::vector<std::string>& names();
+
+    Algorithm algorithm() const { return algorithm_; }
+    size_t bits() const { return bits_; }            // RSA modulus or EC field size
+    std::string name() const;                         // "ec:p256"
+    std::string curve() const;                        // "secp256r1"; empty for RSA
+    // The certificate signature hash this key signs with: SHA-384 for P-384, SHA-256 otherwise.
+    std::string signature_hash() const;
+
+    bool operator==(const KeyType&) const = default;
+
+private:
+    KeyType(Algorithm a, size_t bits) : algorithm_(a), bits_(bits) {}
+    Algorithm algorithm_;
+    size_t bits_;
+};
+
+// The key type of an existing key; Error when it is not one pkitool supports.
+KeyType key_type_of(const Botan::Public_Key& key);
+
+// A passphrase held only in memory; empty optional means "not encrypted".
+using Passphrase = std::optional<std::string>;
+
+class PrivateKey {
+public:
+    static PrivateKey generate(const KeyType& type);
+    // Reads PEM or DER PKCS#8 (encrypted or not). Errors name the file: wrong passphrase,
+    // encrypted key without passphrase, not a private key.
+    static PrivateKey load(const std::filesystem::path& path, const Passphrase& passphrase);
+
+    const Botan::Private_Key& botan() const { return *key_; }
+    KeyType type() const { return key_type_of(*key_); }
+
+    // PKCS#8 PEM; encrypted with PBES2 (scrypt + AES-256-CBC) when a passphrase is given.
+    std::string to_pem(const Passphrase& passphrase) const;
+    std::string public_pem() const;  // SubjectPublicKeyInfo PEM
+    // The public half; shares ownership (a Botan private key is also its public key).
+    std::shared_ptr<const Botan::Public_Key> public_key() const { return key_; }
+
+private:
+    explicit PrivateKey(std::shared_ptr<Botan::Private_Key> key) : key_(std::move(key)) {}
+    std::shared_ptr<Botan::Private_Key> key_;
+};
+
+// SHA-256 over the SubjectPublicKeyInfo DER, lowercase hex (as `openssl pkey -pubout -outform DER | openssl dgst -sha256`).
+std::string public_key_fingerprint(const Botan::Public_Key& key);
+
+// SHA-1 over the subjectPublicKey BIT STRING contents: RFC 5280 §4.2.1.2 method (1).
+std::vector<uint8_t> key_identifier(const Botan::Public_Key& key);
+
+// True when the private key is the one matching this public key.
+bool keys_match(const Botan::Private_Key& priv, const Botan::Public_Key& pub);
+
+}  // namespace pkitool::issue

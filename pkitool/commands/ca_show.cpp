@@ -1,0 +1,36 @@
+// pkitool ca show: the CA certificate and a summary of its inventory.
+#include "pkitool/commands/commands.h"
+#include "pkitool/options.h"
+#include "pkitool/render.h"
+
+#include "ca/authority.h"
+#include "issue/inspect.h"
+
+namespace pkitool::cli {
+
+void register_ca_show(CLI::App& ca, Context& ctx) {
+    auto dir = std::make_shared<std::string>();
+    auto* cmd = ca.add_subcommand("show", "Show a CA's certificate and how many certificates it has issued");
+    cmd->add_option("--dir", *dir, "The CA directory")->required()->option_text("DIR");
+    examples(*cmd, {{"Show a CA:", "pkitool ca show --dir root-ca"}, {"As JSON:", "pkitool ca show --dir root-ca --json"}});
+    cmd->callback([dir, &ctx] {
+        auto authority = ca::Authority::open(*dir);
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        size_t valid = 0, revoked = 0, expired = 0;
+        for (const auto& r : authority.store().list({})) {
+            switch (r.status(now)) {
+                case db::Status::Valid: ++valid; break;
+                case db::Status::Revoked: ++revoked; break;
+                case db::Status::Expired: ++expired; break;
+            }
+        }
+        auto j = issue::describe(authority.certificate());
+        j["dir"] = *dir;
+        j["issued"] = {{"valid", valid}, {"revoked", revoked}, {"expired", expired}};
+        if (ctx.json) return ctx.print_json(j);
+        render(ctx.out, j);
+        ctx.out << "Issued: " << valid << " valid, " << revoked << " revoked, " << expired << " expired\n";
+    });
+}
+
+}  // namespace pkitool::cli

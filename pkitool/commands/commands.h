@@ -1,0 +1,21 @@
+// Every subcommand's registration function; the table that wires them is in main.cpp.
+#pragma once
+
+#include "pkitool/context.h"
+
+#include <CLI/CLI.hpp>
+
+namespace pkitool::cli {
+
+void register_key_new(CLI::App& key, Context& ctx);
+void register_key_show(CLI::App& key, Context& ctx);
+void register_key_public(CLI::App& key, Context& ctx);
+void register_csr_new(CLI::App& csr, Context& ctx);
+void register_show(CLI::App& app, Context& ctx);
+void register_ca_init(CLI::App& ca, Context& ctx);
+void register_ca_show(CLI::App& ca, Context& ctx);
+void register_issue(CLI::App& app, Context& ctx);
+void register_db_list(CLI::App& db, Context& ctx);
+void register_db_show(CLI::App& db, Context& ctx);
+
+}  // namespace pkitool::cli

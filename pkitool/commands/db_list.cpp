@@ -1,0 +1,77 @@
+// pkitool db list: the inventory, filtered by status, expiry window or subject.
+#include "pkitool/commands/commands.h"
+#include "pkitool/options.h"
+
+#include "ca/authority.h"
+#include "issue/inspect.h"
+#include "pkitool/error.h"
+
+#include <fmt/format.h>
+
+namespace pkitool::cli {
+
+namespace {
+
+// "30d", "12h", "2w": the window for --expiring.
+std::chrono::seconds parse_window(const std::string& text) {
+    size_t used = 0;
+    long n = -1;
+    try {
+        n = std::stol(text, &used);
+    } catch (const std::exception&) {
+    }
+    const std::string unit = n >= 0 ? text.substr(used) : "";
+    if (n < 0 || (unit != "d" && unit != "h" && unit != "w"))
+        throw usage_error("--expiring " + text + ": expected a number with a unit, like 30d, 12h or 2w");
+    return std::chrono::hours(n) * (unit == "h" ? 1 : unit == "d" ? 24 : 24 * 7);
+}
+
+}  // namespace
+
+nlohmann::json record_json(const db::CertificateRecord& r, db::Time now) {
+    nlohmann::json j{{"serial", r.serial.hex()},           {"subject", r.subject},
+                     {"sans", r.sans},                       {"not_before", issue::rfc3339(r.not_before)},
+                     {"not_after", issue::rfc3339(r.not_after)}, {"status", db::to_string(r.status(now))},
+                     {"profile", r.profile},                 {"sha256_fingerprint", r.fingerprint},
+                     {"created_at", issue::rfc3339(r.created_at)}};
+    if (r.revocation) j["revocation"] = {{"at", issue::rfc3339(r.revocation->at)}, {"reason", r.revocation->reason}};
+    return j;
+}
+
+void register_db_list(CLI::App& db_group, Context& ctx) {
+    struct Args {
+        CaDirOption ca;
+        std::string status, expiring, subject;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = db_group.add_subcommand("list", "List issued certificates, soonest expiry first");
+    a->ca.add(*cmd);
+    cmd->add_option("--status", a->status, "Only certificates with this status")->check(CLI::IsMember({"valid", "revoked", "expired"}))->option_text("valid|revoked|expired");
+    cmd->add_option("--expiring", a->expiring, "Only valid certificates expiring within this window (30d, 12h, 2w)")->option_text("WINDOW");
+    cmd->add_option("--subject", a->subject, "Only subjects containing this text (case-insensitive)")->option_text("PATTERN");
+    examples(*cmd, {{"Everything a CA issued:", "pkitool db list --ca root-ca"},
+                    {"What needs renewing this month, for a script:", "pkitool db list --ca root-ca --expiring 30d --json"}});
+    cmd->callback([a, &ctx] {
+        db::Query q;
+        if (!a->status.empty()) q.status = db::parse_status(a->status);
+        if (!a->expiring.empty()) q.expiring_within = parse_window(a->expiring);
+        if (!a->subject.empty()) q.subject_pattern = a->subject;
+        auto authority = ca::Authority::open(a->ca.dir);
+        const auto rows = authority.store().list(q);
+        if (ctx.json) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& r : rows) list.push_back(record_json(r, q.now));
+            return ctx.print_json({{"certificates", list}, {"count", rows.size()}});
+        }
+        if (rows.empty()) {
+            ctx.note("no certificates match");
+            return;
+        }
+        ctx.out << fmt::format("{:<34}  {:<8}  {:<20}  {:<22}  {}\n", "SERIAL", "STATUS", "NOT AFTER", "PROFILE", "SUBJECT");
+        for (const auto& r : rows)
+            ctx.out << fmt::format("{:<34}  {:<8}  {:<20}  {:<22}  {}\n", r.serial.hex(), db::to_string(r.status(q.now)),
+                                   issue::rfc3339(r.not_after), r.profile, r.subject);
+    });
+}
+
+}  // namespace pkitool::cli

@@ -1,0 +1,163 @@
+// pkitool issue: sign a CSR, a freshly generated key, or a whole fleet with a profile, after review.
+#include "pkitool/commands/commands.h"
+#include "pkitool/options.h"
+#include "pkitool/review.h"
+
+#include "ca/authority.h"
+#include "ca/fleet.h"
+#include "issue/inspect.h"
+#include "issue/x509_file.h"
+#include "pkitool/error.h"
+
+#include <fmt/format.h>
+
+namespace pkitool::cli {
+
+namespace {
+
+struct Args {
+    CaDirOption ca;
+    std::string csr;
+    SubjectOption subject;
+    SanOption san;
+    KeyTypeOption key_type;
+    std::string profile = profiles::default_client_profile_name();
+    DaysOption days;
+    std::string out;
+    std::string key_out;
+    std::string batch;
+    std::string out_dir;
+    bool yes = false;
+    ForceOption force;
+    PassphraseOption passphrase;
+};
+
+nlohmann::json issued_json(const ca::Issued& i) {
+    auto j = issue::describe(i.certificate);
+    j["profile"] = i.record.profile;
+    return j;
+}
+
+void issue_one(const Args& a, Context& ctx) {
+    auto authority = ca::Authority::open(a.ca.dir);
+    const auto& profile = profiles::find(a.profile);
+    const auto overwrite = a.force.overwrite();
+    if (a.out.empty()) throw usage_error("--out is required", "name the certificate file: --out vm.crt");
+
+    ca::IssueRequest req{issue::Subject::parse(a.subject.text), issue::SubjectAltNames::parse(a.san.values), nullptr, profile, a.days.days};
+    std::optional<issue::PrivateKey> new_key;
+    if (!a.csr.empty()) {
+        const auto csr = issue::load_csr(a.csr);
+        req.public_key.reset(csr.subject_public_key());
+        if (a.subject.text.empty()) req.subject = issue::Subject::from(csr.subject_dn());
+        if (a.san.values.empty() && profile.copy_sans_from_csr) req.sans = issue::SubjectAltNames::from(csr.subject_alt_name());
+    } else {
+        if (a.subject.text.empty()) throw usage_error("give --csr FILE, or --subject DN with --key-out FILE to generate a key");
+        if (a.key_out.empty()) throw usage_error("--key-out is required when pkitool generates the key", "or sign an existing request with --csr FILE");
+        files::ensure_writable(a.key_out, overwrite);
+        new_key = issue::PrivateKey::generate(a.key_type.get());
+        req.public_key = new_key->public_key();
+    }
+    files::ensure_writable(a.out, overwrite);
+    const auto tmpl = authority.draft(req);
+    authority.unlock(a.passphrase.get());
+    review(ctx, a.yes, "Sign this certificate?", tmpl.describe(), "certificate");
+
+    const auto issued = authority.issue(tmpl);
+    // Recorded already: failures from here on say so, and how to get the certificate back.
+    const auto recovery = "the certificate " + issued.record.serial.hex() + " is recorded; export it with `pkitool db show --ca " +
+                          a.ca.dir + " " + issued.record.serial.hex() + " --pem`";
+    try {
+        if (new_key) files::write_atomic(a.key_out, new_key->to_pem(std::nullopt), files::Mode::Secret, overwrite);
+        files::write_atomic(a.out, issued.certificate.PEM_encode(), files::Mode::Public, overwrite);
+    } catch (const Error& e) {
+        throw Error(e.what(), recovery);
+    }
+    if (ctx.json) {
+        auto j = issued_json(issued);
+        j["certificate_path"] = a.out;
+        if (new_key) j["key_path"] = a.key_out;
+        return ctx.print_json(j);
+    }
+    ctx.note("issued " + issued.record.subject + " serial " + issued.record.serial.hex() + " (" + profile.name + ", until " +
+             issue::rfc3339(issued.certificate.not_after().to_std_timepoint()) + ")");
+    ctx.note("wrote " + a.out + (new_key ? " and " + a.key_out : ""));
+}
+
+void issue_batch(const Args& a, Context& ctx) {
+    if (a.out_dir.empty()) throw usage_error("--batch needs --out-dir DIR for the keys and certificates");
+    auto authority = ca::Authority::open(a.ca.dir);
+    (void)profiles::find(a.profile);  // an unknown default profile is a usage error even if every row names one
+    auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile), a.out_dir, a.force.overwrite());
+    authority.unlock(a.passphrase.get());
+
+    std::vector<std::pair<std::string, std::string>> summary{
+        {"Certificates", std::to_string(plan.rows.size()) + " (one key + certificate each, into " + a.out_dir + "/)"},
+        {"CA", issue::format_dn(authority.certificate().subject_dn())}};
+    for (size_t i = 0; i < plan.rows.size() && i < 5; ++i)
+        summary.emplace_back(plan.rows[i].name, plan.rows[i].subject.to_string() + " [" + plan.rows[i].profile.name + ", " +
+                                                    plan.rows[i].key_type.name() + "]");
+    if (plan.rows.size() > 5) summary.emplace_back("...", std::to_string(plan.rows.size() - 5) + " more");
+    review(ctx, a.yes, "Sign these certificates?", summary, "batch");
+
+    const bool bar = ctx.stderr_is_terminal && !ctx.quiet;
+    const auto issued = ca::issue_fleet(authority, plan, a.force.overwrite(), [&](size_t done, size_t total) {
+        if (bar) ctx.err << fmt::format("\rissuing [{:<30}] {}/{}", std::string(30 * done / total, '#'), done, total) << std::flush;
+    });
+    if (bar) ctx.err << "\n";
+    if (ctx.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (size_t i = 0; i < issued.size(); ++i)
+            list.push_back({{"name", plan.rows[i].name}, {"serial", issued[i].record.serial.hex()}, {"subject", issued[i].record.subject},
+                            {"not_after", issue::rfc3339(issued[i].record.not_after)}, {"profile", issued[i].record.profile}});
+        return ctx.print_json({{"issued", list}, {"out_dir", a.out_dir}});
+    }
+    ctx.note(fmt::format("issued {} certificates into {}/", issued.size(), a.out_dir));
+}
+
+}  // namespace
+
+void register_issue(CLI::App& app, Context& ctx) {
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("issue", "Issue certificates: from a CSR, with a new key, or for a fleet (CSV)");
+    a->ca.add(*cmd);
+    auto* csr = cmd->add_option("--csr", a->csr, "Sign this request (PEM or DER); its subject and SANs are used unless overridden")
+                    ->check(CLI::ExistingFile)->option_text("FILE");
+    a->subject.add(*cmd, false);
+    a->san.add(*cmd);
+    a->key_type.add(*cmd);
+    cmd->add_option("--profile", a->profile, "Certificate profile (see `pkitool profiles list`)")
+        ->option_text("NAME (default rolesanywhere-client)");
+    a->days.add(*cmd, "the profile's, 365 for rolesanywhere-client");
+    cmd->add_option("--out", a->out, "Where to write the certificate (PEM)")->option_text("FILE");
+    auto* key_out = cmd->add_option("--key-out", a->key_out, "Where to write the generated key (PKCS#8 PEM, 0600)")->option_text("FILE");
+    auto* batch = cmd->add_option("--batch", a->batch, "Issue one key + certificate per row of this CSV file")
+                      ->check(CLI::ExistingFile)->option_text("FLEET.csv");
+    cmd->add_option("--out-dir", a->out_dir, "With --batch: where NAME.key and NAME.crt go")->option_text("DIR");
+    cmd->add_flag("-y,--yes", a->yes, "Sign without showing the review prompt");
+    a->force.add(*cmd);
+    a->passphrase.add(*cmd, "decrypts the CA key");
+    csr->excludes(key_out);
+    batch->excludes(csr)->excludes(key_out);
+    cmd->footer(
+        "\nWithout --yes, issue shows what it is about to sign and asks on the terminal; with no\n"
+        "terminal and no --yes it refuses. The certificate is checked against its profile and\n"
+        "recorded in DIR/pkitool.db before any file is written.\n"
+        "\nfleet.csv for --batch: a header row `name,subject,san,key_type,days,profile`, then one row\n"
+        "per host; empty cells take the defaults; separate several SANs with ';'; quote subjects:\n"
+        "  name,subject,san,key_type,days,profile\n"
+        "  vm-01,\"CN=vm-01,O=Example\",dns:vm-01.example,,,\n"
+        "\nExamples:\n"
+        "  Sign a CSR with the Roles Anywhere client profile:\n"
+        "    $ pkitool issue --ca root-ca --csr vm.csr --out vm.crt\n"
+        "  Generate a key and certificate for a VM, without the prompt:\n"
+        "    $ pkitool issue --ca root-ca --subject \"CN=MyOnpremVM\" --out vm.crt --key-out vm.key --yes\n"
+        "  A whole fleet:\n"
+        "    $ pkitool issue --ca root-ca --batch fleet.csv --out-dir fleet --yes\n");
+    cmd->callback([a, &ctx] {
+        if (!a->batch.empty()) issue_batch(*a, ctx);
+        else issue_one(*a, ctx);
+    });
+}
+
+}  // namespace pkitool::cli

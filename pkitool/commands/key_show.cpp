@@ -1,0 +1,34 @@
+// pkitool key show: type, size and public-key fingerprint of a private key.
+#include "pkitool/commands/commands.h"
+#include "pkitool/options.h"
+
+#include "issue/inspect.h"
+#include "issue/x509_file.h"
+
+namespace pkitool::cli {
+
+void register_key_show(CLI::App& key, Context& ctx) {
+    struct Args {
+        PassphraseOption passphrase;
+        std::string file;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = key.add_subcommand("show", "Show a private key's type, size and public-key SHA-256 fingerprint");
+    cmd->add_option("KEY", args->file, "Private key file (PEM or DER PKCS#8)")->required();
+    args->passphrase.add(*cmd, "decrypts the key");
+    examples(*cmd, {{"Show a key:", "pkitool key show vm.key"},
+                    {"As JSON, for scripts:", "pkitool key show vm.key --json"}});
+    cmd->callback([args, &ctx] {
+        const auto k = issue::PrivateKey::load(args->file, args->passphrase.get());
+        const bool encrypted = issue::detect_kind(files::read(args->file)) == issue::FileKind::EncryptedPrivateKey;
+        auto j = issue::describe(k, encrypted);
+        j["path"] = args->file;
+        if (ctx.json) return ctx.print_json(j);
+        ctx.out << "Private key: " << args->file << "\n"
+                << "  Type:       " << j["type"].get<std::string>() << " (" << j["bits"].get<size_t>() << " bits)\n"
+                << "  Encrypted:  " << (encrypted ? "yes" : "no") << "\n"
+                << "  Public key SHA-256: " << j["sha256"].get<std::string>() << "\n";
+    });
+}
+
+}  // namespace pkitool::cli

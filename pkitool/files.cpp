@@ -1,0 +1,111 @@
+// Atomic, permission-aware file output (temp file + rename) and uniform read errors.
+#include "pkitool/files.h"
+
+#include "pkitool/error.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace pkitool::files {
+
+namespace {
+
+std::string describe_errno(int err) { return std::strerror(err); }
+
+void write_all(int fd, std::string_view data, const fs::path& path) {
+    const char* p = data.data();
+    size_t left = data.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw Error(path.string() + ": cannot write: " + describe_errno(errno));
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+}
+
+}  // namespace
+
+std::vector<uint8_t> read(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw Error(path.string() + ": is a directory, expected a file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        const int err = errno;
+        throw Error(path.string() + ": cannot read: " + describe_errno(err ? err : ENOENT));
+    }
+    std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Error(path.string() + ": cannot read: I/O error");
+    return data;
+}
+
+std::string read_text(const fs::path& path) {
+    auto bytes = read(path);
+    return std::string(bytes.begin(), bytes.end());
+}
+
+void ensure_writable(const fs::path& path, Overwrite overwrite) {
+    std::error_code ec;
+    if (overwrite == Overwrite::No && fs::exists(path, ec))
+        throw Error(path.string() + ": already exists", "choose another path, or pass --force to replace it");
+    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir, ec))
+        throw Error(path.string() + ": directory " + dir.string() + " does not exist");
+}
+
+void write_atomic(const fs::path& path, std::string_view data, Mode mode, Overwrite overwrite) {
+    ensure_writable(path, overwrite);
+    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    std::string tmpl = (dir / ("." + path.filename().string() + ".tmpXXXXXX")).string();
+    // mkstemp creates the file 0600, so a secret is never readable by others, not even briefly.
+    int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) throw Error(path.string() + ": cannot create: " + describe_errno(errno));
+    try {
+        write_all(fd, data, path);
+        if (mode == Mode::Public && ::fchmod(fd, 0644) != 0)
+            throw Error(path.string() + ": cannot set permissions: " + describe_errno(errno));
+        if (::close(fd) != 0) {
+            fd = -1;
+            throw Error(path.string() + ": cannot write: " + describe_errno(errno));
+        }
+        fd = -1;
+        if (overwrite == Overwrite::No) {
+            // link() fails if the target appeared since ensure_writable: never clobber a file.
+            if (::link(tmpl.c_str(), path.c_str()) != 0) {
+                const int err = errno;
+                throw Error(path.string() + (err == EEXIST ? ": already exists" : ": cannot create: " + describe_errno(err)),
+                            err == EEXIST ? "choose another path, or pass --force to replace it" : "");
+            }
+            ::unlink(tmpl.c_str());
+        } else if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+            throw Error(path.string() + ": cannot replace: " + describe_errno(errno));
+        }
+    } catch (...) {
+        if (fd >= 0) ::close(fd);
+        ::unlink(tmpl.c_str());
+        throw;
+    }
+}
+
+void make_directory(const fs::path& path, Mode mode) {
+    const mode_t bits = mode == Mode::Secret ? 0700 : 0755;
+    if (::mkdir(path.c_str(), bits) != 0) {
+        if (errno == EEXIST && fs::is_directory(path)) {
+            if (::chmod(path.c_str(), bits) != 0)
+                throw Error(path.string() + ": cannot set permissions: " + describe_errno(errno));
+            return;
+        }
+        throw Error(path.string() + ": cannot create directory: " + describe_errno(errno));
+    }
+    // mkdir applies the umask; the promise is exactly 0700 for private directories.
+    if (::chmod(path.c_str(), bits) != 0)
+        throw Error(path.string() + ": cannot set permissions: " + describe_errno(errno));
+}
+
+}  // namespace pkitool::files

@@ -1,0 +1,32 @@
+// Reading input files and writing outputs atomically, with the permissions pkitool promises.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pkitool::files {
+
+namespace fs = std::filesystem;
+
+enum class Mode { Public, Secret };  // 0644 or 0600
+enum class Overwrite { No, Yes };
+
+// Whole file as bytes; Error "PATH: cannot read: reason" when it cannot be read.
+std::vector<uint8_t> read(const fs::path& path);
+std::string read_text(const fs::path& path);
+
+// Writes through a temporary file in the same directory, then renames it over `path`,
+// so a reader never sees a half-written file. Secret files are created 0600 from the start.
+void write_atomic(const fs::path& path, std::string_view data, Mode mode,
+                  Overwrite overwrite = Overwrite::No);
+
+// Refuses early (before any work is done) when an output exists and --force was not given.
+void ensure_writable(const fs::path& path, Overwrite overwrite);
+
+// Creates a directory with mode 0700 (private) or 0755; Error when it cannot.
+void make_directory(const fs::path& path, Mode mode);
+
+}  // namespace pkitool::files

@@ -1,0 +1,87 @@
+// pkitool's entry point: the command table, global flags, and the one place errors are reported.
+#include "pkitool/commands/commands.h"
+#include "pkitool/error.h"
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+namespace {
+
+using namespace pkitool;
+using namespace pkitool::cli;
+
+struct Group {
+    const char* name;
+    const char* description;
+};
+
+struct Command {
+    const char* group;  // nullptr: a top-level command
+    void (*register_fn)(CLI::App&, Context&);
+};
+
+constexpr Group kGroups[] = {
+    {"key", "Create and inspect private keys"},
+    {"csr", "Create certificate signing requests"},
+    {"ca", "Create and inspect certificate authorities"},
+    {"db", "Query a CA's inventory of issued certificates"},
+};
+
+// The whole command line, in the order `pkitool --help` lists it.
+constexpr Command kCommands[] = {
+    {"ca", register_ca_init},   {"ca", register_ca_show},     {nullptr, register_issue},
+    {"key", register_key_new},  {"key", register_key_show},   {"key", register_key_public},
+    {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},
+    {"db", register_db_show},
+};
+
+void print_error(const std::string& message, const std::string& hint) {
+    std::cerr << "pkitool: error: " << message << '\n';
+    if (!hint.empty()) std::cerr << "hint: " << hint << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Context ctx;
+    ctx.stdin_is_terminal = ::isatty(STDIN_FILENO) == 1;
+    ctx.stderr_is_terminal = ::isatty(STDERR_FILENO) == 1;
+
+    CLI::App app{"pkitool: a private CA, certificate linting and IAM Roles Anywhere credentials in one tool.\n"
+                 "Exit codes: 0 success, 1 failure or problems found, 2 usage error."};
+    app.name("pkitool");
+    app.set_version_flag("--version", "pkitool 0.1.0");
+    app.add_flag("--json", ctx.json, "Print one JSON document on stdout (also accepted after the command)");
+    app.add_flag("-q,--quiet", ctx.quiet, "Print nothing on stderr but errors and warnings");
+    app.require_subcommand(1);
+    app.fallthrough();  // lets --json and --quiet follow the command name
+
+    std::map<std::string, CLI::App*> groups;
+    for (const auto& g : kGroups) {
+        auto* sub = app.add_subcommand(g.name, g.description);
+        sub->require_subcommand(1);
+        groups[g.name] = sub;
+    }
+    for (const auto& c : kCommands) c.register_fn(c.group ? *groups.at(c.group) : app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(e.what(), "see `pkitool " + std::string(argc > 1 ? argv[1] : "") + " --help`");
+        return static_cast<int>(ExitCode::Usage);
+    } catch (const pkitool::Error& e) {
+        print_error(e.what(), e.hint());
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        print_error(e.what(), "");
+        return static_cast<int>(ExitCode::Failure);
+    }
+    return ctx.exit_code;
+}

@@ -1,0 +1,64 @@
+// Shared flag definitions and the passphrase lookup.
+#include "pkitool/options.h"
+
+#include "pkitool/error.h"
+
+#include <cstdlib>
+
+namespace pkitool::cli {
+
+void PassphraseOption::add(CLI::App& app, const std::string& what) {
+    app.add_option("--passphrase-file", file,
+                   "File whose first line is the passphrase that " + what + " (or set PKITOOL_PASSPHRASE)")
+        ->check(CLI::ExistingFile)
+        ->option_text("FILE");
+}
+
+issue::Passphrase PassphraseOption::get() const {
+    if (!file.empty()) {
+        std::string text = files::read_text(file);
+        const auto nl = text.find_first_of("\r\n");
+        if (nl != std::string::npos) text.resize(nl);
+        if (text.empty()) throw Error(file + ": passphrase file is empty");
+        return text;
+    }
+    if (const char* env = std::getenv("PKITOOL_PASSPHRASE"); env && *env) return std::string(env);
+    return std::nullopt;
+}
+
+void KeyTypeOption::add(CLI::App& app) {
+    app.add_option("--key-type,--type", name, "Key type")
+        ->check(CLI::IsMember(issue::KeyType::names()))
+        ->option_text("TYPE (default ec:p256)");
+}
+
+void DaysOption::add(CLI::App& app, const std::string& default_text) {
+    app.add_option("--days", days, "Validity in days")->check(CLI::Range(1u, 100000u))->option_text("N (default " + default_text + ")");
+}
+
+void ForceOption::add(CLI::App& app) { app.add_flag("--force", force, "Replace output files that already exist"); }
+
+CLI::Option* SubjectOption::add(CLI::App& app, bool required) {
+    auto* o = app.add_option("--subject", text, "Distinguished name, RFC 4514 style: \"CN=vm-01,O=Example,C=US\"")
+                  ->option_text("DN");
+    if (required) o->required();
+    return o;
+}
+
+void SanOption::add(CLI::App& app) {
+    app.add_option("--san", values, "Subject alternative names, repeatable: dns:host,uri:spiffe://x/y,ip:10.0.0.1,email:a@b.c")
+        ->option_text("LIST")
+        ->allow_extra_args(false);  // one list per --san, so it never swallows a positional argument
+}
+
+void CaDirOption::add(CLI::App& app) {
+    app.add_option("--ca", dir, "CA directory made by `pkitool ca init`")->required()->option_text("DIR");
+}
+
+void examples(CLI::App& app, const std::vector<std::pair<std::string, std::string>>& items) {
+    std::string text = "\nExamples:\n";
+    for (const auto& [what, cmd] : items) text += "  " + what + "\n    $ " + cmd + "\n";
+    app.footer(text);
+}
+
+}  // namespace pkitool::cli

@@ -1,0 +1,58 @@
+// Flags shared by several commands, declared once (style.md rule 3).
+#pragma once
+
+#include "issue/key.h"
+#include "pkitool/files.h"
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pkitool::cli {
+
+// --passphrase-file F, or env PKITOOL_PASSPHRASE; never the secret itself on the command line.
+struct PassphraseOption {
+    std::string file;
+    void add(CLI::App& app, const std::string& what);
+    issue::Passphrase get() const;  // empty optional when neither is given
+};
+
+struct KeyTypeOption {
+    std::string name = "ec:p256";
+    void add(CLI::App& app);
+    issue::KeyType get() const { return issue::KeyType::parse(name); }
+};
+
+struct DaysOption {
+    std::optional<unsigned> days;
+    void add(CLI::App& app, const std::string& default_text);
+};
+
+struct ForceOption {
+    bool force = false;
+    void add(CLI::App& app);
+    files::Overwrite overwrite() const { return force ? files::Overwrite::Yes : files::Overwrite::No; }
+};
+
+struct SubjectOption {
+    std::string text;
+    CLI::Option* add(CLI::App& app, bool required);
+};
+
+struct SanOption {
+    std::vector<std::string> values;
+    void add(CLI::App& app);
+};
+
+// --ca DIR: an existing CA directory.
+struct CaDirOption {
+    std::string dir;
+    void add(CLI::App& app);
+};
+
+// Adds the "Examples:" footer: pairs of (what it does, command line).
+void examples(CLI::App& app, const std::vector<std::pair<std::string, std::string>>& items);
+
+}  // namespace pkitool::cli

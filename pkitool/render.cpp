@@ -1,0 +1,92 @@
+// Text layout for certificates, CSRs, CRLs and keys; the JSON is the source of truth.
+#include "pkitool/render.h"
+
+namespace pkitool::cli {
+
+namespace {
+
+std::string str(const nlohmann::json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); }
+
+void render_key(std::ostream& out, const nlohmann::json& k, const char* indent) {
+    out << indent << "Public key: " << str(k.value("type", nlohmann::json("?")));
+    if (k.contains("bits")) out << " (" << k["bits"].get<size_t>() << " bits)";
+    out << "\n";
+    if (k.contains("sha256")) out << indent << "  SHA-256: " << str(k["sha256"]) << "\n";
+}
+
+void render_extensions(std::ostream& out, const nlohmann::json& e) {
+    if (e.empty()) return;
+    out << "  X509v3 extensions:\n";
+    if (e.contains("basic_constraints")) {
+        const auto& bc = e["basic_constraints"];
+        out << "    Basic Constraints: " << (bc["critical"].get<bool>() ? "critical, " : "") << "CA:" << (bc["ca"].get<bool>() ? "TRUE" : "FALSE");
+        if (!bc["path_len"].is_null()) out << ", pathlen:" << bc["path_len"].dump();
+        out << "\n";
+    }
+    if (e.contains("key_usage"))
+        out << "    Key Usage: " << (e["key_usage"]["critical"].get<bool>() ? "critical, " : "") << str(e["key_usage"]["usages"]) << "\n";
+    if (e.contains("extended_key_usage")) {
+        out << "    Extended Key Usage: " << (e["extended_key_usage"]["critical"].get<bool>() ? "critical, " : "");
+        bool first = true;
+        for (const auto& u : e["extended_key_usage"]["usages"]) out << (first ? "" : ", ") << str(u), first = false;
+        out << "\n";
+    }
+    if (e.contains("subject_key_id")) out << "    Subject Key Identifier: " << str(e["subject_key_id"]) << "\n";
+    if (e.contains("authority_key_id")) out << "    Authority Key Identifier: " << str(e["authority_key_id"]) << "\n";
+    if (e.contains("subject_alt_names")) {
+        out << "    Subject Alternative Names:";
+        for (const auto& s : e["subject_alt_names"]) out << " " << str(s);
+        out << "\n";
+    }
+}
+
+}  // namespace
+
+void render(std::ostream& out, const nlohmann::json& d) {
+    const std::string kind = d.value("kind", "");
+    if (d.contains("path")) out << str(d["path"]) << ":\n";
+    if (kind == "certificate") {
+        out << "Certificate:\n"
+            << "  Version: " << d["version"].dump() << "\n"
+            << "  Serial: " << str(d["serial"]) << "\n"
+            << "  Signature algorithm: " << str(d["signature_algorithm"]) << "\n"
+            << "  Issuer: " << str(d["issuer"]) << "\n"
+            << "  Validity:\n"
+            << "    Not before: " << str(d["not_before"]) << "\n"
+            << "    Not after:  " << str(d["not_after"]) << "\n"
+            << "  Subject: " << str(d["subject"]) << "\n";
+        render_key(out, d["public_key"], "  ");
+        render_extensions(out, d["extensions"]);
+        out << "  SHA-256 fingerprint: " << str(d["sha256_fingerprint"]) << "\n";
+    } else if (kind == "certificate_request") {
+        out << "Certificate request:\n"
+            << "  Subject: " << str(d["subject"]) << "\n"
+            << "  Signature algorithm: " << str(d["signature_algorithm"]) << "\n"
+            << "  Signature: " << (d["signature_valid"].get<bool>() ? "valid" : "DOES NOT VERIFY") << "\n";
+        render_key(out, d["public_key"], "  ");
+        if (!d["subject_alt_names"].empty()) {
+            out << "  Requested Subject Alternative Names:";
+            for (const auto& s : d["subject_alt_names"]) out << " " << str(s);
+            out << "\n";
+        }
+    } else if (kind == "crl") {
+        out << "Certificate revocation list:\n"
+            << "  Issuer: " << str(d["issuer"]) << "\n"
+            << "  Signature algorithm: " << str(d["signature_algorithm"]) << "\n"
+            << "  CRL number: " << d["crl_number"].dump() << "\n"
+            << "  This update: " << str(d["this_update"]) << "\n"
+            << "  Next update: " << str(d["next_update"]) << "\n"
+            << "  Revoked certificates: " << d["revoked"].size() << "\n";
+        for (const auto& r : d["revoked"])
+            out << "    " << str(r["serial"]) << "  revoked " << str(r["revoked_at"]) << "  reason " << r["reason_code"].dump() << "\n";
+    } else if (kind == "private_key") {
+        out << "Private key" << (d.value("encrypted", false) ? " (encrypted)" : "") << ":\n";
+        render_key(out, d, "  ");
+    } else if (kind == "public_key") {
+        render_key(out, d, "");
+    } else {
+        out << d.dump(2) << "\n";
+    }
+}
+
+}  // namespace pkitool::cli

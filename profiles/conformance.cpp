@@ -1,0 +1,97 @@
+// Profile conformance rules (Roles Anywhere protocol §1 and the profile's own data).
+#include "profiles/conformance.h"
+
+#include "issue/key.h"
+#include "issue/serial.h"
+#include "issue/subject.h"
+
+#include <botan/x509_ext.h>
+
+#include <algorithm>
+
+namespace pkitool::profiles {
+
+namespace {
+
+constexpr const char* kReissue = "re-issue it with `pkitool issue --profile ";
+
+}  // namespace
+
+std::string certificate_label(const Botan::X509_Certificate& cert) {
+    return issue::format_dn(cert.subject_dn()) + " (serial " + issue::Serial::from(Botan::BigInt(cert.serial_number())).hex() + ")";
+}
+
+size_t signature_hash_bits(const Botan::X509_Certificate& cert) {
+    std::string hash;
+    try {
+        hash = cert.hash_used_for_signature();
+    } catch (const std::exception&) {
+        return 0;
+    }
+    if (hash == "MD5") return 128;
+    if (hash == "SHA-160" || hash == "SHA-1") return 160;
+    if (hash == "SHA-224") return 224;
+    if (hash == "SHA-256" || hash == "SHA-3(256)") return 256;
+    if (hash == "SHA-384" || hash == "SHA-3(384)") return 384;
+    if (hash == "SHA-512" || hash == "SHA-3(512)") return 512;
+    return 0;
+}
+
+std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, const Profile& profile) {
+    std::vector<Finding> out;
+    const std::string who = certificate_label(cert);
+    const std::string fix = kReissue + profile.name + "`";
+    const bool ca = profile.is_ca();
+    const std::string prefix = ca ? "ra.anchor." : "ra.ee.";
+    const auto add = [&](const std::string& rule, Severity s, const std::string& msg, const std::string& how) {
+        out.push_back({rule, s, who, msg, how});
+    };
+
+    if (cert.x509_version() != 3)
+        add(prefix + "version", Severity::Error, "X.509 version " + std::to_string(cert.x509_version()) + ", Roles Anywhere requires version 3", fix);
+
+    const auto ext = cert.v3_extensions();
+    const Botan::OID bc_oid = Botan::Cert_Extension::Basic_Constraints::static_oid();
+    const bool has_bc = ext.extension_set(bc_oid);
+    if (ca) {
+        if (!cert.is_CA_cert())
+            add("ra.anchor.ca", Severity::Error, has_bc ? "basicConstraints says CA:FALSE, a trust anchor must be a CA" : "no basicConstraints CA:TRUE, a trust anchor must be a CA",
+                "re-create the CA with `pkitool ca init`");
+        else if (!ext.critical_extension_set(bc_oid))
+            add("rfc5280.ca.basic-constraints-critical", Severity::Error, "basicConstraints is not marked critical on a CA (RFC 5280 §4.2.1.9)", "re-create the CA with `pkitool ca init`");
+        if (!(cert.constraints() & Botan::KEY_CERT_SIGN))
+            add("ra.anchor.key-cert-sign", Severity::Error, "keyUsage lacks keyCertSign, a trust anchor must be allowed to sign certificates", "re-create the CA with `pkitool ca init`");
+    } else {
+        if (has_bc && cert.is_CA_cert())
+            add("ra.ee.basic-constraints", Severity::Error, "basicConstraints says CA:TRUE, a Roles Anywhere end-entity certificate must be CA:FALSE", fix);
+        if (cert.constraints() == Botan::NO_CONSTRAINTS)
+            add("ra.ee.digital-signature", Severity::Error, "no keyUsage extension, Roles Anywhere requires digitalSignature", fix);
+        else if (!(cert.constraints() & Botan::DIGITAL_SIGNATURE))
+            add("ra.ee.digital-signature", Severity::Error, "keyUsage lacks digitalSignature, which Roles Anywhere requires", fix);
+        if (issue::format_dn(cert.subject_dn()).empty())
+            add("ra.ee.subject-empty", Severity::Error, "the subject is empty; Roles Anywhere needs a subject even when SANs are present", fix + " --subject \"CN=...\"`");
+        const auto ekus = cert.extended_key_usage();
+        for (const auto& want : profile.extended_key_usage)
+            if (std::find(ekus.begin(), ekus.end(), Botan::OID(oid_of(want))) == ekus.end())
+                add("profile.eku", Severity::Warning, "extendedKeyUsage lacks " + name_of(want) + " (profile " + profile.name + " asks for it)", fix);
+    }
+
+    const size_t hash_bits = signature_hash_bits(cert);
+    if (hash_bits < profile.min_signature_hash_bits)
+        add("ra.sig.hash", Severity::Error,
+            hash_bits == 0 ? "signature algorithm " + cert.signature_algorithm().get_oid().to_formatted_string() + " is not one Roles Anywhere accepts"
+                           : "signed with a " + std::to_string(hash_bits) + "-bit hash; Roles Anywhere requires SHA-256 or stronger",
+            ca ? "re-create the CA with `pkitool ca init`" : fix);
+
+    try {
+        std::unique_ptr<Botan::Public_Key> key(cert.subject_public_key());
+        const auto type = issue::key_type_of(*key);
+        if (!profile.allows_key(type))
+            add("ra.key.type", Severity::Error, "key type " + type.name() + " is not allowed by profile " + profile.name, fix);
+    } catch (const std::exception& e) {
+        add("ra.key.type", Severity::Error, std::string("unsupported key: ") + e.what(), "use an RSA (2048+) or EC P-256/P-384 key");
+    }
+    return out;
+}
+
+}  // namespace pkitool::profiles

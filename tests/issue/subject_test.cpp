@@ -1,0 +1,41 @@
+// RFC 4514 subject parsing and printing.
+#include "issue/subject.h"
+#include "pkitool/error.h"
+
+#include <catch2/catch.hpp>
+
+using pkitool::issue::Subject;
+
+TEST_CASE("subject: RFC 4514 order is reversed into the DER sequence and printed back", "[subject]") {
+    const auto s = Subject::parse("CN=MyOnpremVM,O=Example,C=US");
+    const auto& info = s.dn().dn_info();
+    REQUIRE(info.size() == 3);
+    CHECK(info[0].first.to_string() == "2.5.4.6");  // C first in DER
+    CHECK(info[2].first.to_string() == "2.5.4.3");  // CN last
+    CHECK(s.to_string() == "CN=MyOnpremVM,O=Example,C=US");
+    CHECK(s.common_name() == "MyOnpremVM");
+}
+
+TEST_CASE("subject: escaped commas, spaces around separators, case-insensitive types", "[subject]") {
+    const auto s = Subject::parse("cn = Smith\\, John , o=Example");
+    CHECK(s.common_name() == "Smith, John");
+    CHECK(s.to_string() == "CN=Smith\\, John,O=Example");
+    CHECK(Subject::parse("CN=a\\2Cb").common_name() == "a,b");  // hex pair escape
+}
+
+TEST_CASE("subject: bad input is a usage error naming the problem", "[subject]") {
+    using pkitool::Error;
+    CHECK_THROWS_WITH(Subject::parse("CN=x,bogus"), Catch::Contains("is not TYPE=value"));
+    CHECK_THROWS_WITH(Subject::parse("XX=1"), Catch::Contains("unknown attribute type 'XX'"));
+    CHECK_THROWS_WITH(Subject::parse("CN="), Catch::Contains("empty value"));
+    CHECK_THROWS_WITH(Subject::parse("CN=a,C=USA"), Catch::Contains("two-letter"));
+    CHECK_THROWS_WITH(Subject::parse("CN=a+O=b"), Catch::Contains("multi-valued"));
+    try {
+        Subject::parse("nonsense");
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.code() == pkitool::ExitCode::Usage);
+    }
+    CHECK(Subject::parse("").empty());
+    CHECK(Subject::parse("   ").empty());
+}

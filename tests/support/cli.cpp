@@ -1,0 +1,64 @@
+// Subprocess and temp-dir helpers for end-to-end tests.
+#include "tests/support/cli.h"
+
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#ifndef PKITOOL_BINARY
+#error "PKITOOL_BINARY must name the pkitool executable under test"
+#endif
+
+namespace pkitool::test {
+
+TempDir::TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "pkitool-test-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+Result shell(const std::string& command, const fs::path& dir, const std::string& stdin_text) {
+    static int counter = 0;
+    const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(++counter);
+    const fs::path out = fs::temp_directory_path() / ("pkitool-out-" + tag);
+    const fs::path err = fs::temp_directory_path() / ("pkitool-err-" + tag);
+    const fs::path in = fs::temp_directory_path() / ("pkitool-in-" + tag);
+    std::ofstream(in) << stdin_text;
+    const std::string full = "cd '" + dir.string() + "' && (" + command + ") <'" + in.string() + "' >'" + out.string() + "' 2>'" + err.string() + "'";
+    const int status = std::system(full.c_str());
+    Result r{WIFEXITED(status) ? WEXITSTATUS(status) : 128, slurp(out), slurp(err)};
+    fs::remove(out);
+    fs::remove(err);
+    fs::remove(in);
+    return r;
+}
+
+Result run(const std::string& args, const fs::path& dir) {
+    return shell(std::string("'") + PKITOOL_BINARY + "' " + args, dir);
+}
+
+unsigned mode_of(const fs::path& p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) return 0;
+    return st.st_mode & 07777;
+}
+
+bool has_tool(const std::string& name) { return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0; }
+
+}  // namespace pkitool::test

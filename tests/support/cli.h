@@ -1,0 +1,43 @@
+// Test helpers: a private temporary directory, and running pkitool or openssl as a subprocess.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace pkitool::test {
+
+namespace fs = std::filesystem;
+
+struct Result {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const fs::path& path() const { return path_; }
+    fs::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    fs::path path_;
+};
+
+// Runs `sh -c` with cwd = dir, stdin from /dev/null (no terminal, as in CI); captures both streams.
+Result shell(const std::string& command, const fs::path& dir, const std::string& stdin_text = "");
+
+// Runs the pkitool binary under test: `pkitool <args>` in dir.
+Result run(const std::string& args, const fs::path& dir);
+
+// Whole file contents ("" when missing).
+std::string slurp(const fs::path& p);
+// Octal permission bits of a file, e.g. 0600.
+unsigned mode_of(const fs::path& p);
+bool has_tool(const std::string& name);
+
+}  // namespace pkitool::test
