@@ -127,7 +127,8 @@ PrivateKey PrivateKey::load(const std::filesystem::path& path, const Passphrase&
         const std::string text(data.begin(), data.end());
         if (text.find("-----BEGIN CERTIFICATE") != std::string::npos)
             throw Error(name + ": holds a certificate, expected a private key");
-        if (text.find("-----BEGIN EC PRIVATE KEY") != std::string::npos || text.find("-----BEGIN RSA PRIVATE KEY") != std::string::npos)
+        const bool legacy_der = std::string(e.what()).find("Unknown PKCS #8 version") != std::string::npos;
+        if (legacy_der || text.find("-----BEGIN EC PRIVATE KEY") != std::string::npos || text.find("-----BEGIN RSA PRIVATE KEY") != std::string::npos)
             throw Error(name + ": legacy (SEC1/PKCS#1) key format is not read",
                         "convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + name);
         throw Error(name + ": not a valid PKCS#8 private key (" + std::string(e.what()) + ")");

@@ -8,6 +8,8 @@
 #include <botan/pem.h>
 #include <botan/pk_keys.h>
 
+#include <optional>
+
 namespace pkitool::issue {
 
 namespace {
@@ -88,7 +90,19 @@ Botan::X509_Certificate load_certificate(const fs::path& path) {
 
 Botan::PKCS10_Request load_csr(const fs::path& path) {
     const auto data = read_nonempty(path, "a certificate request");
-    auto req = decode_one<Botan::PKCS10_Request>(path, data, "certificate request (CSR)", "CERTIFICATE REQUEST");
+    const auto bad_signature = [&] {
+        return Error(path.string() + ": the request's signature does not verify (altered or corrupt CSR)",
+                     "create the CSR again with the private key it names");
+    };
+    std::optional<Botan::PKCS10_Request> parsed;
+    try {
+        parsed.emplace(decode_one<Botan::PKCS10_Request>(path, data, "certificate request (CSR)", "CERTIFICATE REQUEST"));
+    } catch (const Error& e) {
+        // Botan checks the self-signature while decoding; report it as what it is.
+        if (std::string(e.what()).find("Bad signature") != std::string::npos) throw bad_signature();
+        throw;
+    }
+    auto& req = *parsed;
     bool ok = false;
     try {
         std::unique_ptr<Botan::Public_Key> key(req.subject_public_key());
@@ -96,9 +110,7 @@ Botan::PKCS10_Request load_csr(const fs::path& path) {
     } catch (const std::exception&) {
         ok = false;
     }
-    if (!ok)
-        throw Error(path.string() + ": the request's signature does not verify (altered or corrupt CSR)",
-                    "create the CSR again with the private key it names");
+    if (!ok) throw bad_signature();
     return req;
 }
 

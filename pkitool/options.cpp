@@ -39,7 +39,7 @@ void DaysOption::add(CLI::App& app, const std::string& default_text) {
 void ForceOption::add(CLI::App& app) { app.add_flag("--force", force, "Replace output files that already exist"); }
 
 CLI::Option* SubjectOption::add(CLI::App& app, bool required) {
-    auto* o = app.add_option("--subject", text, "Distinguished name, RFC 4514 style: \"CN=vm-01,O=Example,C=US\"")
+    auto* o = option = app.add_option("--subject", text, "Distinguished name, RFC 4514 style: \"CN=vm-01,O=Example,C=US\"")
                   ->option_text("DN");
     if (required) o->required();
     return o;

@@ -38,7 +38,9 @@ struct ForceOption {
 
 struct SubjectOption {
     std::string text;
+    CLI::Option* option = nullptr;
     CLI::Option* add(CLI::App& app, bool required);
+    bool given() const { return option && option->count() > 0; }  // `--subject ""` counts: it is an empty subject
 };
 
 struct SanOption {
