@@ -1,6 +1,7 @@
 // CA directory creation and issuance: validate, sign, self-check, record, then write.
 #include "ca/authority.h"
 
+#include "ca/parallel.h"
 #include "issue/x509_file.h"
 #include "pkitool/error.h"
 #include "pkitool/files.h"
@@ -76,10 +77,10 @@ void Authority::init_root(const RootRequest& req) {
     try {
         const auto key = issue::PrivateKey::generate(req.key_type);
         const auto now = Clock::now();
-        const auto pub = key.public_key();
+        const auto pub = issue::SubjectKey::of(key.public_key());
         CertificateTemplate t{req.subject, {}, pub, profile, now - kBackdate, now + std::chrono::days(req.days)};
-        const Issuer self{req.subject.dn(), issue::key_identifier(*pub), &key.botan(), req.key_type.signature_hash()};
-        const auto cert = sign_template(t, issue::Serial::random(), self);
+        const Issuer self{req.subject.dn(), pub.key_id, &key.botan(), req.key_type.signature_hash()};
+        const auto cert = Signer(self).sign(t, issue::Serial::random());
         const auto findings = profiles::check_conformance(cert, profile);
         if (profiles::has_errors(findings)) throw Error("internal: the new root CA fails its profile: " + first_problem(findings));
 
@@ -143,15 +144,18 @@ Validity Authority::validate(const profiles::Profile& p, const issue::Subject& s
 
 CertificateTemplate Authority::draft(const IssueRequest& req, Clock::time_point now) const {
     const auto v = validate(req.profile, req.subject, issue::key_type_of(*req.public_key), req.days, now);
-    return CertificateTemplate{req.subject, req.sans, req.public_key, req.profile, v.not_before, v.not_after};
+    return CertificateTemplate{req.subject, req.sans, issue::SubjectKey::of(req.public_key), req.profile, v.not_before, v.not_after};
 }
 
-Issued Authority::sign_checked(const CertificateTemplate& t) const {
+Issuer Authority::issuer() const {
     if (!key_) throw Error("internal: CA key not loaded");
     std::unique_ptr<Botan::Public_Key> ca_pub(cert_.subject_public_key());
-    const Issuer issuer{cert_.subject_dn(), cert_.subject_key_id().empty() ? issue::key_identifier(*ca_pub) : cert_.subject_key_id(),
-                        &key_->botan(), key_->type().signature_hash()};
-    auto cert = sign_template(t, issue::Serial::random(), issuer);
+    return Issuer{cert_.subject_dn(), cert_.subject_key_id().empty() ? issue::key_identifier(*ca_pub) : cert_.subject_key_id(),
+                  &key_->botan(), key_->type().signature_hash()};
+}
+
+Issued Authority::sign_checked(const CertificateTemplate& t, Signer& signer) const {
+    auto cert = signer.sign(t, issue::Serial::random());
     // The same profile that built the certificate judges it: a certificate that fails is never issued.
     const auto findings = profiles::check_conformance(cert, t.profile);
     if (profiles::has_errors(findings))
@@ -171,23 +175,27 @@ Issued Authority::issue(const CertificateTemplate& t) {
 
 std::vector<Issued> Authority::issue_many(const std::vector<CertificateTemplate>& templates,
                                           const std::function<void(size_t, size_t)>& on_progress) {
+    const Issuer me = issuer();
+    std::vector<Signer> signers;
+    for (size_t w = 0; w < worker_count(); ++w) signers.emplace_back(me);
     std::vector<Issued> out;
     out.reserve(templates.size());
     for (size_t start = 0; start < templates.size(); start += kChunk) {
         const size_t end = std::min(templates.size(), start + kChunk);
+        // Signing is independent per certificate and runs on every core; recording is sequential.
+        std::vector<std::optional<Issued>> chunk(end - start);
+        parallel_for(chunk.size(), [&](size_t i, size_t worker) { chunk[i] = sign_checked(templates[start + i], signers[worker]); });
         const size_t first = out.size();
         {
             db::Store::Transaction tx(store_);
-            for (size_t i = start; i < end; ++i) {
-                for (int attempt = 1;; ++attempt) {
-                    auto issued = sign_checked(templates[i]);
-                    if (store_.insert(issued.record)) {
-                        out.push_back(std::move(issued));
-                        break;
-                    }
+            for (size_t i = 0; i < chunk.size(); ++i) {
+                // A clash of two random 128-bit serials: sign again with a fresh one.
+                for (int attempt = 1; !store_.insert(chunk[i]->record); ++attempt) {
                     if (attempt == kSerialAttempts)
                         throw Error(layout_.database().string() + ": could not find an unused serial after " + std::to_string(attempt) + " tries");
+                    chunk[i] = sign_checked(templates[start + i], signers[0]);
                 }
+                out.push_back(std::move(*chunk[i]));
             }
             tx.commit();
         }

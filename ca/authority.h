@@ -90,7 +90,8 @@ public:
 private:
     Authority(Layout layout, Botan::X509_Certificate cert, db::Store store)
         : layout_(std::move(layout)), cert_(std::move(cert)), store_(std::move(store)) {}
-    Issued sign_checked(const CertificateTemplate& t) const;
+    Issuer issuer() const;  // needs unlock()
+    Issued sign_checked(const CertificateTemplate& t, Signer& signer) const;
     void write_issued_copy(const Issued& i) const;
 
     Layout layout_;

@@ -32,7 +32,7 @@ Botan::Extensions extensions_for(const CertificateTemplate& t, const Issuer& iss
         for (auto u : p.extended_key_usage) oids.emplace_back(profiles::oid_of(u));
         ext.add(new Extended_Key_Usage(oids), false);
     }
-    ext.add(new Subject_Key_ID(issue::key_identifier(*t.public_key)), false);
+    ext.add(new Subject_Key_ID(t.public_key.key_id), false);
     ext.add(new Authority_Key_ID(issuer.key_id), false);
     // RFC 5280 §4.2.1.6: SANs are critical only when the subject is empty, which profiles refuse.
     if (!t.sans.empty()) ext.add(new Subject_Alternative_Name(t.sans.to_botan()), false);
@@ -49,7 +49,7 @@ std::vector<std::pair<std::string, std::string>> CertificateTemplate::describe()
     out.emplace_back("Not before", date(not_before));
     out.emplace_back("Not after", date(not_after) + fmt::format(" ({} days)", std::chrono::duration_cast<std::chrono::hours>(not_after - not_before - kBackdate).count() / 24));
     out.emplace_back("Profile", p.name);
-    out.emplace_back("Public key", issue::key_type_of(*public_key).name());
+    out.emplace_back("Public key", issue::key_type_of(*public_key.key).name());
     std::string bc = p.is_ca() ? "critical, CA:TRUE" : "critical, CA:FALSE";
     if (p.is_ca() && p.path_len) bc += fmt::format(", pathlen:{}", *p.path_len);
     out.emplace_back("Basic constraints", bc);
@@ -62,12 +62,16 @@ std::vector<std::pair<std::string, std::string>> CertificateTemplate::describe()
     return out;
 }
 
-Botan::X509_Certificate sign_template(const CertificateTemplate& t, const issue::Serial& serial, const Issuer& issuer) {
-    Botan::AlgorithmIdentifier sig_algo;
-    auto signer = Botan::X509_Object::choose_sig_format(sig_algo, *issuer.key, issue::rng(), issuer.hash, "");
-    return Botan::X509_CA::make_cert(signer.get(), issue::rng(), serial.value(), sig_algo, t.public_key->subject_public_key(),
-                                     Botan::X509_Time(t.not_before), Botan::X509_Time(t.not_after), issuer.name,
-                                     t.subject.dn(), extensions_for(t, issuer));
+Signer::Signer(Issuer issuer) : issuer_(std::move(issuer)) {
+    signer_ = Botan::X509_Object::choose_sig_format(algorithm_, *issuer_.key, issue::rng(), issuer_.hash, "");
+}
+Signer::~Signer() = default;
+Signer::Signer(Signer&&) noexcept = default;
+
+Botan::X509_Certificate Signer::sign(const CertificateTemplate& t, const issue::Serial& serial) {
+    return Botan::X509_CA::make_cert(signer_.get(), issue::rng(), serial.value(), algorithm_, t.public_key.spki,
+                                     Botan::X509_Time(t.not_before), Botan::X509_Time(t.not_after), issuer_.name,
+                                     t.subject.dn(), extensions_for(t, issuer_));
 }
 
 }  // namespace pkitool::ca

@@ -1,12 +1,14 @@
 // What a CA is about to sign: every field of the certificate, decided before any signature is made.
 #pragma once
 
+#include "issue/key.h"
 #include "issue/san.h"
 #include "issue/serial.h"
 #include "issue/subject.h"
 #include "profiles/profile.h"
 
 #include <botan/pk_keys.h>
+#include <botan/pubkey.h>
 #include <botan/x509cert.h>
 
 #include <chrono>
@@ -21,7 +23,7 @@ using Clock = std::chrono::system_clock;
 struct CertificateTemplate {
     issue::Subject subject;
     issue::SubjectAltNames sans;
-    std::shared_ptr<const Botan::Public_Key> public_key;
+    issue::SubjectKey public_key;
     profiles::Profile profile;
     Clock::time_point not_before;
     Clock::time_point not_after;
@@ -38,8 +40,20 @@ struct Issuer {
     std::string hash;             // "SHA-256" or "SHA-384"
 };
 
-// Builds the extensions of the profile and signs: v3, the given serial, PKCS#1 v1.5 for RSA.
-Botan::X509_Certificate sign_template(const CertificateTemplate& t, const issue::Serial& serial, const Issuer& issuer);
+// Signs templates for one issuer: v3, the profile's extensions, PKCS#1 v1.5 for RSA. The Botan
+// signer is set up once and reused, which matters in batches; one Signer per thread.
+class Signer {
+public:
+    explicit Signer(Issuer issuer);
+    ~Signer();
+    Signer(Signer&&) noexcept;
+    Botan::X509_Certificate sign(const CertificateTemplate& t, const issue::Serial& serial);
+
+private:
+    Issuer issuer_;
+    Botan::AlgorithmIdentifier algorithm_;
+    std::unique_ptr<Botan::PK_Signer> signer_;
+};
 
 // notBefore is backdated so that hosts whose clocks run a little behind accept a fresh certificate.
 constexpr std::chrono::minutes kBackdate{5};

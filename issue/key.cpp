@@ -7,6 +7,7 @@
 
 #include <botan/ber_dec.h>
 #include <botan/data_src.h>
+#include <botan/der_enc.h>
 #include <botan/ecdsa.h>
 #include <botan/hash.h>
 #include <botan/hex.h>
@@ -158,6 +159,15 @@ std::string public_key_fingerprint(const Botan::Public_Key& key) {
 std::vector<uint8_t> key_identifier(const Botan::Public_Key& key) {
     auto hash = Botan::HashFunction::create_or_throw("SHA-1");
     return Botan::unlock(hash->process(key.public_key_bits()));
+}
+
+SubjectKey SubjectKey::of(std::shared_ptr<const Botan::Public_Key> key) {
+    const auto bits = key->public_key_bits();
+    auto sha1 = Botan::HashFunction::create_or_throw("SHA-1");
+    // RFC 5280 §4.1: SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING }
+    std::vector<uint8_t> spki;
+    Botan::DER_Encoder(spki).start_cons(Botan::SEQUENCE).encode(key->algorithm_identifier()).encode(bits, Botan::BIT_STRING).end_cons();
+    return SubjectKey{std::move(key), std::move(spki), Botan::unlock(sha1->process(bits))};
 }
 
 bool keys_match(const Botan::Private_Key& priv, const Botan::Public_Key& pub) {

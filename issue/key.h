@@ -68,6 +68,16 @@ std::string public_key_fingerprint(const Botan::Public_Key& key);
 // SHA-1 over the subjectPublicKey BIT STRING contents: RFC 5280 §4.2.1.2 method (1).
 std::vector<uint8_t> key_identifier(const Botan::Public_Key& key);
 
+// A subject's public key with the encodings a certificate needs, computed once: encoding an EC
+// point costs a field inversion each time, which adds up over a batch.
+struct SubjectKey {
+    std::shared_ptr<const Botan::Public_Key> key;
+    std::vector<uint8_t> spki;    // SubjectPublicKeyInfo DER
+    std::vector<uint8_t> key_id;  // key_identifier() of it
+
+    static SubjectKey of(std::shared_ptr<const Botan::Public_Key> key);
+};
+
 // True when the private key is the one matching this public key.
 bool keys_match(const Botan::Private_Key& priv, const Botan::Public_Key& pub);
 
