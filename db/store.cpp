@@ -247,4 +247,14 @@ size_t Store::count() const {
     return static_cast<size_t>(s.integer(0));
 }
 
+Store::Counts Store::counts(Time now) const {
+    Statement s(db_,
+                "SELECT COALESCE(SUM(revoked_at IS NULL AND not_after >= ?1), 0), COALESCE(SUM(revoked_at IS NOT NULL), 0),"
+                " COALESCE(SUM(revoked_at IS NULL AND not_after < ?1), 0) FROM certificates",
+                path_.string());
+    s.bind(1, to_unix(now));
+    s.step();
+    return Counts{static_cast<size_t>(s.integer(0)), static_cast<size_t>(s.integer(1)), static_cast<size_t>(s.integer(2))};
+}
+
 }  // namespace pkitool::db

@@ -48,6 +48,11 @@ public:
     std::optional<CertificateRecord> find(const issue::Serial& serial) const;
     std::vector<CertificateRecord> list(const Query& q) const;
     size_t count() const;
+
+    struct Counts {
+        size_t valid = 0, revoked = 0, expired = 0;
+    };
+    Counts counts(Time now) const;  // by derived status, without loading certificates
     int schema_version() const;
 
 private:

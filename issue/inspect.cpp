@@ -42,9 +42,21 @@ std::string eku_name(const Botan::OID& oid) {
     return dotted;
 }
 
+// The names `openssl x509 -text` prints, so output can be compared line by line.
 std::string signature_name(const Botan::AlgorithmIdentifier& algo) {
+    static const std::pair<const char*, const char*> names[] = {
+        {"1.2.840.10045.4.3.2", "ecdsa-with-SHA256"},       {"1.2.840.10045.4.3.3", "ecdsa-with-SHA384"},
+        {"1.2.840.10045.4.3.4", "ecdsa-with-SHA512"},       {"1.2.840.10045.4.1", "ecdsa-with-SHA1"},
+        {"1.2.840.113549.1.1.11", "sha256WithRSAEncryption"}, {"1.2.840.113549.1.1.12", "sha384WithRSAEncryption"},
+        {"1.2.840.113549.1.1.13", "sha512WithRSAEncryption"}, {"1.2.840.113549.1.1.5", "sha1WithRSAEncryption"},
+        {"1.2.840.113549.1.1.4", "md5WithRSAEncryption"},    {"1.2.840.113549.1.1.10", "rsassaPss"},
+        {"1.3.101.112", "ED25519"},
+    };
+    const std::string dotted = algo.get_oid().to_string();
+    for (const auto& [oid, name] : names)
+        if (dotted == oid) return name;
     const std::string name = Botan::OIDS::oid2str_or_empty(algo.get_oid());
-    return name.empty() ? algo.get_oid().to_string() : name;
+    return name.empty() ? dotted : name;
 }
 
 std::string hex_colon(const std::vector<uint8_t>& v) {

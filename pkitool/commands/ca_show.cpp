@@ -15,21 +15,13 @@ void register_ca_show(CLI::App& ca, Context& ctx) {
     examples(*cmd, {{"Show a CA:", "pkitool ca show --dir root-ca"}, {"As JSON:", "pkitool ca show --dir root-ca --json"}});
     cmd->callback([dir, &ctx] {
         auto authority = ca::Authority::open(*dir);
-        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        size_t valid = 0, revoked = 0, expired = 0;
-        for (const auto& r : authority.store().list({})) {
-            switch (r.status(now)) {
-                case db::Status::Valid: ++valid; break;
-                case db::Status::Revoked: ++revoked; break;
-                case db::Status::Expired: ++expired; break;
-            }
-        }
+        const auto c = authority.store().counts(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
         auto j = issue::describe(authority.certificate());
         j["dir"] = *dir;
-        j["issued"] = {{"valid", valid}, {"revoked", revoked}, {"expired", expired}};
+        j["issued"] = {{"valid", c.valid}, {"revoked", c.revoked}, {"expired", c.expired}};
         if (ctx.json) return ctx.print_json(j);
         render(ctx.out, j);
-        ctx.out << "Issued: " << valid << " valid, " << revoked << " revoked, " << expired << " expired\n";
+        ctx.out << "Issued: " << c.valid << " valid, " << c.revoked << " revoked, " << c.expired << " expired\n";
     });
 }
 

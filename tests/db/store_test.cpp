@@ -1,0 +1,111 @@
+// The SQLite inventory: schema version, uniqueness of serials, transactions, derived status, queries.
+#include "db/store.h"
+#include "pkitool/error.h"
+#include "tests/support/cli.h"
+
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+using namespace pkitool;
+using namespace std::chrono;
+
+namespace {
+
+db::CertificateRecord row(const std::string& serial_hex, const std::string& subject, db::Time not_after) {
+    return db::CertificateRecord{issue::Serial::parse(serial_hex), subject, "", not_after - days(365), not_after, "rolesanywhere-client",
+                                 "ab", {1, 2, 3}, not_after - days(365), std::nullopt};
+}
+
+db::Time now_s() { return floor<seconds>(system_clock::now()); }
+
+}  // namespace
+
+TEST_CASE("store: a new database gets the current schema; reopening keeps rows", "[db]") {
+    test::TempDir t;
+    const auto path = t / "pkitool.db";
+    {
+        auto s = db::Store::open(path, db::Store::Open::CreateNew);
+        CHECK(s.schema_version() >= 1);
+        CHECK(s.insert(row("01", "CN=a", now_s() + days(10))));
+    }
+    auto s = db::Store::open(path, db::Store::Open::Existing);
+    CHECK(s.count() == 1);
+    const auto r = s.find(issue::Serial::parse("01"));
+    REQUIRE(r);
+    CHECK(r->subject == "CN=a");
+    CHECK(r->der == std::vector<uint8_t>{1, 2, 3});
+    CHECK_THROWS_WITH(db::Store::open(t / "missing.db", db::Store::Open::Existing), Catch::Contains("no inventory database here"));
+    CHECK_THROWS_WITH(db::Store::open(path, db::Store::Open::CreateNew), Catch::Contains("already exists"));
+}
+
+TEST_CASE("store: serials are unique per CA (the insert reports the clash)", "[db]") {
+    test::TempDir t;
+    auto s = db::Store::open(t / "pkitool.db", db::Store::Open::CreateNew);
+    CHECK(s.insert(row("0A", "CN=a", now_s() + days(10))));
+    CHECK_FALSE(s.insert(row("0a", "CN=b", now_s() + days(10))));
+    CHECK(s.count() == 1);
+}
+
+TEST_CASE("store: a transaction that is not committed leaves nothing", "[db]") {
+    test::TempDir t;
+    auto s = db::Store::open(t / "pkitool.db", db::Store::Open::CreateNew);
+    {
+        db::Store::Transaction tx(s);
+        CHECK(s.insert(row("01", "CN=a", now_s() + days(10))));
+    }
+    CHECK(s.count() == 0);
+    {
+        db::Store::Transaction tx(s);
+        CHECK(s.insert(row("01", "CN=a", now_s() + days(10))));
+        tx.commit();
+    }
+    CHECK(s.count() == 1);
+}
+
+TEST_CASE("store: status is derived; filters by status, expiry window and subject", "[db]") {
+    test::TempDir t;
+    auto s = db::Store::open(t / "pkitool.db", db::Store::Open::CreateNew);
+    const auto now = now_s();
+    REQUIRE(s.insert(row("01", "CN=soon,O=Example", now + days(5))));
+    REQUIRE(s.insert(row("02", "CN=later", now + days(100))));
+    REQUIRE(s.insert(row("03", "CN=gone", now - days(1))));
+    db::Query all;
+    all.now = now;
+    const auto rows = s.list(all);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0].serial.hex() == "03");  // soonest expiry first
+    CHECK(rows[0].status(now) == db::Status::Expired);
+    CHECK(rows[1].status(now) == db::Status::Valid);
+
+    db::Query expiring = all;
+    expiring.expiring_within = days(30);
+    const auto soon = s.list(expiring);
+    REQUIRE(soon.size() == 1);  // expired ones are not "expiring"
+    CHECK(soon[0].serial.hex() == "01");
+
+    db::Query expired = all;
+    expired.status = db::Status::Expired;
+    CHECK(s.list(expired).size() == 1);
+    db::Query valid = all;
+    valid.status = db::Status::Valid;
+    CHECK(s.list(valid).size() == 2);
+
+    db::Query subject = all;
+    subject.subject_pattern = "example";
+    CHECK(s.list(subject).size() == 1);
+    // Pattern text is data, never SQL.
+    subject.subject_pattern = "' OR 1=1 --";
+    CHECK(s.list(subject).empty());
+}
+
+TEST_CASE("store: a database from a newer pkitool is refused", "[db]") {
+    test::TempDir t;
+    const auto path = t / "pkitool.db";
+    { auto s = db::Store::open(path, db::Store::Open::CreateNew); }
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "PRAGMA user_version=999", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+    CHECK_THROWS_WITH(db::Store::open(path, db::Store::Open::Existing), Catch::Contains("newer than this pkitool understands"));
+}
