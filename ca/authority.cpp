@@ -133,6 +133,11 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
     auto parent = Authority::open(req.parent);
     const auto parent_chain = parent.chain();
     const auto upwards = parent.is_root() ? std::vector<Botan::X509_Certificate>{parent.cert_} : parent_chain;
+    // Same name as the parent would make it "self-issued" (RFC 5280 §3.2): it would not count
+    // against pathLenConstraint (§6.1.4 (l)), and validators that find issuers by name would mix them up.
+    if (req.subject.dn() == parent.cert_.subject_dn())
+        throw Error(req.parent.string() + ": the new CA's subject " + req.subject.to_string() + " is the parent's own name",
+                    "give the intermediate a name of its own, e.g. --subject \"CN=Example Issuing CA\"");
     if (!parent.cert_.allowed_usage(Botan::KEY_CERT_SIGN))
         throw Error(parent.layout_.certificate().string() + ": its keyUsage lacks keyCertSign, so it cannot sign a CA certificate");
 

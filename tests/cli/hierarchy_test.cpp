@@ -160,13 +160,17 @@ TEST_CASE("ca init --parent: encrypted parent key, wrong passphrase writes nothi
     CHECK(run("ca init --dir x --subject CN=X --parent-passphrase-file root.pass", t.path()).code == 2);
 }
 
-TEST_CASE("ca init --parent: refuses an existing directory and a missing parent", "[cli][hierarchy]") {
+TEST_CASE("ca init --parent: refuses an existing directory, a missing parent and the parent's own name", "[cli][hierarchy]") {
     TempDir t;
     ok("ca init --dir root-ca --subject CN=Root", t);
     CHECK(run("ca init --dir sub --parent no-such-ca --subject CN=Sub", t.path()).code == 2);
-    const auto r = run("ca init --dir root-ca --parent root-ca --subject CN=Sub", t.path());
+    auto r = run("ca init --dir root-ca --parent root-ca --subject CN=Sub", t.path());
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::Contains("root-ca: already exists"));
+    r = run("ca init --dir sub --parent root-ca --subject CN=Root", t.path());
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("is the parent's own name"));
+    CHECK(!fs::exists(t / "sub"));
     CHECK(db_list("root-ca", t)["count"] == 0);
 }
 
