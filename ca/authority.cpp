@@ -2,6 +2,7 @@
 #include "ca/authority.h"
 
 #include "ca/parallel.h"
+#include "ca/path_length.h"
 #include "issue/x509_file.h"
 #include "pkitool/error.h"
 #include "pkitool/files.h"
@@ -28,12 +29,63 @@ constexpr size_t kChunk = 500;  // batch rows per transaction
 
 db::Time to_db_time(Clock::time_point t) { return std::chrono::floor<std::chrono::seconds>(t); }
 
-std::string day(Clock::time_point t) { return fmt::format("{:%Y-%m-%d}", std::chrono::floor<std::chrono::seconds>(t)); }
+template <class Duration>
+std::string day(std::chrono::time_point<Clock, Duration> t) { return fmt::format("{:%Y-%m-%d}", std::chrono::floor<std::chrono::seconds>(t)); }
 
 std::string first_problem(const std::vector<profiles::Finding>& findings) {
     for (const auto& f : findings)
         if (f.severity == profiles::Severity::Error) return f.rule + ": " + f.message;
     return "";
+}
+
+// `ca init` never touches an existing CA: the directory must be new, or empty.
+void refuse_existing(const fs::path& dir) {
+    std::error_code ec;
+    if (fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec)))
+        throw Error(dir.string() + ": already exists and is not empty; `ca init` never touches an existing CA", "choose a new --dir");
+}
+
+// The files of a new CA: private/ca.key (0600 in 0700), ca.crt, chain.pem for a sub-CA
+// (`cert` then `parents`), certs/ and a fresh inventory.
+void write_ca_files(const Layout& dir, const issue::PrivateKey& key, const issue::Passphrase& passphrase,
+                    const Botan::X509_Certificate& cert, const std::vector<Botan::X509_Certificate>& parents) {
+    files::make_directory(dir.private_dir(), files::Mode::Secret);
+    files::make_directory(dir.certs_dir(), files::Mode::Public);
+    files::write_atomic(dir.key(), key.to_pem(passphrase), files::Mode::Secret);
+    files::write_atomic(dir.certificate(), cert.PEM_encode(), files::Mode::Public);
+    if (!cert.is_self_signed()) {
+        std::string chain = cert.PEM_encode();
+        for (const auto& c : parents) chain += c.PEM_encode();
+        files::write_atomic(dir.chain(), chain, files::Mode::Public);
+    }
+    db::Store::open(dir.database(), db::Store::Open::CreateNew);
+}
+
+// Builds a CA directory in a private sibling, then renames it into place: a failure half-way
+// leaves no partial CA behind, and a reader never sees one. `publish` runs after the rename; if
+// it fails, the directory is removed again.
+void create_ca_directory(const fs::path& dir, const std::function<void(const Layout&)>& fill,
+                         const std::function<void()>& publish = {}) {
+    std::error_code ec;
+    const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+    if (!fs::is_directory(parent, ec)) throw Error(dir.string() + ": parent directory " + parent.string() + " does not exist");
+    std::string tmpl = (parent / ("." + dir.filename().string() + ".tmpXXXXXX")).string();
+    if (!::mkdtemp(tmpl.data())) throw Error(dir.string() + ": cannot create: " + std::strerror(errno));
+    try {
+        fill(Layout{tmpl});
+        if (::chmod(tmpl.c_str(), 0755) != 0) throw Error(dir.string() + ": cannot set permissions: " + std::strerror(errno));
+        if (::rename(tmpl.c_str(), dir.c_str()) != 0) throw Error(dir.string() + ": cannot create: " + std::strerror(errno));
+    } catch (...) {
+        fs::remove_all(tmpl, ec);
+        throw;
+    }
+    if (!publish) return;
+    try {
+        publish();
+    } catch (...) {
+        fs::remove_all(dir, ec);
+        throw;
+    }
 }
 
 }  // namespace
@@ -55,11 +107,7 @@ db::CertificateRecord record_for(const Botan::X509_Certificate& cert, const std:
 }
 
 void Authority::init_root(const RootRequest& req) {
-    const Layout final_layout{req.dir};
-    std::error_code ec;
-    if (fs::exists(req.dir, ec) && !(fs::is_directory(req.dir, ec) && fs::is_empty(req.dir, ec)))
-        throw Error(req.dir.string() + ": already exists and is not empty; `ca init` never touches an existing CA",
-                    "choose a new --dir");
+    refuse_existing(req.dir);
     if (req.subject.empty()) throw usage_error("--subject is empty", "give the CA a name, e.g. --subject \"CN=Example Root CA,O=Example\"");
 
     auto profile = profiles::find("root-ca");
@@ -67,14 +115,7 @@ void Authority::init_root(const RootRequest& req) {
     if (req.days == 0 || req.days > profile.max_days)
         throw usage_error(fmt::format("--days {}: must be between 1 and {}", req.days, profile.max_days));
 
-    // Build everything in a private sibling directory, then rename it into place: a failure
-    // half-way leaves no partial CA behind, and a reader never sees one.
-    const fs::path parent = req.dir.has_parent_path() ? req.dir.parent_path() : fs::path(".");
-    if (!fs::is_directory(parent, ec)) throw Error(req.dir.string() + ": parent directory " + parent.string() + " does not exist");
-    std::string tmpl = (parent / ("." + req.dir.filename().string() + ".tmpXXXXXX")).string();
-    if (!::mkdtemp(tmpl.data())) throw Error(req.dir.string() + ": cannot create: " + std::strerror(errno));
-    const Layout tmp{tmpl};
-    try {
+    create_ca_directory(req.dir, [&](const Layout& tmp) {
         const auto key = issue::PrivateKey::generate(req.key_type);
         const auto now = Clock::now();
         const auto pub = issue::SubjectKey::of(key.public_key());
@@ -83,19 +124,62 @@ void Authority::init_root(const RootRequest& req) {
         const auto cert = Signer(self).sign(t, issue::Serial::random());
         const auto findings = profiles::check_conformance(cert, profile);
         if (profiles::has_errors(findings)) throw Error("internal: the new root CA fails its profile: " + first_problem(findings));
+        write_ca_files(tmp, key, req.passphrase, cert, {});
+    });
+}
 
-        files::make_directory(tmp.private_dir(), files::Mode::Secret);
-        files::make_directory(tmp.certs_dir(), files::Mode::Public);
-        files::write_atomic(tmp.key(), key.to_pem(req.passphrase), files::Mode::Secret);
-        files::write_atomic(tmp.certificate(), cert.PEM_encode(), files::Mode::Public);
-        db::Store::open(tmp.database(), db::Store::Open::CreateNew);
-        if (::chmod(tmpl.c_str(), 0755) != 0) throw Error(req.dir.string() + ": cannot set permissions: " + std::strerror(errno));
-        if (::rename(tmpl.c_str(), req.dir.c_str()) != 0)
-            throw Error(req.dir.string() + ": cannot create: " + std::strerror(errno));
-    } catch (...) {
-        fs::remove_all(tmpl, ec);
-        throw;
+Issued Authority::init_intermediate(const IntermediateRequest& req) {
+    refuse_existing(req.dir);
+    if (req.subject.empty()) throw usage_error("--subject is empty", "give the CA a name, e.g. --subject \"CN=Example Issuing CA\"");
+    auto parent = Authority::open(req.parent);
+    const auto parent_chain = parent.chain();
+    const auto upwards = parent.is_root() ? std::vector<Botan::X509_Certificate>{parent.cert_} : parent_chain;
+    // Same name as the parent would make it "self-issued" (RFC 5280 §3.2): it would not count
+    // against pathLenConstraint (§6.1.4 (l)), and validators that find issuers by name would mix them up.
+    if (req.subject.dn() == parent.cert_.subject_dn())
+        throw Error(req.parent.string() + ": the new CA's subject " + req.subject.to_string() + " is the parent's own name",
+                    "give the intermediate a name of its own, e.g. --subject \"CN=Example Issuing CA\"");
+    if (!parent.cert_.allowed_usage(Botan::KEY_CERT_SIGN))
+        throw Error(parent.layout_.certificate().string() + ": its keyUsage lacks keyCertSign, so it cannot sign a CA certificate");
+
+    auto profile = profiles::find("intermediate-ca");
+    profile.path_len = sub_ca_path_len(ca_levels_below(upwards), req.path_len, req.parent.string());
+    // validate() is the same check leaves get: the child must not outlive its parent, and an
+    // explicit --days that would is refused. Without --days the profile's default is shortened to
+    // the parent's remaining whole days, so a third level works without arithmetic by the operator.
+    const auto now = Clock::now();
+    auto days = req.days;
+    if (!days) {
+        const auto left = std::chrono::floor<std::chrono::days>(parent.cert_.not_after().to_std_timepoint() - now).count();
+        if (left < 1)
+            throw Error(parent.layout_.certificate().string() + ": expires on " + day(parent.cert_.not_after().to_std_timepoint()) +
+                            ", too soon to sign a CA under it",
+                        "renew the parent CA first");
+        days = std::min<unsigned>(profile.default_days, static_cast<unsigned>(left));
     }
+    const auto validity = parent.validate(profile, req.subject, req.key_type, days, now);
+    parent.unlock(req.parent_passphrase);
+
+    const auto key = issue::PrivateKey::generate(req.key_type);
+    const CertificateTemplate t{req.subject, {}, issue::SubjectKey::of(key.public_key()), profile, validity.not_before, validity.not_after};
+    std::optional<Issued> issued;
+    // The parent's row is committed only once the new directory is in place, so a failure on
+    // either side leaves neither a CA without a record nor a record without a CA.
+    db::Store::Transaction tx(parent.store_);
+    create_ca_directory(
+        req.dir,
+        [&](const Layout& tmp) {
+            issued = parent.sign_and_record(t);
+            write_ca_files(tmp, key, req.passphrase, issued->certificate, parent_chain);
+        },
+        [&] { tx.commit(); });
+    try {
+        parent.write_issued_copy(*issued);
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) + " (the CA in " + req.dir.string() + " was created and is recorded)",
+                    "export the copy with `pkitool db show --ca " + req.parent.string() + " " + issued->record.serial.hex() + " --pem`");
+    }
+    return std::move(*issued);
 }
 
 Authority Authority::open(const fs::path& dir) {
@@ -117,6 +201,18 @@ void Authority::unlock(const issue::Passphrase& passphrase) {
         throw Error(layout_.key().string() + ": does not match the CA certificate " + layout_.certificate().string(),
                     "restore the key that belongs to this CA");
     key_ = std::move(key);
+}
+
+std::vector<Botan::X509_Certificate> Authority::chain() const {
+    if (is_root()) return {};
+    std::error_code ec;
+    if (!fs::exists(layout_.chain(), ec))
+        throw Error(layout_.chain().string() + ": missing; " + layout_.certificate().string() + " is not self-signed, so this CA needs its chain",
+                    "restore chain.pem: this CA's certificate, then its parents up to the root");
+    auto certs = issue::load_certificates(layout_.chain());
+    if (!(certs.front() == cert_))
+        throw Error(layout_.chain().string() + ": does not start with this CA's certificate " + layout_.certificate().string());
+    return certs;
 }
 
 Validity Authority::validate(const profiles::Profile& p, const issue::Subject& subject, const issue::KeyType& type,
@@ -168,6 +264,54 @@ void Authority::write_issued_copy(const Issued& i) const {
     files::write_atomic(layout_.issued(i.record.serial), i.certificate.PEM_encode(), files::Mode::Public, files::Overwrite::Yes);
 }
 
+Issued Authority::record_or_resign(Issued issued, const CertificateTemplate& t, Signer& signer) {
+    // A clash of two random 128-bit serials is astronomically rare; several in a row means a bug.
+    for (int attempt = 1; !store_.insert(issued.record); ++attempt) {
+        if (attempt == kSerialAttempts)
+            throw Error(layout_.database().string() + ": could not find an unused serial after " + std::to_string(attempt) + " tries");
+        issued = sign_checked(t, signer);
+    }
+    return issued;
+}
+
+Issued Authority::sign_and_record(const CertificateTemplate& t) {
+    Signer signer(issuer());
+    return record_or_resign(sign_checked(t, signer), t, signer);
+}
+
+db::CertificateRecord Authority::revoke(const issue::Serial& serial, db::Reason reason, Clock::time_point now) {
+    const auto where = serial.hex() + " in " + layout_.dir.string();
+    switch (store_.revoke(serial, db::Revocation{to_db_time(now), reason})) {
+        case db::RevokeResult::Revoked: break;
+        case db::RevokeResult::NotFound:
+            throw Error(where + ": no certificate with this serial", "list the serials with `pkitool db list --ca " + layout_.dir.string() + "`");
+        case db::RevokeResult::AlreadyRevoked: {
+            const auto r = store_.find(serial);
+            throw Error(where + ": already revoked on " + day(r->revocation->at) + " (" + db::to_string(r->revocation->reason) + ")",
+                        "a revocation is final; publish it with `pkitool crl --ca " + layout_.dir.string() + "`");
+        }
+    }
+    return *store_.find(serial);
+}
+
+CrlIssued Authority::issue_crl(std::chrono::seconds validity, Clock::time_point now) {
+    if (!key_) throw Error("internal: CA key not loaded");
+    now = std::chrono::floor<std::chrono::seconds>(now);
+    Botan::X509_CRL crl;
+    CrlContents contents;
+    {
+        // The number is reserved and the entries read in one transaction; it commits only once the
+        // CRL is signed. Committed before the file is written: two different CRLs never share a number.
+        db::Store::Transaction tx(store_);
+        contents = CrlContents{store_.next_crl_number(), now, now + validity, store_.revocations()};
+        crl = sign_crl(contents, cert_, key_->botan(), key_->type().signature_hash());
+        tx.commit();
+    }
+    const auto pem = crl.PEM_encode();
+    files::write_atomic(layout_.crl(), pem, files::Mode::Public, files::Overwrite::Yes);
+    return CrlIssued{crl, pem, contents.number, contents.revoked.size()};
+}
+
 Issued Authority::issue(const CertificateTemplate& t) {
     auto all = issue_many({t});
     return std::move(all.front());
@@ -188,15 +332,8 @@ std::vector<Issued> Authority::issue_many(const std::vector<CertificateTemplate>
         const size_t first = out.size();
         {
             db::Store::Transaction tx(store_);
-            for (size_t i = 0; i < chunk.size(); ++i) {
-                // A clash of two random 128-bit serials: sign again with a fresh one.
-                for (int attempt = 1; !store_.insert(chunk[i]->record); ++attempt) {
-                    if (attempt == kSerialAttempts)
-                        throw Error(layout_.database().string() + ": could not find an unused serial after " + std::to_string(attempt) + " tries");
-                    chunk[i] = sign_checked(templates[start + i], signers[0]);
-                }
-                out.push_back(std::move(*chunk[i]));
-            }
+            for (size_t i = 0; i < chunk.size(); ++i)
+                out.push_back(record_or_resign(std::move(*chunk[i]), templates[start + i], signers[0]));
             tx.commit();
         }
         // Recorded first, released second: a failed write below still leaves the row, and

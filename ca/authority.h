@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ca/certificate_template.h"
+#include "ca/revocation_list.h"
 #include "db/store.h"
 #include "issue/key.h"
 
@@ -35,6 +36,18 @@ struct RootRequest {
     issue::Passphrase passphrase;  // encrypts DIR/private/ca.key when set
 };
 
+// A sub-CA signed by the CA in `parent` (shared/cli.md: `ca init --parent`).
+struct IntermediateRequest {
+    fs::path dir;
+    fs::path parent;  // the parent CA's directory
+    issue::Subject subject;
+    issue::KeyType key_type = issue::KeyType::default_type();
+    std::optional<unsigned> days;         // empty: the profile's default, or the parent's whole days left if fewer
+    std::optional<size_t> path_len;       // empty: the most the parent allows (none when it is unlimited)
+    issue::Passphrase passphrase;         // encrypts DIR/private/ca.key
+    issue::Passphrase parent_passphrase;  // decrypts the parent's key
+};
+
 // What a caller asks for; the Authority turns it into a CertificateTemplate (`draft`).
 struct IssueRequest {
     issue::Subject subject;
@@ -54,11 +67,24 @@ struct Issued {
     db::CertificateRecord record;
 };
 
+struct CrlIssued {
+    Botan::X509_CRL crl;
+    std::string pem;
+    uint64_t number;
+    size_t entries;
+};
+
 class Authority {
 public:
     // Creates DIR (refusing an existing, non-empty one), the key, the self-signed certificate
     // and the inventory. On failure nothing is left behind.
     static void init_root(const RootRequest& req);
+
+    // Creates an intermediate CA the same way: its certificate is signed by the parent, within the
+    // parent's path length constraint and validity, and recorded in the parent's inventory (profile
+    // intermediate-ca). DIR/chain.pem holds the new certificate, then its parents up to but not
+    // including the root. Returns the parent's record of it.
+    static Issued init_intermediate(const IntermediateRequest& req);
 
     // Reads ca.crt and opens the inventory; the key is read only by unlock().
     static Authority open(const fs::path& dir);
@@ -69,6 +95,11 @@ public:
     const Layout& layout() const { return layout_; }
     const Botan::X509_Certificate& certificate() const { return cert_; }
     db::Store& store() { return store_; }
+
+    // A root signs itself; every other CA has a DIR/chain.pem.
+    bool is_root() const { return cert_.is_self_signed(); }
+    // What a client sends as intermediates: DIR/chain.pem, this CA first. Empty for a root.
+    std::vector<Botan::X509_Certificate> chain() const;
 
     // Checks a request against its profile and this CA: subject present, key type allowed,
     // validity within the profile's limit and inside the CA's own. Throws Error, writes nothing.
@@ -87,11 +118,23 @@ public:
     std::vector<Issued> issue_many(const std::vector<CertificateTemplate>& templates,
                                    const std::function<void(size_t, size_t)>& on_progress = {});
 
+    // Marks a certificate of this CA revoked as of `now`. Error when the serial is unknown or
+    // already revoked; the revocation becomes public with the next issue_crl().
+    db::CertificateRecord revoke(const issue::Serial& serial, db::Reason reason, Clock::time_point now = Clock::now());
+
+    // Signs a CRL listing every revoked certificate, with the next cRLNumber from the inventory and
+    // nextUpdate = now + validity, then replaces DIR/crl.pem. Needs unlock().
+    CrlIssued issue_crl(std::chrono::seconds validity, Clock::time_point now = Clock::now());
+
 private:
     Authority(Layout layout, Botan::X509_Certificate cert, db::Store store)
         : layout_(std::move(layout)), cert_(std::move(cert)), store_(std::move(store)) {}
     Issuer issuer() const;  // needs unlock()
     Issued sign_checked(const CertificateTemplate& t, Signer& signer) const;
+    // Records a signed certificate; on a serial clash signs again with a fresh serial. Runs
+    // inside the caller's transaction.
+    Issued record_or_resign(Issued issued, const CertificateTemplate& t, Signer& signer);
+    Issued sign_and_record(const CertificateTemplate& t);
     void write_issued_copy(const Issued& i) const;
 
     Layout layout_;

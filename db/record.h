@@ -18,9 +18,29 @@ enum class Status { Valid, Revoked, Expired };
 std::string to_string(Status s);
 Status parse_status(const std::string& text);  // Error (usage) on anything else
 
+// RFC 5280 §5.3.1 CRLReason codes an operator can give. certificateHold (6) is left out on
+// purpose: a revocation in pkitool is final, and removeFromCRL would need delta CRLs.
+enum class Reason {
+    Unspecified = 0,
+    KeyCompromise = 1,
+    CaCompromise = 2,
+    AffiliationChanged = 3,
+    Superseded = 4,
+    CessationOfOperation = 5,
+};
+std::string to_string(Reason r);              // "keyCompromise", as RFC 5280 and openssl name it
+Reason parse_reason(const std::string& text);  // Error (usage) on anything else
+const std::vector<std::string>& reason_names();
+
 struct Revocation {
     Time at;
-    std::string reason;  // RFC 5280 CRLReason name, e.g. "keyCompromise"
+    Reason reason = Reason::Unspecified;
+};
+
+// What a CRL needs of a revoked certificate.
+struct RevokedSerial {
+    issue::Serial serial;
+    Revocation revocation;
 };
 
 struct CertificateRecord {

@@ -32,6 +32,16 @@ const char* const kMigrations[] = {
     CREATE INDEX certificates_not_after ON certificates(not_after);
     CREATE INDEX certificates_subject ON certificates(subject COLLATE NOCASE);
     )sql",
+    // v2: the cRLNumber counter (RFC 5280 §5.2.3), one row. It lives in the inventory so that it
+    // keeps increasing even when DIR/crl.pem is deleted or a CRL is only written with --out.
+    R"sql(
+    CREATE TABLE crl_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        last_number INTEGER NOT NULL
+    );
+    INSERT INTO crl_state (id, last_number) VALUES (1, 0);
+    CREATE INDEX certificates_revoked_at ON certificates(revoked_at) WHERE revoked_at IS NOT NULL;
+    )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -86,15 +96,58 @@ constexpr const char* kColumns =
 Time from_unix(int64_t s) { return Time(std::chrono::seconds(s)); }
 int64_t to_unix(Time t) { return t.time_since_epoch().count(); }
 
+// NULL or '' (rows revoked before reasons were recorded) reads as unspecified.
+Reason read_reason(const Statement& s, int col) {
+    const auto text = s.text(col);
+    return text.empty() ? Reason::Unspecified : parse_reason(text);
+}
+
 CertificateRecord read_row(const Statement& s) {
     CertificateRecord r{
         issue::Serial::parse(s.text(0)), s.text(1), s.text(2), from_unix(s.integer(3)), from_unix(s.integer(4)),
         s.text(5), s.text(6), s.blob(7), from_unix(s.integer(8)), std::nullopt};
-    if (!s.is_null(9)) r.revocation = Revocation{from_unix(s.integer(9)), s.text(10)};
+    if (!s.is_null(9)) r.revocation = Revocation{from_unix(s.integer(9)), read_reason(s, 10)};
     return r;
 }
 
+struct ReasonName {
+    Reason reason;
+    const char* name;
+};
+
+constexpr ReasonName kReasons[] = {
+    {Reason::Unspecified, "unspecified"},
+    {Reason::KeyCompromise, "keyCompromise"},
+    {Reason::CaCompromise, "caCompromise"},
+    {Reason::AffiliationChanged, "affiliationChanged"},
+    {Reason::Superseded, "superseded"},
+    {Reason::CessationOfOperation, "cessationOfOperation"},
+};
+
 }  // namespace
+
+std::string to_string(Reason r) {
+    for (const auto& [reason, name] : kReasons)
+        if (reason == r) return name;
+    return "unspecified";
+}
+
+const std::vector<std::string>& reason_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto& r : kReasons) out.emplace_back(r.name);
+        return out;
+    }();
+    return names;
+}
+
+Reason parse_reason(const std::string& text) {
+    for (const auto& [reason, name] : kReasons)
+        if (text == name) return reason;
+    std::string names;
+    for (const auto& n : reason_names()) names += (names.empty() ? "" : ", ") + n;
+    throw usage_error("unknown revocation reason '" + text + "'", "use one of: " + names);
+}
 
 std::string to_string(Status s) {
     switch (s) {
@@ -197,8 +250,8 @@ void Store::Transaction::commit() {
 
 bool Store::insert(const CertificateRecord& r) {
     Statement s(db_,
-                "INSERT INTO certificates (serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO certificates (serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, "
+                "revoked_at, revocation_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 path_.string());
     s.bind(1, r.serial.hex());
     s.bind(2, r.subject);
@@ -209,7 +262,48 @@ bool Store::insert(const CertificateRecord& r) {
     s.bind(7, r.fingerprint);
     s.bind(8, r.der);
     s.bind(9, to_unix(r.created_at));
+    if (r.revocation) {
+        s.bind(10, to_unix(r.revocation->at));
+        s.bind(11, to_string(r.revocation->reason));
+    } else {
+        s.bind_null(10);
+        s.bind_null(11);
+    }
     return s.step() != SQLITE_CONSTRAINT;
+}
+
+RevokeResult Store::revoke(const issue::Serial& serial, const Revocation& revocation) {
+    // One statement, so atomic on its own; `revoked_at IS NULL` keeps the first revocation.
+    Statement s(db_, "UPDATE certificates SET revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL",
+                path_.string());
+    s.bind(1, serial.hex());
+    s.bind(2, to_unix(revocation.at));
+    s.bind(3, to_string(revocation.reason));
+    s.step();
+    if (sqlite3_changes(db_) == 1) return RevokeResult::Revoked;
+    return find(serial) ? RevokeResult::AlreadyRevoked : RevokeResult::NotFound;
+}
+
+std::vector<RevokedSerial> Store::revocations() const {
+    Statement s(db_,
+                "SELECT serial, revoked_at, revocation_reason FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at, serial",
+                path_.string());
+    std::vector<RevokedSerial> out;
+    while (s.step() == SQLITE_ROW) out.push_back(RevokedSerial{issue::Serial::parse(s.text(0)), Revocation{from_unix(s.integer(1)), read_reason(s, 2)}});
+    return out;
+}
+
+uint64_t Store::last_crl_number() const {
+    Statement s(db_, "SELECT last_number FROM crl_state WHERE id = 1", path_.string());
+    if (s.step() != SQLITE_ROW) throw Error(path_.string() + ": database error: the CRL number is missing");
+    return static_cast<uint64_t>(s.integer(0));
+}
+
+uint64_t Store::next_crl_number() {
+    Statement s(db_, "UPDATE crl_state SET last_number = last_number + 1 WHERE id = 1", path_.string());
+    s.step();
+    if (sqlite3_changes(db_) != 1) throw Error(path_.string() + ": database error: the CRL number is missing");
+    return last_crl_number();
 }
 
 std::optional<CertificateRecord> Store::find(const issue::Serial& serial) const {

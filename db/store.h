@@ -19,6 +19,9 @@ struct Query {
     Time now = std::chrono::floor<std::chrono::seconds>(Clock::now());
 };
 
+// What revoke() did; the caller turns the failures into messages.
+enum class RevokeResult { Revoked, NotFound, AlreadyRevoked };
+
 class Store {
 public:
     enum class Open { CreateNew, Existing };
@@ -44,7 +47,17 @@ public:
     };
 
     // False when the serial is already taken (the UNIQUE constraint); Error on any other failure.
+    // A record that carries a revocation is stored revoked.
     bool insert(const CertificateRecord& r);
+    // Marks a certificate revoked, once: a second revocation would rewrite its date and reason.
+    RevokeResult revoke(const issue::Serial& serial, const Revocation& revocation);
+    // Every revoked certificate, oldest revocation first: the entries of the next CRL.
+    std::vector<RevokedSerial> revocations() const;
+    // RFC 5280 §5.2.3 cRLNumber: the last number used (0 before the first CRL), and the next one,
+    // which is reserved as it is returned. Call next_crl_number() inside a Transaction that
+    // commits once the CRL is signed, so a failed CRL does not use up a number.
+    uint64_t last_crl_number() const;
+    uint64_t next_crl_number();
     std::optional<CertificateRecord> find(const issue::Serial& serial) const;
     std::vector<CertificateRecord> list(const Query& q) const;
     size_t count() const;

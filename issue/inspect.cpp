@@ -140,6 +140,18 @@ nlohmann::json describe(const Botan::PKCS10_Request& csr) {
     return j;
 }
 
+namespace {
+
+// RFC 5280 §5.3.1 CRLReason names; 7 is unused by the RFC.
+std::string reason_name(int code) {
+    static const char* const names[] = {"unspecified", "keyCompromise", "cACompromise", "affiliationChanged",
+                                        "superseded", "cessationOfOperation", "certificateHold", "7",
+                                        "removeFromCRL", "privilegeWithdrawn", "aACompromise"};
+    return code >= 0 && code <= 10 ? names[code] : std::to_string(code);
+}
+
+}  // namespace
+
 nlohmann::json describe(const Botan::X509_CRL& crl) {
     nlohmann::json j;
     j["kind"] = "crl";
@@ -153,7 +165,8 @@ nlohmann::json describe(const Botan::X509_CRL& crl) {
         const auto& s = entry.serial_number();
         revoked.push_back({{"serial", Serial::from(Botan::BigInt(s.data(), s.size())).hex()},
                            {"revoked_at", rfc3339(entry.expire_time().to_std_timepoint())},
-                           {"reason_code", static_cast<int>(entry.reason_code())}});
+                           {"reason_code", static_cast<int>(entry.reason_code())},
+                           {"reason", reason_name(static_cast<int>(entry.reason_code()))}});
     }
     j["revoked"] = revoked;
     return j;

@@ -8,8 +8,7 @@
 namespace pkitool::cli {
 
 void PassphraseOption::add(CLI::App& app, const std::string& what) {
-    app.add_option("--passphrase-file", file,
-                   "File whose first line is the passphrase that " + what + " (or set PKITOOL_PASSPHRASE)")
+    app.add_option(flag, file, "File whose first line is the passphrase that " + what + " (or set " + env + ")")
         ->check(CLI::ExistingFile)
         ->option_text("FILE");
 }
@@ -22,7 +21,7 @@ issue::Passphrase PassphraseOption::get() const {
         if (text.empty()) throw Error(file + ": passphrase file is empty");
         return text;
     }
-    if (const char* env = std::getenv("PKITOOL_PASSPHRASE"); env && *env) return std::string(env);
+    if (const char* value = std::getenv(env.c_str()); value && *value) return std::string(value);
     return std::nullopt;
 }
 

@@ -15,6 +15,8 @@ namespace pkitool::cli {
 // --passphrase-file F, or env PKITOOL_PASSPHRASE; never the secret itself on the command line.
 struct PassphraseOption {
     std::string file;
+    std::string flag = "--passphrase-file";
+    std::string env = "PKITOOL_PASSPHRASE";
     void add(CLI::App& app, const std::string& what);
     issue::Passphrase get() const;  // empty optional when neither is given
 };

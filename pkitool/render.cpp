@@ -78,7 +78,7 @@ void render(std::ostream& out, const nlohmann::json& d) {
             << "  Next update: " << str(d["next_update"]) << "\n"
             << "  Revoked certificates: " << d["revoked"].size() << "\n";
         for (const auto& r : d["revoked"])
-            out << "    " << str(r["serial"]) << "  revoked " << str(r["revoked_at"]) << "  reason " << r["reason_code"].dump() << "\n";
+            out << "    " << str(r["serial"]) << "  revoked " << str(r["revoked_at"]) << "  reason " << (r.contains("reason") ? str(r["reason"]) : r["reason_code"].dump()) << "\n";
     } else if (kind == "private_key") {
         out << "Private key" << (d.value("encrypted", false) ? " (encrypted)" : "") << ":\n";
         render_key(out, d, "  ");

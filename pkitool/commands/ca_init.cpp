@@ -1,56 +1,97 @@
-// pkitool ca init: create a root CA directory (key, self-signed certificate, inventory).
+// pkitool ca init: create a root CA, or with --parent an intermediate CA, in a new directory.
 #include "pkitool/commands/commands.h"
 #include "pkitool/options.h"
 
 #include "ca/authority.h"
 #include "issue/inspect.h"
 
+#include <fmt/format.h>
+
 namespace pkitool::cli {
 
+namespace {
+
+struct Args {
+    std::string dir;
+    std::string parent;
+    SubjectOption subject;
+    KeyTypeOption key_type;
+    DaysOption days;
+    std::optional<size_t> path_len;
+    PassphraseOption passphrase;
+    PassphraseOption parent_passphrase{"", "--parent-passphrase-file", "PKITOOL_PARENT_PASSPHRASE"};
+};
+
+void print_created(Context& ctx, const Args& a, const std::string& what, bool encrypted, const std::string& serial_in_parent = "") {
+    const auto authority = ca::Authority::open(a.dir);
+    if (ctx.json) {
+        nlohmann::json j = issue::describe(authority.certificate());
+        j["dir"] = a.dir;
+        j["key_encrypted"] = encrypted;
+        if (!a.parent.empty()) {
+            j["parent"] = a.parent;
+            j["chain_path"] = authority.layout().chain().string();
+            j["serial_in_parent"] = serial_in_parent;
+        }
+        return ctx.print_json(j);
+    }
+    ctx.note("created " + what + " " + issue::format_dn(authority.certificate().subject_dn()) + " in " + a.dir + "/ (" +
+             a.key_type.get().name() + (encrypted ? ", key encrypted" : "") + ")");
+    if (!a.parent.empty()) ctx.note("recorded in " + a.parent + "/pkitool.db as serial " + serial_in_parent + "; chain in " + a.dir + "/chain.pem");
+    ctx.note("next: pkitool issue --ca " + a.dir + " --subject \"CN=MyOnpremVM\" --out vm.crt --key-out vm.key" +
+             (a.parent.empty() ? "" : " --chain-out chain.pem"));
+}
+
+}  // namespace
+
 void register_ca_init(CLI::App& ca, Context& ctx) {
-    struct Args {
-        std::string dir;
-        SubjectOption subject;
-        KeyTypeOption key_type;
-        DaysOption days;
-        std::optional<size_t> path_len;
-        PassphraseOption passphrase;
-    };
     auto args = std::make_shared<Args>();
-    auto* cmd = ca.add_subcommand("init", "Create a root CA in a new directory");
+    auto* cmd = ca.add_subcommand("init", "Create a root CA, or with --parent an intermediate CA, in a new directory");
     cmd->add_option("--dir", args->dir, "The CA directory to create (must not exist, or be empty)")->required()->option_text("DIR");
+    auto* parent = cmd->add_option("--parent", args->parent, "Make an intermediate CA signed by the CA in this directory")
+                       ->check(CLI::ExistingDirectory)
+                       ->option_text("PARENT_DIR");
     args->subject.add(*cmd, true);
     args->key_type.add(*cmd);
-    args->days.add(*cmd, "3650");
-    cmd->add_option("--path-len", args->path_len, "Most CA levels allowed below this one (basicConstraints pathLenConstraint)")
+    args->days.add(*cmd, "3650 for a root; 1825 for an intermediate, or the parent's days left if fewer");
+    cmd->add_option("--path-len", args->path_len,
+                    "Most CA levels allowed below this one (basicConstraints pathLenConstraint); for an intermediate, "
+                    "the default is the most its parent allows")
         ->check(CLI::Range(0, 16))
         ->option_text("N");
     args->passphrase.add(*cmd, "encrypts DIR/private/ca.key");
+    args->parent_passphrase.add(*cmd, "decrypts the parent CA's key");
+    cmd->get_option("--parent-passphrase-file")->needs(parent);
     cmd->footer(
         "\nCreates:\n"
-        "  DIR/ca.crt            the CA certificate (PEM): upload it as the Roles Anywhere trust anchor\n"
+        "  DIR/ca.crt            the CA certificate (PEM): upload a root as the Roles Anywhere trust anchor\n"
         "  DIR/private/ca.key    its private key, PKCS#8 PEM, mode 0600 in a 0700 directory\n"
         "  DIR/pkitool.db        the inventory of everything this CA issues\n"
         "  DIR/certs/            a copy of every issued certificate, named SERIAL.pem\n"
+        "  DIR/chain.pem         intermediates only: this CA's certificate, then its parents up to but\n"
+        "                        not including the root; clients send it with their certificate\n"
+        "\nAn intermediate is signed by its parent and recorded in the parent's inventory (profile\n"
+        "intermediate-ca). It may not outlive its parent (an explicit --days that would is refused), and a parent whose path length constraint\n"
+        "is used up (pathlen:0) refuses to sign it.\n"
         "\nExamples:\n"
         "  A test root CA with an EC P-256 key:\n"
         "    $ pkitool ca init --dir root-ca --subject \"CN=Example Root CA,O=Example\"\n"
         "  An RSA root whose key is encrypted, allowing one intermediate level:\n"
-        "    $ pkitool ca init --dir root-ca --subject \"CN=Example Root CA\" --key-type rsa:4096 --path-len 1 --passphrase-file pass.txt\n");
+        "    $ pkitool ca init --dir root-ca --subject \"CN=Example Root CA\" --key-type rsa:4096 --path-len 1 --passphrase-file pass.txt\n"
+        "  An issuing CA under that root, which may only sign end-entity certificates:\n"
+        "    $ pkitool ca init --dir issuing-ca --parent root-ca --subject \"CN=Example Issuing CA\" --path-len 0 --parent-passphrase-file pass.txt\n");
     cmd->callback([args, &ctx] {
-        ca::RootRequest req{args->dir, issue::Subject::parse(args->subject.text), args->key_type.get(),
-                            args->days.days.value_or(3650), args->path_len, args->passphrase.get()};
-        ca::Authority::init_root(req);
-        const auto authority = ca::Authority::open(args->dir);
-        if (ctx.json) {
-            nlohmann::json j = issue::describe(authority.certificate());
-            j["dir"] = args->dir;
-            j["key_encrypted"] = req.passphrase.has_value();
-            return ctx.print_json(j);
+        const auto& a = *args;
+        if (a.parent.empty()) {
+            ca::RootRequest req{a.dir, issue::Subject::parse(a.subject.text), a.key_type.get(), a.days.days.value_or(3650), a.path_len,
+                                a.passphrase.get()};
+            ca::Authority::init_root(req);
+            return print_created(ctx, a, "root CA", req.passphrase.has_value());
         }
-        ctx.note("created root CA " + req.subject.to_string() + " in " + args->dir + "/ (" + req.key_type.name() +
-                 (req.passphrase ? ", key encrypted" : "") + ")");
-        ctx.note("next: pkitool issue --ca " + args->dir + " --subject \"CN=MyOnpremVM\" --out vm.crt --key-out vm.key");
+        ca::IntermediateRequest req{a.dir,     a.parent,          issue::Subject::parse(a.subject.text), a.key_type.get(),
+                                    a.days.days, a.path_len, a.passphrase.get(),                   a.parent_passphrase.get()};
+        const auto issued = ca::Authority::init_intermediate(req);
+        print_created(ctx, a, "intermediate CA", req.passphrase.has_value(), issued.record.serial.hex());
     });
 }
 

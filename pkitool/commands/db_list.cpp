@@ -34,7 +34,7 @@ nlohmann::json record_json(const db::CertificateRecord& r, db::Time now) {
                      {"not_after", issue::rfc3339(r.not_after)}, {"status", db::to_string(r.status(now))},
                      {"profile", r.profile},                 {"sha256_fingerprint", r.fingerprint},
                      {"created_at", issue::rfc3339(r.created_at)}};
-    if (r.revocation) j["revocation"] = {{"at", issue::rfc3339(r.revocation->at)}, {"reason", r.revocation->reason}};
+    if (r.revocation) j["revocation"] = {{"at", issue::rfc3339(r.revocation->at)}, {"reason", db::to_string(r.revocation->reason)}};
     return j;
 }
 

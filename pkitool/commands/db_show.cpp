@@ -42,7 +42,7 @@ void register_db_show(CLI::App& db_group, Context& ctx) {
             return ctx.print_json(j);
         }
         ctx.out << "Status: " << j["status"].get<std::string>();
-        if (r->revocation) ctx.out << " (" << r->revocation->reason << ", " << issue::rfc3339(r->revocation->at) << ")";
+        if (r->revocation) ctx.out << " (" << db::to_string(r->revocation->reason) << ", " << issue::rfc3339(r->revocation->at) << ")";
         ctx.out << "\nProfile: " << r->profile << "\nRecorded: " << issue::rfc3339(r->created_at) << "\n";
         render(ctx.out, issue::describe(cert));
     });

@@ -27,6 +27,7 @@ struct Args {
     std::string key_out;
     std::string batch;
     std::string out_dir;
+    std::string chain_out;
     bool yes = false;
     ForceOption force;
     PassphraseOption passphrase;
@@ -38,11 +39,24 @@ nlohmann::json issued_json(const ca::Issued& i) {
     return j;
 }
 
+// --chain-out: checked before anything is signed, written once the certificates are.
+std::string chain_to_write(const ca::Authority& authority, const Args& a) {
+    if (a.chain_out.empty()) return "";
+    if (authority.is_root())
+        throw usage_error("--chain-out: " + a.ca.dir + " is a root CA, so clients send no intermediates",
+                          "drop --chain-out: relying parties trust " + a.ca.dir + "/ca.crt itself");
+    files::ensure_writable(a.chain_out, a.force.overwrite());
+    std::string pem;
+    for (const auto& c : authority.chain()) pem += c.PEM_encode();
+    return pem;
+}
+
 void issue_one(const Args& a, Context& ctx) {
     auto authority = ca::Authority::open(a.ca.dir);
     const auto& profile = profiles::find(a.profile);
     const auto overwrite = a.force.overwrite();
     if (a.out.empty()) throw usage_error("--out is required", "name the certificate file: --out vm.crt");
+    const auto chain = chain_to_write(authority, a);
 
     ca::IssueRequest req{issue::Subject::parse(a.subject.text), issue::SubjectAltNames::parse(a.san.values), nullptr, profile, a.days.days};
     std::optional<issue::PrivateKey> new_key;
@@ -70,6 +84,7 @@ void issue_one(const Args& a, Context& ctx) {
     try {
         if (new_key) files::write_atomic(a.key_out, new_key->to_pem(std::nullopt), files::Mode::Secret, overwrite);
         files::write_atomic(a.out, issued.certificate.PEM_encode(), files::Mode::Public, overwrite);
+        if (!chain.empty()) files::write_atomic(a.chain_out, chain, files::Mode::Public, overwrite);
     } catch (const Error& e) {
         throw Error(e.what(), recovery);
     }
@@ -77,17 +92,19 @@ void issue_one(const Args& a, Context& ctx) {
         auto j = issued_json(issued);
         j["certificate_path"] = a.out;
         if (new_key) j["key_path"] = a.key_out;
+        if (!chain.empty()) j["chain_path"] = a.chain_out;
         return ctx.print_json(j);
     }
     ctx.note("issued " + issued.record.subject + " serial " + issued.record.serial.hex() + " (" + profile.name + ", until " +
              issue::rfc3339(issued.certificate.not_after().to_std_timepoint()) + ")");
-    ctx.note("wrote " + a.out + (new_key ? " and " + a.key_out : ""));
+    ctx.note("wrote " + a.out + (new_key ? " and " + a.key_out : "") + (chain.empty() ? "" : " and " + a.chain_out));
 }
 
 void issue_batch(const Args& a, Context& ctx) {
     if (a.out_dir.empty()) throw usage_error("--batch needs --out-dir DIR for the keys and certificates");
     auto authority = ca::Authority::open(a.ca.dir);
     (void)profiles::find(a.profile);  // an unknown default profile is a usage error even if every row names one
+    const auto chain = chain_to_write(authority, a);
     auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile), a.out_dir, a.force.overwrite());
     authority.unlock(a.passphrase.get());
 
@@ -105,12 +122,13 @@ void issue_batch(const Args& a, Context& ctx) {
         if (bar) ctx.err << fmt::format("\rissuing [{:<30}] {}/{}", std::string(30 * done / total, '#'), done, total) << std::flush;
     });
     if (bar) ctx.err << "\n";
+    if (!chain.empty()) files::write_atomic(a.chain_out, chain, files::Mode::Public, a.force.overwrite());
     if (ctx.json) {
         nlohmann::json list = nlohmann::json::array();
         for (size_t i = 0; i < issued.size(); ++i)
             list.push_back({{"name", plan.rows[i].name}, {"serial", issued[i].record.serial.hex()}, {"subject", issued[i].record.subject},
                             {"not_after", issue::rfc3339(issued[i].record.not_after)}, {"profile", issued[i].record.profile}});
-        return ctx.print_json({{"issued", list}, {"out_dir", a.out_dir}});
+        return ctx.print_json({{"issued", list}, {"out_dir", a.out_dir}, {"chain_path", a.chain_out}});
     }
     ctx.note(fmt::format("issued {} certificates into {}/", issued.size(), a.out_dir));
 }
@@ -134,6 +152,10 @@ void register_issue(CLI::App& app, Context& ctx) {
     auto* batch = cmd->add_option("--batch", a->batch, "Issue one key + certificate per row of this CSV file")
                       ->check(CLI::ExistingFile)->option_text("FLEET.csv");
     cmd->add_option("--out-dir", a->out_dir, "With --batch: where NAME.key and NAME.crt go")->option_text("DIR");
+    cmd->add_option("--chain-out", a->chain_out,
+                    "From an intermediate CA: also write the bundle a client sends as intermediates (DIR/chain.pem: "
+                    "the issuing CA, then its parents up to but not including the root)")
+        ->option_text("FILE");
     cmd->add_flag("-y,--yes", a->yes, "Sign without showing the review prompt");
     a->force.add(*cmd);
     a->passphrase.add(*cmd, "decrypts the CA key");
@@ -153,7 +175,9 @@ void register_issue(CLI::App& app, Context& ctx) {
         "  Generate a key and certificate for a VM, without the prompt:\n"
         "    $ pkitool issue --ca root-ca --subject \"CN=MyOnpremVM\" --out vm.crt --key-out vm.key --yes\n"
         "  A whole fleet:\n"
-        "    $ pkitool issue --ca root-ca --batch fleet.csv --out-dir fleet --yes\n");
+        "    $ pkitool issue --ca root-ca --batch fleet.csv --out-dir fleet --yes\n"
+        "  From an intermediate, with the chain for `exchange --intermediates`:\n"
+        "    $ pkitool issue --ca issuing-ca --subject \"CN=vm-02\" --out vm-02.crt --key-out vm-02.key --chain-out chain.pem --yes\n");
     cmd->callback([a, &ctx] {
         if (!a->batch.empty()) issue_batch(*a, ctx);
         else issue_one(*a, ctx);
