@@ -26,6 +26,7 @@ constexpr Group kGroups[] = {
     {"csr", "Create certificate signing requests"},
     {"ca", "Create and inspect certificate authorities"},
     {"db", "Query a CA's inventory of issued certificates"},
+    {"profiles", "List and show certificate profiles"},
 };
 
 // The whole command line, in the order `pkitool --help` lists it.
@@ -34,6 +35,7 @@ constexpr Command kCommands[] = {
     {"key", register_key_new},  {"key", register_key_show},   {"key", register_key_public},
     {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},
     {"db", register_db_show},
+    {nullptr, register_lint},   {"profiles", register_profiles_list}, {"profiles", register_profiles_show},
 };
 
 void print_error(const std::string& message, const std::string& hint) {

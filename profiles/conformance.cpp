@@ -18,7 +18,8 @@ constexpr const char* kReissue = "re-issue it with `pkitool issue --profile ";
 }  // namespace
 
 std::string certificate_label(const Botan::X509_Certificate& cert) {
-    return issue::format_dn(cert.subject_dn()) + " (serial " + issue::Serial::from(Botan::BigInt(cert.serial_number())).hex() + ")";
+    const std::string subject = issue::format_dn(cert.subject_dn());
+    return (subject.empty() ? std::string("(empty subject)") : subject) + " (serial " + issue::Serial::from(Botan::BigInt(cert.serial_number())).hex() + ")";
 }
 
 size_t signature_hash_bits(const Botan::X509_Certificate& cert) {
@@ -37,9 +38,19 @@ size_t signature_hash_bits(const Botan::X509_Certificate& cert) {
     return 0;
 }
 
+bool basic_constraints_ca(const Botan::X509_Certificate& cert) {
+    // Botan's is_CA_cert() also demands keyCertSign; the rules need the two facts apart.
+    const auto* bc = cert.v3_extensions().get_extension_object_as<Botan::Cert_Extension::Basic_Constraints>();
+    return bc != nullptr && bc->get_is_ca();
+}
+
 std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, const Profile& profile) {
+    return check_conformance(cert, profile, certificate_label(cert));
+}
+
+std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, const Profile& profile, const std::string& who) {
     std::vector<Finding> out;
-    const std::string who = certificate_label(cert);
+    const std::string command = "`pkitool issue --profile " + profile.name;
     const std::string fix = kReissue + profile.name + "`";
     const bool ca = profile.is_ca();
     const std::string prefix = ca ? "ra.anchor." : "ra.ee.";
@@ -47,14 +58,20 @@ std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, cons
         out.push_back({rule, s, who, msg, how});
     };
 
-    if (cert.x509_version() != 3)
+    // A v1/v2 certificate has no extensions (RFC 5280 §4.1.2.1): the version is the one defect to
+    // report; every extension rule would only repeat it.
+    const bool v3 = cert.x509_version() == 3;
+    if (!v3)
         add(prefix + "version", Severity::Error, "X.509 version " + std::to_string(cert.x509_version()) + ", Roles Anywhere requires version 3", fix);
 
-    const auto ext = cert.v3_extensions();
+    const auto& ext = cert.v3_extensions();
     const Botan::OID bc_oid = Botan::Cert_Extension::Basic_Constraints::static_oid();
     const bool has_bc = ext.extension_set(bc_oid);
-    if (ca) {
-        if (!cert.is_CA_cert())
+    const bool is_ca = basic_constraints_ca(cert);
+    if (!v3) {
+        // nothing more to say about extensions
+    } else if (ca) {
+        if (!is_ca)
             add("ra.anchor.ca", Severity::Error, has_bc ? "basicConstraints says CA:FALSE, a trust anchor must be a CA" : "no basicConstraints CA:TRUE, a trust anchor must be a CA",
                 "re-create the CA with `pkitool ca init`");
         else if (!ext.critical_extension_set(bc_oid))
@@ -62,14 +79,14 @@ std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, cons
         if (!(cert.constraints() & Botan::KEY_CERT_SIGN))
             add("ra.anchor.key-cert-sign", Severity::Error, "keyUsage lacks keyCertSign, a trust anchor must be allowed to sign certificates", "re-create the CA with `pkitool ca init`");
     } else {
-        if (has_bc && cert.is_CA_cert())
+        if (has_bc && is_ca)
             add("ra.ee.basic-constraints", Severity::Error, "basicConstraints says CA:TRUE, a Roles Anywhere end-entity certificate must be CA:FALSE", fix);
         if (cert.constraints() == Botan::NO_CONSTRAINTS)
             add("ra.ee.digital-signature", Severity::Error, "no keyUsage extension, Roles Anywhere requires digitalSignature", fix);
         else if (!(cert.constraints() & Botan::DIGITAL_SIGNATURE))
             add("ra.ee.digital-signature", Severity::Error, "keyUsage lacks digitalSignature, which Roles Anywhere requires", fix);
         if (issue::format_dn(cert.subject_dn()).empty())
-            add("ra.ee.subject-empty", Severity::Error, "the subject is empty; Roles Anywhere needs a subject even when SANs are present", fix + " --subject \"CN=...\"`");
+            add("ra.ee.subject-empty", Severity::Error, "the subject is empty; Roles Anywhere needs a subject even when SANs are present", "re-issue it with " + command + " --subject \"CN=...\"`");
         const auto ekus = cert.extended_key_usage();
         for (const auto& want : profile.extended_key_usage)
             if (std::find(ekus.begin(), ekus.end(), Botan::OID(oid_of(want))) == ekus.end())
@@ -89,7 +106,7 @@ std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, cons
         if (!profile.allows_key(type))
             add("ra.key.type", Severity::Error, "key type " + type.name() + " is not allowed by profile " + profile.name, fix);
     } catch (const std::exception& e) {
-        add("ra.key.type", Severity::Error, std::string("unsupported key: ") + e.what(), "use an RSA (2048+) or EC P-256/P-384 key");
+        add("ra.key.type", Severity::Error, std::string("unsupported key: ") + e.what(), "use an RSA (2048+) or EC P-256/P-384 key: " + fix);
     }
     return out;
 }

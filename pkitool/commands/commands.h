@@ -17,5 +17,8 @@ void register_ca_show(CLI::App& ca, Context& ctx);
 void register_issue(CLI::App& app, Context& ctx);
 void register_db_list(CLI::App& db, Context& ctx);
 void register_db_show(CLI::App& db, Context& ctx);
+void register_lint(CLI::App& app, Context& ctx);
+void register_profiles_list(CLI::App& profiles, Context& ctx);
+void register_profiles_show(CLI::App& profiles, Context& ctx);
 
 }  // namespace pkitool::cli
