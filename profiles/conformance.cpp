@@ -19,7 +19,7 @@ constexpr const char* kReissue = "re-issue it with `pkitool issue --profile ";
 
 std::string certificate_label(const Botan::X509_Certificate& cert) {
     const std::string subject = issue::format_dn(cert.subject_dn());
-    return (subject.empty() ? std::string("(empty subject)") : subject) + " (serial " + issue::Serial::from(Botan::BigInt(cert.serial_number())).hex() + ")";
+    return (subject.empty() ? std::string("(empty subject)") : subject) + " (serial " + (cert.is_serial_negative() ? "-" : "") + issue::Serial::from(Botan::BigInt(cert.serial_number())).hex() + ")";
 }
 
 size_t signature_hash_bits(const Botan::X509_Certificate& cert) {

@@ -9,6 +9,7 @@ std::vector<Finding> check_validity(const Botan::X509_Certificate& cert, const s
     std::vector<Finding> out;
     const auto not_before = cert.not_before().to_std_timepoint();
     const auto not_after = cert.not_after().to_std_timepoint();
+    if (not_before >= not_after) return out;  // never valid: rfc5280.validity-order says so, once
     const std::string renew = end_entity ? "issue a new certificate: `pkitool issue --ca DIR --csr FILE --out FILE`"
                                          : "replace this CA certificate and re-issue what it signed";
     if (not_after < now) {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace pkitool::cli {
 
 namespace {
@@ -33,7 +35,8 @@ nlohmann::json report_json(const profiles::LintReport& r) {
 void print_report(std::ostream& out, const profiles::LintReport& r) {
     for (const auto& i : r.items) {
         const std::string where = i.source == i.certificate ? "" : "  [" + i.source + (i.profile.empty() ? "" : ", " + i.profile) + "]";
-        out << (i.findings.empty() ? "ok    " : "FAIL  ") << i.certificate << where << '\n';
+        const bool error = std::any_of(i.findings.begin(), i.findings.end(), [](const auto& f) { return f.severity == profiles::Severity::Error; });
+        out << (error ? "FAIL  " : i.findings.empty() ? "ok    " : "warn  ") << i.certificate << where << '\n';
         for (const auto& f : i.findings) {
             out << fmt::format("  {:<7} {}: {}\n", profiles::to_string(f.severity), f.rule, f.message);
             if (!f.fix.empty()) out << "          fix: " << f.fix << '\n';
