@@ -21,6 +21,22 @@ bool names_chain(const Botan::X509_Certificate& cert, const Botan::X509_Certific
     return cert.raw_issuer_dn() == issuer.raw_subject_dn() || cert.issuer_dn() == issuer.subject_dn();
 }
 
+// Signature algorithms by OID → the EMSA Botan's X509_Object::verify_signature would pick for them
+// (RFC 3279, RFC 4055, RFC 5758). Others (RSA-PSS with parameters, ...) go through Botan's own path.
+const std::string* emsa_of(const Botan::OID& oid, const std::string& key_algo) {
+    struct Known {
+        Botan::OID oid;
+        std::string algo, emsa;
+    };
+    static const std::vector<Known> known = {
+        {Botan::OID("1.2.840.10045.4.3.2"), "ECDSA", "EMSA1(SHA-256)"},   {Botan::OID("1.2.840.10045.4.3.3"), "ECDSA", "EMSA1(SHA-384)"},
+        {Botan::OID("1.2.840.10045.4.3.4"), "ECDSA", "EMSA1(SHA-512)"},   {Botan::OID("1.2.840.113549.1.1.11"), "RSA", "EMSA3(SHA-256)"},
+        {Botan::OID("1.2.840.113549.1.1.12"), "RSA", "EMSA3(SHA-384)"}, {Botan::OID("1.2.840.113549.1.1.13"), "RSA", "EMSA3(SHA-512)"}};
+    for (const auto& k : known)
+        if (k.oid == oid && k.algo == key_algo) return &k.emsa;
+    return nullptr;
+}
+
 std::string crl_label(const Botan::X509_CRL& crl) { return "CRL issued by " + issue::format_dn(crl.issuer_dn()); }
 
 }  // namespace
@@ -45,6 +61,23 @@ const Botan::Public_Key* ChainLinter::key_of(const Botan::X509_Certificate& issu
         // Left null: the signature check below reports it.
     }
     return keys_.emplace(&issuer, std::move(key)).first->second.get();
+}
+
+bool ChainLinter::verifies(const Botan::X509_Certificate& subject, const Botan::X509_Certificate& issuer) {
+    const auto* key = key_of(issuer);
+    if (key == nullptr) return false;
+    try {
+        const auto& oid = subject.signature_algorithm().get_oid();
+        const auto* emsa = emsa_of(oid, key->algo_name());
+        if (emsa == nullptr) return subject.check_signature(*key);
+        // X509_Object::check_signature builds a PK_Verifier (and, for ECDSA, precomputes multiples
+        // of the public point) on every call; one verifier per issuer key serves every certificate.
+        auto& verifier = verifiers_[{key, oid}];
+        if (!verifier) verifier = std::make_unique<Botan::PK_Verifier>(*key, *emsa, key->default_x509_signature_format());
+        return verifier->verify_message(subject.tbs_data(), subject.signature());
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 const Botan::X509_Certificate* ChainLinter::find_issuer(const Botan::X509_Certificate& cert, const std::vector<Botan::X509_Certificate>& pool,
@@ -98,13 +131,7 @@ std::vector<Finding> ChainLinter::check(const Botan::X509_Certificate& cert, con
         const bool is_intermediate = path.size() > 1;
         const auto seen = is_intermediate ? verified_.find(&current) : verified_.end();
         if (seen == verified_.end()) {
-            const auto* key = key_of(*issuer);
-            bool ok = false;
-            try {
-                ok = key != nullptr && current.check_signature(*key);
-            } catch (const std::exception&) {
-                ok = false;
-            }
+            const bool ok = verifies(current, *issuer);
             if (is_intermediate) verified_[&current] = ok;
             if (!ok)
                 out.push_back({"ra.chain.signature", Severity::Error, current_label,

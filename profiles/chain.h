@@ -5,6 +5,7 @@
 #include "profiles/validity.h"
 
 #include <botan/pk_keys.h>
+#include <botan/pubkey.h>
 #include <botan/x509_crl.h>
 #include <botan/x509cert.h>
 
@@ -45,6 +46,8 @@ private:
         std::set<std::vector<uint8_t>> serials;
     };
     const Botan::Public_Key* key_of(const Botan::X509_Certificate& issuer);
+    // Does `issuer` sign `subject`? One PK_Verifier per issuer key and algorithm, reused.
+    bool verifies(const Botan::X509_Certificate& subject, const Botan::X509_Certificate& issuer);
     const Botan::X509_Certificate* find_issuer(const Botan::X509_Certificate& cert, const std::vector<Botan::X509_Certificate>& pool,
                                                const std::vector<const Botan::X509_Certificate*>& path, bool& name_only) const;
     void check_revocation(const Botan::X509_Certificate& cert, const std::string& label, std::vector<Finding>& out) const;
@@ -55,6 +58,7 @@ private:
     std::vector<Revoked> revoked_;
     Clock::time_point now_;
     std::map<const Botan::X509_Certificate*, std::unique_ptr<Botan::Public_Key>> keys_;  // issuer keys, parsed once
+    std::map<std::pair<const Botan::Public_Key*, Botan::OID>, std::unique_ptr<Botan::PK_Verifier>> verifiers_;
     std::map<const Botan::X509_Certificate*, bool> verified_;  // intermediate → its signature verified by its issuer
     std::set<const Botan::X509_Certificate*> reported_;       // intermediates whose own findings were reported
 };

@@ -12,9 +12,15 @@
 #include <botan/base64.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string_view>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace pkitool::profiles {
 
@@ -44,13 +50,34 @@ struct ReadResult {
     bool other_pem_only = false;        // PEM with no certificate block (a key, a CSR...)
 };
 
+// Reads a whole file into `buf` (reused across files: lint reads thousands). Error naming the file.
+void read_file(const fs::path& path, std::vector<uint8_t>& buf) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(path.string() + ": cannot read: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Error(path.string() + ": not a regular file");
+    }
+    buf.resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (got < buf.size()) {
+        const ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    buf.resize(got);
+}
+
 // Certificates in one file's bytes, PEM (any number of blocks) or DER. Never throws on bad content.
-ReadResult read_certificates(const std::vector<uint8_t>& data) {
+ReadResult read_certificates(const std::vector<uint8_t>& data, std::vector<uint8_t>& der) {
     ReadResult r;
     const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
     if (text.find("-----BEGIN ") == std::string_view::npos) {
         try {
-            r.certs.emplace_back(data);
+            r.certs.emplace_back(data.data(), data.size());
         } catch (const std::exception& e) {
             r.problems.push_back(std::string("not a PEM or DER certificate (") + e.what() + ")");
         }
@@ -72,8 +99,10 @@ ReadResult read_certificates(const std::vector<uint8_t>& data) {
         if (label != "CERTIFICATE" && label != "X509 CERTIFICATE" && label != "TRUSTED CERTIFICATE") continue;
         ++blocks;
         try {
-            const auto der = Botan::base64_decode(text.data() + body, end - body, true);
-            r.certs.emplace_back(der.data(), der.size());
+            // Into a plain reused buffer: Botan's secure_vector version would mlock-allocate per certificate.
+            der.resize(Botan::base64_decode_max_output(end - body));
+            const size_t n = Botan::base64_decode(der.data(), text.data() + body, end - body, true);
+            r.certs.emplace_back(der.data(), n);
         } catch (const std::exception& e) {
             r.problems.push_back("certificate #" + std::to_string(blocks) + " is corrupt (" + e.what() + ")");
         }
@@ -156,18 +185,18 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
         chain.emplace(load_all(req.chain), load_all(req.anchors), std::move(crls), req.now);
     }
 
+    std::vector<uint8_t> data, der;
     for (const auto& input : req.inputs) {
         for (const auto& file : expand(input)) {
             const std::string source = file.string();
-            std::vector<uint8_t> data;
             try {
-                data = files::read(file);
+                read_file(file, data);
             } catch (const Error& e) {
                 const auto i = group.add_item(source, source, "");
                 report.items[i].findings.push_back({"lint.parse", Severity::Error, source, e.what(), "check the path"});
                 continue;
             }
-            auto read = read_certificates(data);
+            auto read = read_certificates(data, der);
             if (read.other_pem_only && input != file) continue;  // a key or CSR in a directory: not ours to judge
             if (read.other_pem_only) read.problems.push_back("holds no certificate (only other PEM blocks)");
             if (data.empty()) read.problems = {"file is empty"};

@@ -50,7 +50,7 @@ std::vector<Finding> check_rfc5280(const Botan::X509_Certificate& cert, const st
     if (ca && cert.subject_key_id().empty())
         add("rfc5280.ca.ski", Severity::Error, "a CA certificate without subjectKeyIdentifier (RFC 5280 §4.2.1.2): path building cannot match its key");
     // §4.2.1.1: authorityKeyIdentifier MUST be present except in self-signed certificates.
-    const bool self_issued = cert.subject_dn() == cert.issuer_dn();
+    const bool self_issued = cert.raw_subject_dn() == cert.raw_issuer_dn() || cert.subject_dn() == cert.issuer_dn();
     if (!self_issued && cert.authority_key_id().empty())
         add("rfc5280.aki", Severity::Error, "no authorityKeyIdentifier on a certificate that is not self-signed (RFC 5280 §4.2.1.1)");
     // §4.2.1.3: when keyUsage appears in a CA certificate it SHOULD be critical.
