@@ -160,6 +160,20 @@ TEST_CASE("profiles list/show, and user profiles from --profiles-file or PKITOOL
     CHECK(l.code == 1);
     CHECK_THAT(l.out, Catch::Contains("ra.key.type: key type ec:p256 is not allowed by profile p384-only"));
 
+    // PKITOOL_PROFILES reaches `issue` too: the profile builds the certificate, and lint agrees with it.
+    const std::string env = "PKITOOL_PROFILES=mine.json '" PKITOOL_BINARY "' ";
+    const auto refused = shell(env + "issue --ca ca --subject CN=vm2 --profile p384-only --out vm2.crt --key-out vm2.key --yes", t.path());
+    CHECK(refused.code != 0);
+    CHECK_THAT(refused.err, Catch::Contains("key type ec:p256 is not allowed by profile p384-only"));
+    CHECK_FALSE(fs::exists(t / "vm2.crt"));
+    const auto issued = shell(env + "issue --ca ca --subject CN=vm3 --profile p384-only --key-type ec:p384 --out vm3.crt --key-out vm3.key --yes", t.path());
+    INFO(issued.err);
+    REQUIRE(issued.code == 0);
+    // 30 days, the profile's default_days: still valid in 29 days, not in 31.
+    CHECK(shell("openssl x509 -in vm3.crt -noout -checkend 2505600", t.path()).code == 0);
+    CHECK(shell("openssl x509 -in vm3.crt -noout -checkend 2678400", t.path()).code == 1);
+    CHECK(run("lint vm3.crt --anchor ca/ca.crt --profile p384-only --profiles-file mine.json", t.path()).code == 0);
+
     // A broken file: one error line naming the file and the field, exit 1.
     std::ofstream(t / "bad.json") << R"({"profiles": [{"name": "x", "key_usage": ["signing"]}]})";
     const auto bad = run("profiles list --profiles-file bad.json", t.path());
