@@ -109,19 +109,22 @@ std::vector<Finding> ChainLinter::check(const Botan::X509_Certificate& cert, con
         const bool issuer_is_anchor = issuer != nullptr;
         if (!issuer) issuer = find_issuer(current, intermediates_, path, name_only);
         if (!issuer) {
+            // A dead end is the checked certificate's problem (AWS refuses it), so it is reported on
+            // it, once per certificate, saying where the chain stops.
             const std::string issuer_dn = issue::format_dn(current.issuer_dn());
+            const std::string where = path.size() > 1 ? "the chain stops at `" + current_label + "`: " : "";
             if (name_only) {
-                out.push_back({"ra.chain.key-id", Severity::Error, current_label,
-                               "its authorityKeyIdentifier does not match the subjectKeyIdentifier of `" + issuer_dn +
+                out.push_back({"ra.chain.key-id", Severity::Error, label,
+                               where + "the authorityKeyIdentifier does not match the subjectKeyIdentifier of `" + issuer_dn +
                                    "`: it was signed by another key with the same name",
                                "pass the CA certificate that really signed it, or re-issue it from this CA"});
-            } else if (have_anchors && !(current.is_self_signed())) {
-                out.push_back({"ra.chain.untrusted", Severity::Error, current_label,
-                               "no certificate named `" + issuer_dn + "` among the trust anchor(s) and --chain: it does not chain to the trust anchor",
+            } else if (have_anchors && !current.is_self_signed()) {
+                out.push_back({"ra.chain.untrusted", Severity::Error, label,
+                               where + "no certificate named `" + issuer_dn + "` among the trust anchor(s) and --chain: it does not chain to the trust anchor",
                                "the chain needs the intermediate `" + issuer_dn + "`: pass it with `--chain`, or issue from a CA under the trust anchor"});
             } else if (have_anchors) {
-                out.push_back({"ra.chain.untrusted", Severity::Error, current_label,
-                               "the chain ends at the root `" + issuer_dn + "`, which is not the trust anchor",
+                out.push_back({"ra.chain.untrusted", Severity::Error, label,
+                               where + "the chain ends at the root `" + issuer_dn + "`, which is not the trust anchor",
                                "upload this root as the trust anchor, or issue from a CA under the current one"});
             }
             break;

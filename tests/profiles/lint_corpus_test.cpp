@@ -172,6 +172,14 @@ TEST_CASE("lint_chain: the library entry point for a leaf and the chain it would
     CHECK(rules(pf::lint_chain(revoked, {}, root, {issue::load_crl(corpus() / "root.crl")})) == std::set<std::string>{"ra.crl.revoked"});
     // "now" is a parameter: the same clean leaf is expired two years from now.
     CHECK(rules(pf::lint_chain(leaf, inter, root, {}, pf::Clock::now() + std::chrono::days(730))).count("ra.validity.expired") == 1);
+    // A dead end above an intermediate is still the leaf's problem, and says where the chain stops.
+    const auto stops = pf::lint_chain(leaf, inter, issue::load_certificates(corpus() / "other.crt"), {});
+    REQUIRE(rules(stops) == std::set<std::string>{"ra.chain.untrusted"});
+    for (const auto& f : stops)
+        if (f.rule == "ra.chain.untrusted") {
+            CHECK_THAT(f.certificate, Catch::StartsWith("CN=via-inter (serial "));
+            CHECK_THAT(f.message, Catch::StartsWith("the chain stops at `CN=Lint Intermediate (serial "));
+        }
     // The finding names the certificate by subject and serial.
     const auto fs = pf::lint_chain(leaf, {}, root, {});
     REQUIRE(fs.size() == 1);
