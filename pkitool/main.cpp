@@ -27,6 +27,7 @@ constexpr Group kGroups[] = {
     {"csr", "Create certificate signing requests"},
     {"ca", "Create and inspect certificate authorities"},
     {"db", "Query a CA's inventory of issued certificates"},
+    {"profiles", "List and show certificate profiles"},
 };
 
 // The whole command line, in the order `pkitool --help` lists it.
@@ -36,6 +37,7 @@ constexpr Command kCommands[] = {
     {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},
     {"db", register_db_show},
     {nullptr, register_revoke}, {nullptr, register_crl},
+    {nullptr, register_lint},   {"profiles", register_profiles_list}, {"profiles", register_profiles_show},
 };
 
 void print_error(const std::string& message, const std::string& hint) {

@@ -35,6 +35,24 @@ void DaysOption::add(CLI::App& app, const std::string& default_text) {
     app.add_option("--days", days, "Validity in days")->check(CLI::Range(1u, 100000u))->option_text("N (default " + default_text + ")");
 }
 
+void ProfilesFileOption::add(CLI::App& app) {
+    app.add_option("--profiles-file", file, "JSON file of your own profiles, added to the built-ins (or set PKITOOL_PROFILES)")
+        ->check(CLI::ExistingFile)
+        ->option_text("FILE");
+}
+
+const char* const kProfilesFileFormat =
+    "\nProfiles file (--profiles-file F, or env PKITOOL_PROFILES=F), JSON:\n"
+    "  {\"profiles\": [{\"name\": \"vm-client\", \"base\": \"rolesanywhere-client\",\n"
+    "                 \"max_days\": 90, \"key_types\": [\"ec:p256\", \"ec:p384\"]}]}\n"
+    "Each profile starts as a copy of `base` (default rolesanywhere-client; a built-in or an earlier\n"
+    "profile of the file) and overrides any of: description, role (\"end-entity\" | \"ca\"), path_len,\n"
+    "key_usage ([\"digitalSignature\", \"keyCertSign\", ...]), extended_key_usage ([\"clientAuth\", ...]),\n"
+    "key_types ([\"ec:p256\", \"ec:p384\", \"rsa:2048\", \"rsa:3072\", \"rsa:4096\"]),\n"
+    "min_signature_hash_bits (256 | 384 | 512), default_days, max_days, require_subject, copy_sans_from_csr.\n"
+    "name: lowercase letters, digits and '-', not a built-in name. Unknown fields are errors. An\n"
+    "end-entity profile must keep digitalSignature; a CA profile needs keyCertSign.\n";
+
 void ForceOption::add(CLI::App& app) { app.add_flag("--force", force, "Replace output files that already exist"); }
 
 CLI::Option* SubjectOption::add(CLI::App& app, bool required) {

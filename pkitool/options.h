@@ -3,6 +3,7 @@
 
 #include "issue/key.h"
 #include "pkitool/files.h"
+#include "profiles/catalog.h"
 
 #include <CLI/CLI.hpp>
 
@@ -55,6 +56,16 @@ struct CaDirOption {
     std::string dir;
     void add(CLI::App& app);
 };
+
+// --profiles-file F (or $PKITOOL_PROFILES): the user's profiles, added to the built-in ones.
+struct ProfilesFileOption {
+    std::string file;
+    void add(CLI::App& app);
+    profiles::Catalog catalog() const { return profiles::Catalog::from_option(file); }
+};
+
+// The format of a profiles file, for help footers.
+extern const char* const kProfilesFileFormat;
 
 // Adds the "Examples:" footer: pairs of (what it does, command line).
 void examples(CLI::App& app, const std::vector<std::pair<std::string, std::string>>& items);

@@ -5,7 +5,13 @@
 #include "issue/serial.h"
 #include "issue/subject.h"
 
+#include "pkitool/error.h"
+
+#include <botan/ber_dec.h>
+#include <botan/hex.h>
 #include <botan/x509_ext.h>
+
+#include <map>
 
 #include <algorithm>
 
@@ -15,13 +21,64 @@ namespace {
 
 constexpr const char* kReissue = "re-issue it with `pkitool issue --profile ";
 
+// Lint runs these per certificate: OIDs are compared as values, never rebuilt from strings.
+const Botan::OID& eku_oid(ExtendedUsage u) {
+    static const std::map<ExtendedUsage, Botan::OID> oids = [] {
+        std::map<ExtendedUsage, Botan::OID> m;
+        for (auto x : {ExtendedUsage::ClientAuth, ExtendedUsage::ServerAuth, ExtendedUsage::CodeSigning, ExtendedUsage::EmailProtection,
+                       ExtendedUsage::OcspSigning, ExtendedUsage::TimeStamping})
+            m.emplace(x, Botan::OID(oid_of(x)));
+        return m;
+    }();
+    return oids.at(u);
+}
+
+// The signature algorithms a private CA uses, by OID (RFC 4055, RFC 5758); others go the slow way.
+size_t known_signature_hash_bits(const Botan::OID& oid) {
+    static const std::vector<std::pair<Botan::OID, size_t>> known = {
+        {Botan::OID("1.2.840.113549.1.1.11"), 256}, {Botan::OID("1.2.840.113549.1.1.12"), 384}, {Botan::OID("1.2.840.113549.1.1.13"), 512},
+        {Botan::OID("1.2.840.10045.4.3.2"), 256},   {Botan::OID("1.2.840.10045.4.3.3"), 384},   {Botan::OID("1.2.840.10045.4.3.4"), 512},
+        {Botan::OID("1.2.840.113549.1.1.5"), 160},  {Botan::OID("1.2.840.10045.4.1"), 160},     {Botan::OID("1.2.840.113549.1.1.4"), 128}};
+    for (const auto& [o, bits] : known)
+        if (o == oid) return bits;
+    return 0;
+}
+
+// The key type named by the SubjectPublicKeyInfo, without decoding the key itself: EC curves by
+// their OID, RSA by its modulus. Error (as key_type_of) for anything else, Ed25519 included.
+issue::KeyType key_type_of_certificate(const Botan::X509_Certificate& cert) {
+    static const Botan::OID ec_public_key("1.2.840.10045.2.1");
+    static const Botan::OID p256("1.2.840.10045.3.1.7");
+    static const Botan::OID p384("1.3.132.0.34");
+    const auto& algo = cert.subject_public_key_algo();
+    if (algo.get_oid() == ec_public_key) {
+        Botan::OID curve;
+        try {
+            Botan::BER_Decoder(algo.get_parameters()).decode(curve);
+        } catch (const std::exception&) {
+            throw Error("EC key with explicit or unreadable curve parameters is not supported", "use ec:p256 or ec:p384");
+        }
+        static const auto ec_p256 = issue::KeyType::parse("ec:p256");
+        static const auto ec_p384 = issue::KeyType::parse("ec:p384");
+        if (curve == p256) return ec_p256;
+        if (curve == p384) return ec_p384;
+    }
+    std::unique_ptr<Botan::Public_Key> key(cert.subject_public_key());
+    return issue::key_type_of(*key);
+}
+
 }  // namespace
 
 std::string certificate_label(const Botan::X509_Certificate& cert) {
-    return issue::format_dn(cert.subject_dn()) + " (serial " + issue::Serial::from(Botan::BigInt(cert.serial_number())).hex() + ")";
+    const std::string subject = issue::format_dn(cert.subject_dn());
+    // Uppercase hex of the serial's magnitude, as `openssl x509 -serial` prints it (no BigInt round trip).
+    const auto& serial = cert.serial_number();
+    const std::string hex = serial.empty() ? "00" : Botan::hex_encode(serial);
+    return (subject.empty() ? std::string("(empty subject)") : subject) + " (serial " + (cert.is_serial_negative() ? "-" : "") + hex + ")";
 }
 
 size_t signature_hash_bits(const Botan::X509_Certificate& cert) {
+    if (const size_t bits = known_signature_hash_bits(cert.signature_algorithm().get_oid())) return bits;
     std::string hash;
     try {
         hash = cert.hash_used_for_signature();
@@ -37,9 +94,19 @@ size_t signature_hash_bits(const Botan::X509_Certificate& cert) {
     return 0;
 }
 
+bool basic_constraints_ca(const Botan::X509_Certificate& cert) {
+    // Botan's is_CA_cert() also demands keyCertSign; the rules need the two facts apart.
+    const auto* bc = cert.v3_extensions().get_extension_object_as<Botan::Cert_Extension::Basic_Constraints>();
+    return bc != nullptr && bc->get_is_ca();
+}
+
 std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, const Profile& profile) {
+    return check_conformance(cert, profile, certificate_label(cert));
+}
+
+std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, const Profile& profile, const std::string& who) {
     std::vector<Finding> out;
-    const std::string who = certificate_label(cert);
+    const std::string command = "`pkitool issue --profile " + profile.name;
     const std::string fix = kReissue + profile.name + "`";
     const bool ca = profile.is_ca();
     const std::string prefix = ca ? "ra.anchor." : "ra.ee.";
@@ -47,14 +114,20 @@ std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, cons
         out.push_back({rule, s, who, msg, how});
     };
 
-    if (cert.x509_version() != 3)
+    // A v1/v2 certificate has no extensions (RFC 5280 §4.1.2.1): the version is the one defect to
+    // report; every extension rule would only repeat it.
+    const bool v3 = cert.x509_version() == 3;
+    if (!v3)
         add(prefix + "version", Severity::Error, "X.509 version " + std::to_string(cert.x509_version()) + ", Roles Anywhere requires version 3", fix);
 
-    const auto ext = cert.v3_extensions();
+    const auto& ext = cert.v3_extensions();
     const Botan::OID bc_oid = Botan::Cert_Extension::Basic_Constraints::static_oid();
     const bool has_bc = ext.extension_set(bc_oid);
-    if (ca) {
-        if (!cert.is_CA_cert())
+    const bool is_ca = basic_constraints_ca(cert);
+    if (!v3) {
+        // nothing more to say about extensions
+    } else if (ca) {
+        if (!is_ca)
             add("ra.anchor.ca", Severity::Error, has_bc ? "basicConstraints says CA:FALSE, a trust anchor must be a CA" : "no basicConstraints CA:TRUE, a trust anchor must be a CA",
                 "re-create the CA with `pkitool ca init`");
         else if (!ext.critical_extension_set(bc_oid))
@@ -62,17 +135,17 @@ std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, cons
         if (!(cert.constraints() & Botan::KEY_CERT_SIGN))
             add("ra.anchor.key-cert-sign", Severity::Error, "keyUsage lacks keyCertSign, a trust anchor must be allowed to sign certificates", "re-create the CA with `pkitool ca init`");
     } else {
-        if (has_bc && cert.is_CA_cert())
+        if (has_bc && is_ca)
             add("ra.ee.basic-constraints", Severity::Error, "basicConstraints says CA:TRUE, a Roles Anywhere end-entity certificate must be CA:FALSE", fix);
         if (cert.constraints() == Botan::NO_CONSTRAINTS)
             add("ra.ee.digital-signature", Severity::Error, "no keyUsage extension, Roles Anywhere requires digitalSignature", fix);
         else if (!(cert.constraints() & Botan::DIGITAL_SIGNATURE))
             add("ra.ee.digital-signature", Severity::Error, "keyUsage lacks digitalSignature, which Roles Anywhere requires", fix);
         if (issue::format_dn(cert.subject_dn()).empty())
-            add("ra.ee.subject-empty", Severity::Error, "the subject is empty; Roles Anywhere needs a subject even when SANs are present", fix + " --subject \"CN=...\"`");
-        const auto ekus = cert.extended_key_usage();
+            add("ra.ee.subject-empty", Severity::Error, "the subject is empty; Roles Anywhere needs a subject even when SANs are present", "re-issue it with " + command + " --subject \"CN=...\"`");
+        const auto& ekus = cert.extended_key_usage();
         for (const auto& want : profile.extended_key_usage)
-            if (std::find(ekus.begin(), ekus.end(), Botan::OID(oid_of(want))) == ekus.end())
+            if (std::find(ekus.begin(), ekus.end(), eku_oid(want)) == ekus.end())
                 add("profile.eku", Severity::Warning, "extendedKeyUsage lacks " + name_of(want) + " (profile " + profile.name + " asks for it)", fix);
     }
 
@@ -84,12 +157,11 @@ std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, cons
             ca ? "re-create the CA with `pkitool ca init`" : fix);
 
     try {
-        std::unique_ptr<Botan::Public_Key> key(cert.subject_public_key());
-        const auto type = issue::key_type_of(*key);
+        const auto type = key_type_of_certificate(cert);
         if (!profile.allows_key(type))
             add("ra.key.type", Severity::Error, "key type " + type.name() + " is not allowed by profile " + profile.name, fix);
     } catch (const std::exception& e) {
-        add("ra.key.type", Severity::Error, std::string("unsupported key: ") + e.what(), "use an RSA (2048+) or EC P-256/P-384 key");
+        add("ra.key.type", Severity::Error, std::string("unsupported key: ") + e.what(), "use an RSA (2048+) or EC P-256/P-384 key: " + fix);
     }
     return out;
 }

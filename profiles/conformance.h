@@ -18,5 +18,10 @@ size_t signature_hash_bits(const Botan::X509_Certificate& cert);
 
 // Rule ids: ra.ee.* for end-entity profiles, ra.anchor.* for CA profiles, plus ra.sig.hash and ra.key.type.
 std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, const Profile& profile);
+// The same, with the label already computed (lint names each certificate once).
+std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, const Profile& profile, const std::string& label);
+
+// basicConstraints present and CA:TRUE, whatever keyUsage says (Botan's is_CA_cert() also wants keyCertSign).
+bool basic_constraints_ca(const Botan::X509_Certificate& cert);
 
 }  // namespace pkitool::profiles

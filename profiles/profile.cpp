@@ -2,8 +2,10 @@
 #include "profiles/profile.h"
 
 #include "pkitool/error.h"
+#include "profiles/catalog.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace pkitool::profiles {
 
@@ -92,8 +94,17 @@ const std::vector<Profile>& builtin() {
 const Profile& find(const std::string& name) {
     for (const auto& p : builtin())
         if (p.name == name) return p;
+    // $PKITOOL_PROFILES adds the user's profiles everywhere a profile is named (issue, --batch rows),
+    // read once per process; commands with --profiles-file use a Catalog directly.
+    const std::vector<Profile>* all = &builtin();
+    if (const char* env = std::getenv(kProfilesEnv); env && *env) {
+        static const Catalog user = Catalog::load(env);
+        for (const auto& p : user.all())
+            if (p.name == name) return p;
+        all = &user.all();
+    }
     std::string names;
-    for (const auto& p : builtin()) names += (names.empty() ? "" : ", ") + p.name;
+    for (const auto& p : *all) names += (names.empty() ? "" : ", ") + p.name;
     throw usage_error("unknown profile '" + name + "'", "use one of: " + names + " (see `pkitool profiles list`)");
 }
 

@@ -41,6 +41,7 @@ struct Profile {
 
 // The built-in profiles: root-ca, intermediate-ca, rolesanywhere-client, rolesanywhere-anchor.
 const std::vector<Profile>& builtin();
+// A built-in, or a user profile from the file named by $PKITOOL_PROFILES (see catalog.h).
 // Error (usage) naming the known profiles when there is no such profile.
 const Profile& find(const std::string& name);
 const std::string& default_client_profile_name();  // "rolesanywhere-client"

@@ -19,5 +19,8 @@ void register_db_list(CLI::App& db, Context& ctx);
 void register_db_show(CLI::App& db, Context& ctx);
 void register_revoke(CLI::App& app, Context& ctx);
 void register_crl(CLI::App& app, Context& ctx);
+void register_lint(CLI::App& app, Context& ctx);
+void register_profiles_list(CLI::App& profiles, Context& ctx);
+void register_profiles_show(CLI::App& profiles, Context& ctx);
 
 }  // namespace pkitool::cli

@@ -78,6 +78,11 @@ TEST_CASE("issue from a CSR: openssl verifies it and sees the Roles Anywhere cli
             const bool rsa = type.rfind("rsa", 0) == 0;
             const std::string sig = rsa ? "sha256WithRSAEncryption" : type == "ec:p384" ? "ecdsa-with-SHA384" : "ecdsa-with-SHA256";
             CHECK_THAT(text, Catch::Contains("Signature Algorithm: " + sig));
+            // pkitool's own lint agrees: the CA is a valid trust anchor and the leaf chains to it cleanly.
+            const auto lint = run("lint vm.crt root-ca/ca.crt --anchor root-ca/ca.crt", t.path());
+            INFO(lint.out << lint.err);
+            CHECK(lint.code == 0);
+            CHECK_THAT(lint.out, Catch::Contains("2 certificate(s): 0 error(s), 0 warning(s)"));
             // The key pkitool wrote belongs to the certificate it issued.
             CHECK(shell("openssl x509 -in vm.crt -noout -pubkey", t.path()).out == shell("openssl pkey -in vm.key -pubout", t.path()).out);
         }

@@ -1,0 +1,255 @@
+// The lint driver: reads inputs one file at a time, applies the rules, groups findings by certificate.
+#include "profiles/lint.h"
+
+#include "issue/x509_file.h"
+#include "pkitool/error.h"
+#include "pkitool/files.h"
+#include "profiles/anchor_bundle.h"
+#include "profiles/chain.h"
+#include "profiles/conformance.h"
+#include "profiles/rfc5280.h"
+
+#include <botan/base64.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <string_view>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace pkitool::profiles {
+
+namespace {
+
+// In a directory, only files named like certificates are read: keys and CSRs often sit beside them.
+bool looks_like_certificate_file(const fs::path& p) {
+    static const std::string_view kExtensions[] = {".pem", ".crt", ".cer", ".der", ".cert"};
+    const auto ext = p.extension().string();
+    return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
+}
+
+std::vector<fs::path> expand(const fs::path& input) {
+    std::error_code ec;
+    if (!fs::is_directory(input, ec)) return {input};
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(input, ec))
+        if (e.is_regular_file(ec) && looks_like_certificate_file(e.path())) files.push_back(e.path());
+    if (ec) throw Error(input.string() + ": cannot list the directory: " + ec.message());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+struct ReadResult {
+    std::vector<Botan::X509_Certificate> certs;
+    std::vector<std::string> problems;  // one per unreadable certificate or file
+    bool other_pem_only = false;        // PEM with no certificate block (a key, a CSR...)
+};
+
+// Reads a whole file into `buf` (reused across files: lint reads thousands). Error naming the file.
+void read_file(const fs::path& path, std::vector<uint8_t>& buf) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(path.string() + ": cannot read: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Error(path.string() + ": not a regular file");
+    }
+    buf.resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (got < buf.size()) {
+        const ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    buf.resize(got);
+}
+
+// Certificates in one file's bytes, PEM (any number of blocks) or DER. Never throws on bad content.
+ReadResult read_certificates(const std::vector<uint8_t>& data, std::vector<uint8_t>& der) {
+    ReadResult r;
+    const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+    if (text.find("-----BEGIN ") == std::string_view::npos) {
+        try {
+            r.certs.emplace_back(data.data(), data.size());
+        } catch (const std::exception& e) {
+            r.problems.push_back(std::string("not a PEM or DER certificate (") + e.what() + ")");
+        }
+        return r;
+    }
+    static constexpr std::string_view kBegin = "-----BEGIN ";
+    size_t pos = 0, blocks = 0;
+    while ((pos = text.find(kBegin, pos)) != std::string_view::npos) {
+        const size_t label_end = text.find("-----", pos + kBegin.size());
+        if (label_end == std::string_view::npos) break;
+        const auto label = text.substr(pos + kBegin.size(), label_end - pos - kBegin.size());
+        const size_t body = label_end + 5;
+        const size_t end = text.find("-----END ", body);
+        if (end == std::string_view::npos) {
+            r.problems.push_back("PEM block \"" + std::string(label) + "\" has no END line (truncated file?)");
+            break;
+        }
+        pos = end + 9;
+        if (label != "CERTIFICATE" && label != "X509 CERTIFICATE" && label != "TRUSTED CERTIFICATE") continue;
+        ++blocks;
+        try {
+            // Into a plain reused buffer: Botan's secure_vector version would mlock-allocate per certificate.
+            der.resize(Botan::base64_decode_max_output(end - body));
+            const size_t n = Botan::base64_decode(der.data(), text.data() + body, end - body, true);
+            r.certs.emplace_back(der.data(), n);
+        } catch (const std::exception& e) {
+            r.problems.push_back("certificate #" + std::to_string(blocks) + " is corrupt (" + e.what() + ")");
+        }
+    }
+    if (blocks == 0 && r.problems.empty()) r.other_pem_only = true;
+    return r;
+}
+
+std::vector<Botan::X509_Certificate> load_all(const std::vector<fs::path>& paths) {
+    std::vector<Botan::X509_Certificate> out;
+    for (const auto& p : paths)
+        for (auto& c : issue::load_certificates(p)) out.push_back(std::move(c));
+    return out;
+}
+
+// The PEM text Roles Anywhere would be given: the file itself when it is PEM, else its certificates re-encoded.
+size_t pem_chars(const fs::path& path, const std::vector<Botan::X509_Certificate>& certs) {
+    const auto data = files::read(path);
+    const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+    if (text.find("-----BEGIN ") != std::string_view::npos) return data.size();
+    size_t n = 0;
+    for (const auto& c : certs) n += c.PEM_encode().size();
+    return n;
+}
+
+class Grouper {
+public:
+    explicit Grouper(LintReport& r) : report_(r) {}
+    size_t add_item(std::string certificate, std::string source, std::string profile) {
+        report_.items.push_back({std::move(certificate), std::move(source), std::move(profile), {}});
+        return report_.items.size() - 1;
+    }
+    // A finding on `own` when it names that item's certificate, else on the (shared) item of the certificate it names.
+    void add(Finding f, size_t own, const std::string& source) {
+        if (report_.items[own].certificate == f.certificate) return report_.items[own].findings.push_back(std::move(f));
+        auto it = support_.find(f.certificate);
+        if (it == support_.end()) it = support_.emplace(f.certificate, add_item(f.certificate, source, "")).first;
+        report_.items[it->second].findings.push_back(std::move(f));
+    }
+    void add_all(std::vector<Finding> fs, size_t own, const std::string& source) {
+        for (auto& f : fs) add(std::move(f), own, source);
+    }
+
+private:
+    LintReport& report_;
+    std::map<std::string, size_t> support_;
+};
+
+}  // namespace
+
+size_t LintReport::count(Severity s) const {
+    size_t n = 0;
+    for (const auto& i : items)
+        for (const auto& f : i.findings) n += f.severity == s;
+    return n;
+}
+
+std::vector<Finding> lint_certificate(const Botan::X509_Certificate& cert, const Profile& profile, const std::string& label,
+                                      Clock::time_point now) {
+    auto out = check_conformance(cert, profile, label);
+    for (auto& f : check_rfc5280(cert, label)) out.push_back(std::move(f));
+    for (auto& f : check_validity(cert, label, now, !profile.is_ca())) out.push_back(std::move(f));
+    return out;
+}
+
+const Profile& auto_profile(const Botan::X509_Certificate& cert, const Catalog& catalog) {
+    return catalog.find(basic_constraints_ca(cert) ? "rolesanywhere-anchor" : "rolesanywhere-client");
+}
+
+LintReport lint(const LintRequest& req, const Catalog& catalog) {
+    const Profile* fixed = req.profile == "auto" ? nullptr : &catalog.find(req.profile);
+    const Profile& anchor_profile = catalog.find("rolesanywhere-anchor");
+
+    LintReport report;
+    Grouper group(report);
+    std::optional<ChainLinter> chain;
+    if (!req.chain.empty() || !req.anchors.empty() || !req.crls.empty()) {
+        std::vector<Botan::X509_CRL> crls;
+        for (const auto& p : req.crls) crls.push_back(issue::load_crl(p));
+        chain.emplace(load_all(req.chain), load_all(req.anchors), std::move(crls), req.now);
+    }
+
+    std::vector<uint8_t> data, der;
+    for (const auto& input : req.inputs) {
+        for (const auto& file : expand(input)) {
+            const std::string source = file.string();
+            try {
+                read_file(file, data);
+            } catch (const Error& e) {
+                const auto i = group.add_item(source, source, "");
+                report.items[i].findings.push_back({"lint.parse", Severity::Error, source, e.what(), "check the path"});
+                continue;
+            }
+            auto read = read_certificates(data, der);
+            if (read.other_pem_only && input != file) continue;  // a key or CSR in a directory: not ours to judge
+            if (read.other_pem_only) read.problems.push_back("holds no certificate (only other PEM blocks)");
+            if (data.empty()) read.problems = {"file is empty"};
+            for (const auto& problem : read.problems) {
+                const auto i = group.add_item(source, source, "");
+                report.items[i].findings.push_back({"lint.parse", Severity::Error, source, problem,
+                                                    "pass a PEM or DER X.509 certificate (`pkitool show FILE` says what the file holds)"});
+            }
+            for (const auto& cert : read.certs) {
+                ++report.certificates;
+                const std::string label = certificate_label(cert);
+                const Profile& profile = fixed ? *fixed : auto_profile(cert, catalog);
+                const auto own = group.add_item(label, source, profile.name);
+                group.add_all(lint_certificate(cert, profile, label, req.now), own, source);
+                if (chain) group.add_all(chain->check(cert, label), own, "--chain");
+            }
+        }
+    }
+
+    // The trust anchors themselves: what CreateTrustAnchor will be given.
+    for (const auto& path : req.anchors) {
+        const auto certs = issue::load_certificates(path);
+        auto bundle = check_anchor_bundle(path.string(), pem_chars(path, certs), certs.size());
+        if (!bundle.empty()) group.add_all(std::move(bundle), group.add_item(path.string(), path.string(), ""), path.string());
+        for (const auto& cert : certs) {
+            const std::string label = certificate_label(cert);
+            const auto own = group.add_item(label, path.string(), anchor_profile.name);
+            group.add_all(lint_certificate(cert, anchor_profile, label, req.now), own, path.string());
+        }
+    }
+    if (chain) {
+        const auto crl_findings = chain->check_crls();
+        for (const auto& f : crl_findings) {
+            const auto i = group.add_item(f.certificate, "--crl", "");
+            report.items[i].findings.push_back(f);
+        }
+    }
+    return report;
+}
+
+std::vector<Finding> lint_chain(const Botan::X509_Certificate& leaf, const std::vector<Botan::X509_Certificate>& intermediates,
+                                const std::vector<Botan::X509_Certificate>& anchors, const std::vector<Botan::X509_CRL>& crls,
+                                Clock::time_point now) {
+    const Catalog builtins;
+    const std::string label = certificate_label(leaf);
+    auto out = lint_certificate(leaf, builtins.find(default_client_profile_name()), label, now);
+    ChainLinter chain(intermediates, anchors, crls, now);
+    for (auto& f : chain.check(leaf, label)) out.push_back(std::move(f));
+    for (auto& f : chain.check_crls()) out.push_back(std::move(f));
+    const auto& anchor_profile = builtins.find("rolesanywhere-anchor");
+    for (const auto& a : anchors)
+        for (auto& f : lint_certificate(a, anchor_profile, certificate_label(a), now)) out.push_back(std::move(f));
+    return out;
+}
+
+}  // namespace pkitool::profiles
