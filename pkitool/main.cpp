@@ -26,6 +26,7 @@ constexpr Group kGroups[] = {
     {"csr", "Create certificate signing requests"},
     {"ca", "Create and inspect certificate authorities"},
     {"db", "Query a CA's inventory of issued certificates"},
+    {"exchange", "Exchange a certificate for temporary AWS credentials (IAM Roles Anywhere)"},
 };
 
 // The whole command line, in the order `pkitool --help` lists it.
@@ -34,6 +35,8 @@ constexpr Command kCommands[] = {
     {"key", register_key_new},  {"key", register_key_show},   {"key", register_key_public},
     {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},
     {"db", register_db_show},
+    {"exchange", register_exchange_credential_process}, {"exchange", register_exchange_serve},
+    {"exchange", register_exchange_update}, {"exchange", register_exchange_configure},
 };
 
 void print_error(const std::string& message, const std::string& hint) {

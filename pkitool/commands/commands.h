@@ -17,5 +17,9 @@ void register_ca_show(CLI::App& ca, Context& ctx);
 void register_issue(CLI::App& app, Context& ctx);
 void register_db_list(CLI::App& db, Context& ctx);
 void register_db_show(CLI::App& db, Context& ctx);
+void register_exchange_credential_process(CLI::App& exchange, Context& ctx);
+void register_exchange_serve(CLI::App& exchange, Context& ctx);
+void register_exchange_update(CLI::App& exchange, Context& ctx);
+void register_exchange_configure(CLI::App& exchange, Context& ctx);
 
 }  // namespace pkitool::cli

@@ -106,7 +106,9 @@ class Handler(BaseHTTPRequestHandler):
         elif opts.tamper == "query":
             path = path.replace("roleArn=", "roleArn=x")
         elif opts.tamper == "date":
-            headers["x-amz-date"] = "20000101T000000Z"
+            # Same day (the scope still matches), another second: only the signature can catch it.
+            d = headers["x-amz-date"]
+            headers["x-amz-date"] = d[:9] + ("000001Z" if d[9:] == "000000Z" else "000000Z")
         elif opts.tamper == "signature":
             auth = headers["authorization"]
             headers["authorization"] = auth[:-1] + ("0" if auth[-1] != "0" else "1")
