@@ -58,7 +58,7 @@ void make_intermediate(const TempDir& t) {
 }
 
 std::string fake_cmd(const std::string& extra = "") {
-    return "python3 '" + kFake + "' --anchor root-ca/ca.crt --log fake.log --lifetime 120 " + extra;
+    return "/usr/bin/python3 '" + kFake + "' --anchor root-ca/ca.crt --log fake.log --lifetime 120 " + extra;
 }
 
 std::string exchange_args(const std::string& leaf, int port) {
