@@ -28,22 +28,31 @@ ImdsServer::ImdsServer(std::string role_name, RefreshingCredentials& credentials
     s.set_write_timeout(5, 0);
     s.set_keep_alive_max_count(100);
 
-    // A proxied request is how SSRF reaches a metadata service; EC2 refuses it and so do we.
-    s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-        if (req.has_header("X-Forwarded-For")) {
-            refuse(res, 400, "requests carrying X-Forwarded-For are refused");
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        return httplib::Server::HandlerResponse::Unhandled;
-    });
-
-    s.Put("/latest/api/token", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto issue_token = [this](const httplib::Request& req, httplib::Response& res) {
         const char* name = "X-aws-ec2-metadata-token-ttl-seconds";
         const auto ttl = ImdsTokens::parse_ttl(req.has_header(name) ? std::optional(req.get_header_value(name)) : std::nullopt);
         if (!ttl) return refuse(res, 400, std::string(name) + " must be a whole number of seconds in 1..21600");
         res.set_header(name, std::to_string(*ttl));
         res.set_content(tokens_.issue(*ttl, ImdsTokens::Clock::now()), "text/plain");
+    };
+
+    s.set_pre_routing_handler([issue_token](const httplib::Request& req, httplib::Response& res) {
+        // A proxied request is how SSRF reaches a metadata service; EC2 refuses it and so do we.
+        if (req.has_header("X-Forwarded-For")) {
+            refuse(res, 400, "requests carrying X-Forwarded-For are refused");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        // EC2's documented `curl -X PUT .../latest/api/token` sends no Content-Length, which
+        // cpp-httplib 0.11 refuses (400) while reading the body; there is no body, so answer here.
+        if (req.method == "PUT" && req.path == "/latest/api/token" && !req.has_header("Content-Length") &&
+            !req.has_header("Transfer-Encoding")) {
+            issue_token(req, res);
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
     });
+
+    s.Put("/latest/api/token", issue_token);
 
     // Everything else needs a live token (IMDSv2 only; no IMDSv1 fallback).
     s.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {

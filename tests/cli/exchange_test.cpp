@@ -235,13 +235,14 @@ TEST_CASE("exchange serve: IMDSv2 token rules, role and credentials; AWS CLI rea
     const std::string curl = "curl -s --max-time 10 -o body -w '%{http_code}' ";
     const auto code = [&](const std::string& args) { return shell(curl + args, t.path()).out; };
 
-    CHECK(code("-X PUT --data '' -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' -H 'X-Forwarded-For: 10.0.0.1' " + base + "/latest/api/token") == "400");
-    CHECK(code("-X PUT --data '' -H 'X-aws-ec2-metadata-token-ttl-seconds: 0' " + base + "/latest/api/token") == "400");
-    CHECK(code("-X PUT --data '' -H 'X-aws-ec2-metadata-token-ttl-seconds: 21601' " + base + "/latest/api/token") == "400");
+    CHECK(code("-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' -H 'X-Forwarded-For: 10.0.0.1' " + base + "/latest/api/token") == "400");
+    CHECK(code("-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 0' " + base + "/latest/api/token") == "400");
+    CHECK(code("-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 21601' " + base + "/latest/api/token") == "400");
+    CHECK(code("-X PUT --data '' -H 'X-aws-ec2-metadata-token-ttl-seconds: 0' " + base + "/latest/api/token") == "400");  // with Content-Length: the routed path
     CHECK(code(base + "/latest/meta-data/iam/security-credentials/") == "401");  // no IMDSv1
     CHECK(code("-H 'X-aws-ec2-metadata-token: forged' " + base + "/latest/meta-data/iam/security-credentials/TestRole") == "401");
-    // --data '' sends Content-Length: 0: cpp-httplib 0.11 answers 400 to a PUT without one (README, known limits).
-    const auto token = shell("curl -s --max-time 10 -X PUT --data '' -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' -D headers " + base + "/latest/api/token", t.path());
+    // EC2's documented form: curl -X PUT with no body and no Content-Length.
+    const auto token = shell("curl -s --max-time 10 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' -D headers " + base + "/latest/api/token", t.path());
     REQUIRE(token.code == 0);
     REQUIRE(token.out.size() == 64);
     CHECK_THAT(slurp(t / "headers"), Catch::Contains("X-aws-ec2-metadata-token-ttl-seconds: 60"));
@@ -278,7 +279,7 @@ TEST_CASE("exchange serve: 500 with the reason when no credentials can be had", 
     Background fake(fake_cmd("--fail-after 0"), t.path(), "PORT");
     Background serve(env(t) + "'" PKITOOL_BINARY "' exchange serve --port 0 " + exchange_args("ec", fake.port()), t.path(), "http://127.0.0.1:");
     const std::string base = "http://127.0.0.1:" + std::to_string(serve.port());
-    const auto token = shell("curl -s --max-time 10 -X PUT --data '' " + base + "/latest/api/token", t.path()).out;
+    const auto token = shell("curl -s --max-time 10 -X PUT " + base + "/latest/api/token", t.path()).out;
     REQUIRE(token.size() == 64);
     const auto r = shell("curl -s --max-time 10 -o body -w '%{http_code}' -H 'X-aws-ec2-metadata-token: " + token + "' " + base +
                              "/latest/meta-data/iam/security-credentials/TestRole", t.path());
