@@ -24,16 +24,21 @@ std::string config_section(const std::string& profile) { return profile == "defa
 std::string shell_join(const std::vector<std::string>& argv) {
     std::string out;
     for (const auto& a : argv) {
+        if (!out.empty()) out.push_back(' ');
         bool plain = !a.empty();
         for (unsigned char c : a)
             if (!(std::isalnum(c) || std::string_view("_./:=@%+,-").find(static_cast<char>(c)) != std::string_view::npos)) plain = false;
-        std::string word = a;
-        if (!plain) {
-            word = "'";
-            for (char c : a) word += c == '\'' ? std::string("'\"'\"'") : std::string(1, c);
-            word += "'";
+        if (plain) {
+            out.append(a);
+            continue;
         }
-        out += (out.empty() ? "" : " ") + word;
+        // POSIX single quotes; a quote inside becomes '"'"' (close, quoted quote, reopen).
+        out.push_back('\'');
+        for (char c : a) {
+            if (c == '\'') out.append("'\"'\"'");
+            else out.push_back(c);
+        }
+        out.push_back('\'');
     }
     return out;
 }
