@@ -226,7 +226,7 @@ TEST_CASE("exchange credential-process: bad input fails with one clear line and 
     CHECK(duration.code == 2);
 }
 
-TEST_CASE("exchange serve: IMDSv2 token rules, role and credentials; AWS CLI reads them", "[cli][exchange][serve]") {
+TEST_CASE("exchange serve: IMDSv2 token rules, role and credentials, read by the AWS CLI", "[cli][exchange][serve]") {
     TempDir t;
     make_pki(t);
     Background fake(fake_cmd(), t.path(), "PORT");

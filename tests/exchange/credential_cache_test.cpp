@@ -80,7 +80,7 @@ TEST_CASE("cache: reused until 5 minutes before expiry, then fetched again", "[e
     CHECK_THAT(slurp(cache.entry_path("k")), Catch::StartsWith("{\"Version\":1,\"AccessKeyId\":\"ASIA2\""));
 }
 
-TEST_CASE("cache: a damaged entry is a miss and gets replaced; a failed fetch writes nothing", "[exchange][cache]") {
+TEST_CASE("cache: a damaged entry is a miss and gets replaced, and a failed fetch writes nothing", "[exchange][cache]") {
     TempDir tmp;
     CredentialCache cache(tmp / "c");
     const auto now = Clock::from_time_t(1795575600);

@@ -5,7 +5,7 @@
 
 using namespace pkitool::exchange;
 
-TEST_CASE("imds: TTL header must be 1..21600 seconds; absent means the maximum", "[exchange][imds]") {
+TEST_CASE("imds: TTL header must be 1..21600 seconds, absent means the maximum", "[exchange][imds]") {
     CHECK(ImdsTokens::parse_ttl(std::nullopt) == 21600);
     CHECK(ImdsTokens::parse_ttl(std::string("1")) == 1);
     CHECK(ImdsTokens::parse_ttl(std::string("21600")) == 21600);

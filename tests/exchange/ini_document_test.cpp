@@ -46,7 +46,7 @@ TEST_CASE("ini: replacing a profile keeps comments, order and other profiles", "
     CHECK(with_credentials(out, "default", kNew) == out);
 }
 
-TEST_CASE("ini: a new profile is appended; duplicates of our keys are dropped", "[exchange][ini]") {
+TEST_CASE("ini: a new profile is appended and duplicates of our keys are dropped", "[exchange][ini]") {
     const auto out = with_credentials(kCredentials, "vm", kNew);
     CHECK(out == kCredentials + "\n[vm]\naws_access_key_id = ASIANEW\naws_secret_access_key = newsecret\naws_session_token = newtoken\n");
     CHECK(with_credentials("", "vm", kNew) == "[vm]\naws_access_key_id = ASIANEW\naws_secret_access_key = newsecret\naws_session_token = newtoken\n");
