@@ -28,6 +28,7 @@ constexpr Group kGroups[] = {
     {"ca", "Create and inspect certificate authorities"},
     {"db", "Query a CA's inventory of issued certificates"},
     {"profiles", "List and show certificate profiles"},
+    {"exchange", "Exchange a certificate for temporary AWS credentials (IAM Roles Anywhere)"},
 };
 
 // The whole command line, in the order `pkitool --help` lists it.
@@ -38,6 +39,8 @@ constexpr Command kCommands[] = {
     {"db", register_db_show},
     {nullptr, register_revoke}, {nullptr, register_crl},
     {nullptr, register_lint},   {"profiles", register_profiles_list}, {"profiles", register_profiles_show},
+    {"exchange", register_exchange_credential_process}, {"exchange", register_exchange_serve},
+    {"exchange", register_exchange_update}, {"exchange", register_exchange_configure},
 };
 
 void print_error(const std::string& message, const std::string& hint) {

@@ -22,5 +22,9 @@ void register_crl(CLI::App& app, Context& ctx);
 void register_lint(CLI::App& app, Context& ctx);
 void register_profiles_list(CLI::App& profiles, Context& ctx);
 void register_profiles_show(CLI::App& profiles, Context& ctx);
+void register_exchange_credential_process(CLI::App& exchange, Context& ctx);
+void register_exchange_serve(CLI::App& exchange, Context& ctx);
+void register_exchange_update(CLI::App& exchange, Context& ctx);
+void register_exchange_configure(CLI::App& exchange, Context& ctx);
 
 }  // namespace pkitool::cli

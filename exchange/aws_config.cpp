@@ -1,0 +1,59 @@
+// AWS CLI config file editing.
+#include "exchange/aws_config.h"
+
+#include "exchange/file_lock.h"
+#include "exchange/ini_document.h"
+#include "pkitool/error.h"
+#include "pkitool/files.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <string_view>
+
+namespace pkitool::exchange {
+
+std::filesystem::path default_config_file() {
+    if (const char* f = std::getenv("AWS_CONFIG_FILE"); f && *f) return f;
+    const char* home = std::getenv("HOME");
+    if (!home || !*home) throw Error("AWS config file: HOME is not set", "set AWS_CONFIG_FILE");
+    return std::filesystem::path(home) / ".aws" / "config";
+}
+
+std::string config_section(const std::string& profile) { return profile == "default" ? "default" : "profile " + profile; }
+
+std::string shell_join(const std::vector<std::string>& argv) {
+    std::string out;
+    for (const auto& a : argv) {
+        if (!out.empty()) out.push_back(' ');
+        bool plain = !a.empty();
+        for (unsigned char c : a)
+            if (!(std::isalnum(c) || std::string_view("_./:=@%+,-").find(static_cast<char>(c)) != std::string_view::npos)) plain = false;
+        if (plain) {
+            out.append(a);
+            continue;
+        }
+        // POSIX single quotes; a quote inside becomes '"'"' (close, quoted quote, reopen).
+        out.push_back('\'');
+        for (char c : a) {
+            if (c == '\'') out.append("'\"'\"'");
+            else out.push_back(c);
+        }
+        out.push_back('\'');
+    }
+    return out;
+}
+
+std::string with_credential_process(const std::string& text, const std::string& profile, const std::string& command) {
+    return set_ini_values(text, config_section(profile), {{"credential_process", command}});
+}
+
+void write_credential_process(const std::filesystem::path& path, const std::string& profile, const std::string& command) {
+    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec)) files::make_directory(dir, files::Mode::Secret);
+    FileLock lock(path.string() + ".lock");
+    const std::string text = std::filesystem::exists(path, ec) ? files::read_text(path) : "";
+    files::write_atomic(path, with_credential_process(text, profile, command), files::Mode::Secret, files::Overwrite::Yes);
+}
+
+}  // namespace pkitool::exchange

@@ -1,0 +1,26 @@
+// `exchange configure`: a credential_process profile in the AWS CLI config file (protocol §4).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pkitool::exchange {
+
+// $AWS_CONFIG_FILE, else $HOME/.aws/config.
+std::filesystem::path default_config_file();
+
+// "[default]" for "default", "[profile NAME]" otherwise, as the AWS CLI names config sections.
+std::string config_section(const std::string& profile);
+
+// One command line as botocore splits it (shlex, POSIX rules): words with anything but
+// [A-Za-z0-9_./:=@%+,-] are single-quoted.
+std::string shell_join(const std::vector<std::string>& argv);
+
+// The file's text with `credential_process = <command>` in the profile's section.
+std::string with_credential_process(const std::string& text, const std::string& profile, const std::string& command);
+
+// Edits `path` in place (atomically, 0600, under a lock), creating it and its directory if needed.
+void write_credential_process(const std::filesystem::path& path, const std::string& profile, const std::string& command);
+
+}  // namespace pkitool::exchange

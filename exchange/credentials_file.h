@@ -1,0 +1,21 @@
+// `exchange update`: the shared credentials file (protocol §4), edited in place under a lock.
+#pragma once
+
+#include "exchange/credentials.h"
+
+#include <filesystem>
+#include <string>
+
+namespace pkitool::exchange {
+
+// $AWS_SHARED_CREDENTIALS_FILE, else $HOME/.aws/credentials.
+std::filesystem::path default_credentials_file();
+
+// The file's text with `[profile]` holding these credentials; everything else kept.
+std::string with_credentials(const std::string& text, const std::string& profile, const Credentials& c);
+
+// Reads, edits and atomically replaces `path` (0600; its directory created 0700 when missing),
+// holding a lock on "<path>.lock" so two updaters never lose each other's profile.
+void write_credentials_profile(const std::filesystem::path& path, const std::string& profile, const Credentials& c);
+
+}  // namespace pkitool::exchange

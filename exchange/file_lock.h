@@ -1,0 +1,21 @@
+// An exclusive advisory lock (flock) on a lock file: serialises pkitool processes that update the
+// same cache entry or credentials file, so two at once never interleave their read-modify-write.
+#pragma once
+
+#include <filesystem>
+
+namespace pkitool::exchange {
+
+class FileLock {
+public:
+    // Creates `path` (0600) if needed and blocks until the lock is held. Error naming the file.
+    explicit FileLock(const std::filesystem::path& path);
+    ~FileLock();
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+}  // namespace pkitool::exchange

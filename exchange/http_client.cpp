@@ -1,0 +1,100 @@
+// libcurl transport for CreateSession.
+#include "exchange/http_client.h"
+
+#include "pkitool/error.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+
+namespace pkitool::exchange {
+
+namespace {
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+    static_cast<std::string*>(user)->append(data, size * n);
+    return size * n;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+    std::string line(data, size * n);
+    auto* headers = static_cast<Params*>(user);
+    if (line.rfind("HTTP/", 0) == 0) headers->clear();  // a new response (after 100 Continue or a redirect)
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) {
+        std::string value = line.substr(colon + 1);
+        const auto b = value.find_first_not_of(" \t");
+        const auto e = value.find_last_not_of(" \t\r\n");
+        headers->emplace_back(line.substr(0, colon), b == std::string::npos ? "" : value.substr(b, e - b + 1));
+    }
+    return size * n;
+}
+
+void global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+std::optional<std::string> HttpResponse::header(const std::string& name) const {
+    HttpRequest r;
+    r.headers = headers;
+    return r.header(name);
+}
+
+HttpResponse send(const std::string& base_url, const HttpRequest& req, const TransportOptions& options) {
+    global_init();
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    if (!curl) throw Error(base_url + ": cannot start an HTTP client");
+    std::string url = base_url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    url += req.path;
+    const std::string query = canonical_query(req.query);
+    if (!query.empty()) url += "?" + query;
+
+    // Exactly the headers that were signed go out; "Expect:" and "Accept:" with no value stop
+    // curl adding its own, so the service sees no surprises.
+    curl_slist* list = nullptr;
+    for (const auto& [k, v] : req.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
+    list = curl_slist_append(list, "Expect:");
+    list = curl_slist_append(list, "Accept:");
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
+
+    HttpResponse resp;
+    CURL* c = curl.get();
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options.timeout.count()));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // safe in serve's threads
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+    // An empty proxy string makes libcurl ignore the proxy environment variables too.
+    if (!options.use_proxy) curl_easy_setopt(c, CURLOPT_PROXY, "");
+
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    const CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) {
+        const std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+        std::string hint;
+        if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
+            hint = "the endpoint's TLS certificate is not trusted; --no-verify-ssl skips the check (testing only)";
+        throw Error(base_url + ": request failed: " + why, hint);
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+    return resp;
+}
+
+}  // namespace pkitool::exchange

@@ -1,0 +1,29 @@
+// One HTTP(S) POST with libcurl: the transport of CreateSession. TLS is verified unless told
+// otherwise, and proxies are used only when asked (protocol §5: the official helper's --with-proxy).
+#pragma once
+
+#include "exchange/sigv4.h"
+
+#include <chrono>
+#include <string>
+
+namespace pkitool::exchange {
+
+struct TransportOptions {
+    bool verify_tls = true;
+    bool use_proxy = false;  // honour http(s)_proxy / no_proxy from the environment
+    std::chrono::seconds timeout{30};
+};
+
+struct HttpResponse {
+    long status = 0;
+    Params headers;  // names as received
+    std::string body;
+    std::optional<std::string> header(const std::string& name) const;
+};
+
+// POSTs `req` (its method, path, query, headers and body) to `base_url` ("https://host[:port]").
+// Error naming the URL when the connection fails; any HTTP status is returned, not thrown.
+HttpResponse send(const std::string& base_url, const HttpRequest& req, const TransportOptions& options);
+
+}  // namespace pkitool::exchange

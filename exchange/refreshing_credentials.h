@@ -1,0 +1,36 @@
+// Credentials kept fresh for long-running commands (serve, update): fetched on demand, refreshed
+// once fewer than 5 minutes remain, and never handed out once expired (protocol §4, §5).
+#pragma once
+
+#include "exchange/session.h"
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace pkitool::exchange {
+
+struct CredentialsFailure {
+    std::string reason;
+};
+
+class RefreshingCredentials {
+public:
+    explicit RefreshingCredentials(CredentialSource source) : source_(std::move(source)) {}
+
+    struct Snapshot {
+        Credentials credentials;
+        Clock::time_point last_updated;
+    };
+    // Fresh credentials, or the reason none can be had. When a refresh fails but the previous
+    // credentials have not expired yet, those are returned (the caller can retry later).
+    std::variant<Snapshot, CredentialsFailure> get(Clock::time_point now);
+
+private:
+    CredentialSource source_;
+    std::mutex mutex_;  // one refresh at a time; other requests wait for its result
+    std::optional<Snapshot> current_;
+};
+
+}  // namespace pkitool::exchange

@@ -1,0 +1,40 @@
+// pkitool exchange configure: a ~/.aws/config profile whose credential_process is this pkitool.
+#include "pkitool/commands/commands.h"
+#include "pkitool/exchange_options.h"
+
+#include "exchange/aws_config.h"
+#include "pkitool/error.h"
+
+#include <filesystem>
+
+namespace pkitool::cli {
+
+void register_exchange_configure(CLI::App& exchange_group, Context& ctx) {
+    struct Args {
+        ExchangeOptions options;
+        std::string profile;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = exchange_group.add_subcommand(
+        "configure", "Write a credential_process profile that runs this pkitool into ~/.aws/config (or $AWS_CONFIG_FILE)");
+    args->options.add(*cmd);
+    cmd->add_option("--profile", args->profile, "AWS CLI profile to write")->required()->option_text("NAME");
+    examples(*cmd, {{"Create profile 'vm', then use it:",
+                     "pkitool exchange configure --profile vm --certificate vm.crt --private-key vm.key --trust-anchor-arn TA_ARN "
+                     "--profile-arn PROFILE_ARN --role-arn ROLE_ARN\n    $ aws sts get-caller-identity --profile vm"}});
+    cmd->callback([args, &ctx] {
+        auto& o = args->options;
+        o.target.effective_region();
+        if (args->profile.find_first_of("[]\n") != std::string::npos) throw usage_error("--profile '" + args->profile + "': not a profile name");
+        o.identity();  // refuse to configure a certificate and key that cannot work
+        // The AWS CLI runs the command from any directory, so the program and files are absolute.
+        std::vector<std::string> argv = {std::filesystem::read_symlink("/proc/self/exe").string(), "exchange", "credential-process"};
+        const auto flags = o.to_args();
+        argv.insert(argv.end(), flags.begin(), flags.end());
+        const auto path = exchange::default_config_file();
+        exchange::write_credential_process(path, args->profile, exchange::shell_join(argv));
+        ctx.note("wrote [" + exchange::config_section(args->profile) + "] to " + path.string());
+    });
+}
+
+}  // namespace pkitool::cli

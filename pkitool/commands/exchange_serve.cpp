@@ -1,0 +1,64 @@
+// pkitool exchange serve: an IMDSv2-compatible credentials endpoint on 127.0.0.1.
+#include "pkitool/commands/commands.h"
+#include "pkitool/exchange_options.h"
+
+#include "exchange/imds_server.h"
+
+#include <csignal>
+#include <pthread.h>
+#include <thread>
+
+namespace pkitool::cli {
+
+void register_exchange_serve(CLI::App& exchange_group, Context& ctx) {
+    struct Args {
+        ExchangeOptions options;
+        int port = 9911;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = exchange_group.add_subcommand("serve", "Serve the credentials to SDKs as an IMDSv2 endpoint on 127.0.0.1");
+    args->options.add(*cmd);
+    cmd->add_option("--port", args->port, "TCP port on 127.0.0.1; 0 picks a free one (printed on stdout)")
+        ->check(CLI::Range(0, 65535))->option_text("PORT (default 9911)");
+    examples(*cmd, {{"Serve credentials, then point SDKs at it:",
+                     "pkitool exchange serve --certificate vm.crt --private-key vm.key --trust-anchor-arn TA_ARN "
+                     "--profile-arn PROFILE_ARN --role-arn ROLE_ARN &\n"
+                     "    $ AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:9911/ aws sts get-caller-identity"},
+                    {"On a free port (for scripts):", "pkitool exchange serve ... --port 0"}});
+    cmd->callback([args, &ctx] {
+        auto& o = args->options;
+        o.target.effective_region();
+        const auto role = exchange::role_name_of_arn(o.target.role_arn);
+        o.identity();  // a wrong key or passphrase fails now, not on the first request
+
+        // SIGINT/SIGTERM are taken by a waiting thread that stops the server cleanly.
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+        exchange::RefreshingCredentials credentials(o.source(ctx.err));
+        exchange::ImdsServer server(role, credentials);
+        const int port = server.bind(args->port);
+        const std::string url = "http://127.0.0.1:" + std::to_string(port);
+        if (ctx.json) ctx.out << nlohmann::json{{"endpoint", url}, {"port", port}, {"role", role}}.dump() << std::endl;
+        else ctx.out << url << std::endl;
+        if (const auto got = credentials.get(exchange::Clock::now()); std::holds_alternative<exchange::CredentialsFailure>(got))
+            ctx.warn("no credentials yet (answering 500 until they can be had): " + std::get<exchange::CredentialsFailure>(got).reason);
+        else
+            ctx.note("serving credentials for role " + role + " at " + url + "/latest/meta-data/iam/security-credentials/" + role);
+
+        std::thread waiter([&] {
+            int sig = 0;
+            sigwait(&signals, &sig);
+            server.stop();
+        });
+        server.run();
+        // run() returns only after stop(); if it failed on its own, release the waiter.
+        pthread_kill(waiter.native_handle(), SIGTERM);
+        waiter.join();
+    });
+}
+
+}  // namespace pkitool::cli
