@@ -34,6 +34,7 @@ constexpr Command kCommands[] = {
     {"key", register_key_new},  {"key", register_key_show},   {"key", register_key_public},
     {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},
     {"db", register_db_show},
+    {nullptr, register_emulate},
 };
 
 void print_error(const std::string& message, const std::string& hint) {

@@ -17,5 +17,6 @@ void register_ca_show(CLI::App& ca, Context& ctx);
 void register_issue(CLI::App& app, Context& ctx);
 void register_db_list(CLI::App& db, Context& ctx);
 void register_db_show(CLI::App& db, Context& ctx);
+void register_emulate(CLI::App& app, Context& ctx);
 
 }  // namespace pkitool::cli
