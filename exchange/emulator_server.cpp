@@ -104,6 +104,8 @@ EmulatorServer::EmulatorServer(EmulatorConfig config, ServerLimits limits, Reque
     http.set_read_timeout(limits.read_timeout_seconds, 0);
     http.set_write_timeout(limits.write_timeout_seconds, 0);
     http.set_keep_alive_timeout(limits.read_timeout_seconds);
+    http.set_tcp_nodelay(true);  // answers go out in one piece; Nagle + delayed ACK would add ~40 ms each
+    http.set_keep_alive_max_count(1000);  // httplib's default of 5 would make clients reconnect constantly
     http.Post("/sessions", [self](const httplib::Request& q, httplib::Response& r) { self->on_session(q, r); });
     http.Post("/", [self](const httplib::Request& q, httplib::Response& r) { self->on_sts(q, r); });
     // Anything else (wrong path or method, oversized body, bad request line): an AWS-shaped error, never empty.
