@@ -80,7 +80,7 @@ SessionDecision SessionVerifier::create_session(const HttpRequest& req, std::chr
 SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::system_clock::time_point now) {
     // --- Authentication: the SigV4-X509 envelope (protocol §3) ---
     auto envelope = read_signed_request(req, "rolesanywhere", now, kSessionClockSkew);
-    if (auto* why = std::get_if<std::string>(&envelope)) return denied(*why);
+    if (auto* why = std::get_if<EnvelopeError>(&envelope)) return denied(why->message);
     const auto& signed_req = std::get<SignedRequest>(envelope);
     const auto& auth = signed_req.authorization;
     if (auth.algorithm != "AWS4-X509-RSA-SHA256" && auth.algorithm != "AWS4-X509-ECDSA-SHA256")

@@ -18,8 +18,14 @@ struct SignedRequest {
     std::string string_to_sign;
 };
 
-// A refusal sentence, or the parsed envelope. `max_skew`: how far X-Amz-Date may be from now.
-std::variant<SignedRequest, std::string> read_signed_request(const HttpRequest& req, const std::string& service,
+// Why an envelope was refused: STS reports a stale date differently from a malformed signature.
+struct EnvelopeError {
+    enum class Kind { Malformed, Stale } kind;
+    std::string message;
+};
+
+// The parsed envelope, or why it is refused. `max_skew`: how far X-Amz-Date may be from now.
+std::variant<SignedRequest, EnvelopeError> read_signed_request(const HttpRequest& req, const std::string& service,
                                                              std::chrono::system_clock::time_point now, std::chrono::seconds max_skew);
 
 // Equal-length-independent constant-time comparison for signatures and tokens.

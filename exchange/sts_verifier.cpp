@@ -55,10 +55,10 @@ int http_status(StsErrorCode c) {
 StsDecision StsVerifier::get_caller_identity(const HttpRequest& req, std::chrono::system_clock::time_point now) const {
     if (!req.header("Authorization")) return refuse(StsErrorCode::MissingAuthenticationToken, "missing Authorization header: the request is not signed");
     auto envelope = read_signed_request(req, "sts", now, kStsClockSkew);
-    if (auto* why = std::get_if<std::string>(&envelope)) {
-        // A stale date is a signature problem for STS; everything else is an incomplete signature.
-        const bool stale = why->rfind("X-Amz-Date ", 0) == 0 && why->find("clock skew") != std::string::npos;
-        return refuse(stale ? StsErrorCode::SignatureDoesNotMatch : StsErrorCode::IncompleteSignature, *why);
+    if (auto* why = std::get_if<EnvelopeError>(&envelope)) {
+        // STS answers a stale date as a signature mismatch ("Signature expired"); the rest is an incomplete signature.
+        const bool stale = why->kind == EnvelopeError::Kind::Stale;
+        return refuse(stale ? StsErrorCode::SignatureDoesNotMatch : StsErrorCode::IncompleteSignature, why->message);
     }
     const auto& s = std::get<SignedRequest>(envelope);
     const auto& a = s.authorization;
