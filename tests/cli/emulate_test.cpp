@@ -238,7 +238,7 @@ TEST_CASE("emulate: a leaf under an intermediate, with the chain header", "[cli]
     CHECK_THAT(no_chain["body"]["message"].get<std::string>(), Catch::Contains("the issuer of CN=chained-vm (serial 4E), CN=Issuing, is neither trust anchor"));
 }
 
-TEST_CASE("emulate --config: a role that trusts only CN=MyOnpremVM; revocation from the CRL", "[cli][emulate]") {
+TEST_CASE("emulate --config: a role that trusts only CN=MyOnpremVM, and revocation from the CRL", "[cli][emulate]") {
     TempDir t;
     make_ca_and_leaf(t, "CN=MyOnpremVM", "ec:p256", "good");
     make_ca_and_leaf(t, "CN=SomeoneElse", "ec:p256", "other");

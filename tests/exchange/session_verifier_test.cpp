@@ -79,7 +79,7 @@ TEST_CASE("emulator: CreateSession grants credentials to EC, RSA and chained lea
     }
 }
 
-TEST_CASE("emulator: ARNs in the JSON body; effective duration is the profile's cap", "[emulate]") {
+TEST_CASE("emulator: ARNs in the JSON body, and the effective duration is the profile cap", "[emulate]") {
     Harness h;
     HttpRequest req;
     req.path = "/sessions";
