@@ -118,6 +118,17 @@ std::string amz_date(std::chrono::system_clock::time_point t) {
     return fmt::format("{:%Y%m%dT%H%M%SZ}", std::chrono::floor<std::chrono::seconds>(t));
 }
 
+std::optional<std::chrono::system_clock::time_point> parse_amz_date(const std::string& text) {
+    if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
+    for (size_t i = 0; i < 15; ++i)
+        if (i != 8 && !std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+    const auto num = [&](size_t pos, size_t len) { return std::stoi(text.substr(pos, len)); };
+    const std::chrono::year_month_day ymd{std::chrono::year(num(0, 4)), std::chrono::month(num(4, 2)), std::chrono::day(num(6, 2))};
+    const int hh = num(9, 2), mm = num(11, 2), ss = num(13, 2);
+    if (!ymd.ok() || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+    return std::chrono::sys_days(ymd) + std::chrono::hours(hh) + std::chrono::minutes(mm) + std::chrono::seconds(ss);
+}
+
 std::string credential_scope(const std::string& date8, const std::string& region, const std::string& service) {
     return date8 + "/" + region + "/" + service + "/aws4_request";
 }

@@ -39,6 +39,8 @@ std::string canonical_request(const HttpRequest& req, const std::vector<std::str
 
 // "20201105T120000Z" and its date part.
 std::string amz_date(std::chrono::system_clock::time_point t);
+// The inverse of amz_date; empty when the text is not exactly YYYYMMDDTHHMMSSZ with a real date.
+std::optional<std::chrono::system_clock::time_point> parse_amz_date(const std::string& text);
 std::string credential_scope(const std::string& date8, const std::string& region, const std::string& service);
 std::string string_to_sign(const std::string& algorithm, const std::string& amz_date_value, const std::string& scope,
                            const std::string& canonical_request);

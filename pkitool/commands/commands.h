@@ -26,5 +26,6 @@ void register_exchange_credential_process(CLI::App& exchange, Context& ctx);
 void register_exchange_serve(CLI::App& exchange, Context& ctx);
 void register_exchange_update(CLI::App& exchange, Context& ctx);
 void register_exchange_configure(CLI::App& exchange, Context& ctx);
+void register_emulate(CLI::App& app, Context& ctx);
 
 }  // namespace pkitool::cli

@@ -1,0 +1,62 @@
+// What the local Roles Anywhere endpoint knows: trust anchors, profiles and roles, from the quick
+// command-line form or from an emulate.json file (schema documented in `pkitool emulate --help`).
+#pragma once
+
+#include "exchange/trust_policy.h"
+
+#include <botan/x509_crl.h>
+#include <botan/x509cert.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pkitool::exchange {
+
+struct TrustAnchor {
+    std::string name, arn;
+    bool enabled = true;
+    std::vector<Botan::X509_Certificate> certificates;  // 1 or 2 (protocol §1)
+    std::vector<Botan::X509_CRL> crls;                   // imported CRLs only; never fetched
+};
+
+struct EmulatedProfile {
+    std::string name, arn;
+    bool enabled = true;
+    std::vector<std::string> role_arns;
+    int duration_seconds = 3600;  // the cap on what a session may ask for
+    bool accept_role_session_name = false;
+};
+
+struct EmulatedRole {
+    std::string name, arn;
+    TrustPolicy trust_policy;
+};
+
+struct EmulatorConfig {
+    std::string region = "us-east-1";
+    std::string account = "123456789012";
+    std::vector<TrustAnchor> anchors;
+    std::vector<EmulatedProfile> profiles;
+    std::vector<EmulatedRole> roles;
+
+    const TrustAnchor* find_anchor(const std::string& arn) const;
+    const EmulatedProfile* find_profile(const std::string& arn) const;
+    const EmulatedRole* find_role(const std::string& arn) const;
+};
+
+// Session duration bounds of CreateSession and of a profile (protocol §2).
+constexpr int kMinDurationSeconds = 900;
+constexpr int kMaxDurationSeconds = 43200;
+
+// One anchor (with its CRLs), one enabled profile and one role that trusts any certificate.
+EmulatorConfig quick_emulator_config(const std::filesystem::path& anchor, const std::vector<std::filesystem::path>& crls);
+
+// Parses and validates emulate.json; paths inside it are relative to the file's directory.
+// Errors name the file and the field: "emulate.json: profiles[0].durationSeconds: ...".
+EmulatorConfig load_emulator_config(const std::filesystem::path& path);
+
+// The JSON form of emulate.json, for --help and README (kept next to the parser it documents).
+extern const char* const kEmulatorConfigSchema;
+
+}  // namespace pkitool::exchange

@@ -1,0 +1,218 @@
+// The CreateSession checks, in the order the service applies them: authentication (signature and
+// certificate), then the request's resources, then authorization (profile, role, trust policy).
+#include "exchange/session_verifier.h"
+
+#include "exchange/arn.h"
+#include "exchange/signed_request.h"
+#include "issue/inspect.h"
+#include "issue/serial.h"
+#include "issue/subject.h"
+#include "profiles/conformance.h"
+
+#include <botan/base64.h>
+#include <botan/bigint.h>
+#include <botan/hex.h>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+namespace pkitool::exchange {
+
+namespace {
+
+using nlohmann::json;
+
+Refusal denied(const std::string& m) { return {ServiceErrorType::AccessDenied, m}; }
+Refusal invalid(const std::string& m) { return {ServiceErrorType::Validation, m}; }
+Refusal not_found(const std::string& m) { return {ServiceErrorType::ResourceNotFound, m}; }
+
+std::optional<Botan::X509_Certificate> decode_certificate(const std::string& b64) {
+    try {
+        const auto der = Botan::base64_decode(b64);
+        return Botan::X509_Certificate(der.data(), der.size());
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+// IAM role session names: [\w+=,.@-]{2,64}.
+bool session_name_ok(const std::string& n) {
+    if (n.size() < 2 || n.size() > 64) return false;
+    return std::all_of(n.begin(), n.end(), [](unsigned char c) { return std::isalnum(c) || std::string("_+=,.@-").find(c) != std::string::npos; });
+}
+
+struct Arns {
+    std::string anchor, profile, role;
+};
+
+// ARNs travel in the query string; the service also takes them from the JSON body (protocol §2).
+std::variant<Arns, Refusal> find_arns(const HttpRequest& req, const json& body) {
+    Arns out;
+    const std::pair<const char*, std::string*> fields[] = {{"trustAnchorArn", &out.anchor}, {"profileArn", &out.profile}, {"roleArn", &out.role}};
+    for (const auto& [name, dest] : fields) {
+        std::optional<std::string> q, b;
+        for (const auto& [k, v] : req.query)
+            if (k == name) q = v;
+        if (body.contains(name)) {
+            if (!body.at(name).is_string()) return invalid(std::string(name) + " in the body must be a string");
+            b = body.at(name).get<std::string>();
+        }
+        if (q && b && *q != *b) return invalid(std::string(name) + " differs between the query string and the body");
+        if (!q && !b) return invalid(std::string("missing ") + name + " (query string or JSON body)");
+        *dest = q ? *q : *b;
+    }
+    return out;
+}
+
+}  // namespace
+
+SessionDecision SessionVerifier::create_session(const HttpRequest& req, std::chrono::system_clock::time_point now) {
+    try {
+        return decide(req, now);
+    } catch (const std::exception& e) {
+        // Botan and JSON parsers throw on hostile input we did not foresee; it is still the client's fault.
+        return invalid(std::string("malformed request: ") + e.what());
+    }
+}
+
+SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::system_clock::time_point now) {
+    // --- Authentication: the SigV4-X509 envelope (protocol §3) ---
+    auto envelope = read_signed_request(req, "rolesanywhere", now, kSessionClockSkew);
+    if (auto* why = std::get_if<EnvelopeError>(&envelope)) return denied(why->message);
+    const auto& signed_req = std::get<SignedRequest>(envelope);
+    const auto& auth = signed_req.authorization;
+    if (auth.algorithm != "AWS4-X509-RSA-SHA256" && auth.algorithm != "AWS4-X509-ECDSA-SHA256")
+        return denied("unsupported algorithm \"" + auth.algorithm + "\": use AWS4-X509-RSA-SHA256 or AWS4-X509-ECDSA-SHA256");
+    const auto& sh = auth.signed_headers;
+    if (!std::binary_search(sh.begin(), sh.end(), std::string("x-amz-x509")))
+        return denied("x-amz-x509 is not among SignedHeaders (" + fmt::format("{}", fmt::join(sh, ";")) + "): the certificate must be signed");
+    const auto x509 = req.header("X-Amz-X509");
+    if (!x509) return denied("missing X-Amz-X509 header (the signing certificate)");
+    const auto chain_header = req.header("X-Amz-X509-Chain");
+    if (chain_header && !std::binary_search(sh.begin(), sh.end(), std::string("x-amz-x509-chain")))
+        return denied("X-Amz-X509-Chain is sent but x-amz-x509-chain is not among SignedHeaders");
+
+    const auto leaf = decode_certificate(*x509);
+    if (!leaf) return denied("X-Amz-X509 is not a base64-encoded DER certificate");
+    std::vector<Botan::X509_Certificate> intermediates;
+    if (chain_header) {
+        size_t b = 0;
+        for (;;) {
+            const auto e = chain_header->find(',', b);
+            const auto part = chain_header->substr(b, e == std::string::npos ? std::string::npos : e - b);
+            if (intermediates.size() == kMaxIntermediates)
+                return denied("X-Amz-X509-Chain holds more than " + std::to_string(kMaxIntermediates) + " certificates");
+            auto c = decode_certificate(part);
+            if (!c) return denied("X-Amz-X509-Chain entry " + std::to_string(intermediates.size() + 1) + " is not a base64-encoded DER certificate");
+            intermediates.push_back(std::move(*c));
+            if (e == std::string::npos) break;
+            b = e + 1;
+        }
+    }
+    const std::string leaf_label = profiles::certificate_label(*leaf);
+    const std::string serial = Botan::BigInt(leaf->serial_number()).to_dec_string();
+    if (auth.credential != serial)
+        return denied("Credential= names serial " + auth.credential + " but the X-Amz-X509 certificate has serial " + serial + " (decimal)");
+
+    std::unique_ptr<Botan::Public_Key> leaf_key(leaf->subject_public_key());
+    const std::string key_algo = leaf_key->algo_name();
+    const std::string want_algo = key_algo == "RSA" ? "AWS4-X509-RSA-SHA256" : key_algo == "ECDSA" ? "AWS4-X509-ECDSA-SHA256" : "";
+    if (want_algo.empty()) return denied(leaf_label + " has a " + key_algo + " key; Roles Anywhere accepts RSA and EC keys");
+    if (auth.algorithm != want_algo)
+        return denied("algorithm " + auth.algorithm + " does not match the certificate's " + key_algo + " key (expected " + want_algo + ")");
+    std::vector<uint8_t> signature;
+    try {
+        signature = Botan::hex_decode(auth.signature);
+    } catch (const std::exception&) {
+        return denied("Signature= is not an even number of hex digits");
+    }
+    if (!verify_x509(*leaf_key, auth.algorithm, signed_req.string_to_sign, signature))
+        return denied("Invalid signature: the signature does not verify with the public key of " + leaf_label +
+                      " over the canonical request rebuilt from SignedHeaders=" + fmt::format("{}", fmt::join(sh, ";")) + " (canonical request SHA-256 " +
+                      sha256_hex(signed_req.canonical_request) + "; compare with the client's --debug output)");
+
+    // --- The request itself ---
+    json body = json::object();
+    if (!req.body.empty()) {
+        body = json::parse(req.body, nullptr, false);
+        if (body.is_discarded() || !body.is_object()) return invalid("the request body is not a JSON object");
+    }
+    int duration = 3600;
+    if (body.contains("durationSeconds")) {
+        const auto& d = body.at("durationSeconds");
+        if (!d.is_number_integer()) return invalid("durationSeconds must be an integer");
+        const auto v = d.get<long long>();
+        if (v < kMinDurationSeconds || v > kMaxDurationSeconds)
+            return invalid("durationSeconds " + std::to_string(v) + " is out of bounds: it must be from 900 to 43200");
+        duration = static_cast<int>(v);
+    }
+    std::optional<std::string> session_name;
+    if (body.contains("roleSessionName")) {
+        if (!body.at("roleSessionName").is_string() || !session_name_ok(body.at("roleSessionName").get<std::string>()))
+            return invalid("roleSessionName must be 2-64 characters of letters, digits and _+=,.@-");
+        session_name = body.at("roleSessionName").get<std::string>();
+    }
+    auto arns_or = find_arns(req, body);
+    if (auto* r = std::get_if<Refusal>(&arns_or)) return *r;
+    const auto& arns = std::get<Arns>(arns_or);
+    const auto anchor_arn = Arn::parse(arns.anchor), profile_arn = Arn::parse(arns.profile), role_arn = Arn::parse(arns.role);
+    if (!anchor_arn || anchor_arn->service != "rolesanywhere" || anchor_arn->resource_type() != "trust-anchor")
+        return invalid("trustAnchorArn \"" + arns.anchor + "\" is not arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>");
+    if (!profile_arn || profile_arn->service != "rolesanywhere" || profile_arn->resource_type() != "profile")
+        return invalid("profileArn \"" + arns.profile + "\" is not arn:aws:rolesanywhere:<region>:<account>:profile/<id>");
+    if (!role_arn || role_arn->service != "iam" || role_arn->resource_type() != "role")
+        return invalid("roleArn \"" + arns.role + "\" is not arn:aws:iam::<account>:role/<name>");
+    if (anchor_arn->region != profile_arn->region || anchor_arn->account != profile_arn->account)
+        return invalid("profileArn (" + profile_arn->region + ", " + profile_arn->account + ") and trustAnchorArn (" + anchor_arn->region +
+                       ", " + anchor_arn->account + ") must be in the same region and account");
+    if (auth.region != anchor_arn->region)
+        return denied("credential scope region " + auth.region + " does not match the trust anchor's region " + anchor_arn->region);
+
+    // --- The certificate: protocol §1 rules, then its path to the anchor ---
+    for (const auto& f : profiles::check_conformance(*leaf, profiles::find("rolesanywhere-client")))
+        if (f.severity == profiles::Severity::Error)
+            return denied("Untrusted signing certificate: " + f.certificate + ": " + f.message + " [" + f.rule + "]");
+    const TrustAnchor* anchor = config_.find_anchor(arns.anchor);
+    if (!anchor) return not_found("no trust anchor " + arns.anchor + " on this endpoint");
+    if (!anchor->enabled) return denied("trust anchor \"" + anchor->name + "\" (" + anchor->arn + ") is disabled");
+    if (auto bad = paths_.check(*leaf, intermediates, *anchor, now)) return denied("Untrusted signing certificate: " + *bad);
+
+    // --- Authorization: profile, role, trust policy ---
+    const EmulatedProfile* profile = config_.find_profile(arns.profile);
+    if (!profile) return not_found("no profile " + arns.profile + " on this endpoint");
+    if (!profile->enabled) return denied("profile \"" + profile->name + "\" (" + profile->arn + ") is disabled");
+    if (std::find(profile->role_arns.begin(), profile->role_arns.end(), arns.role) == profile->role_arns.end())
+        return denied("role " + arns.role + " is not one of the roles of profile \"" + profile->name + "\" (" + fmt::format("{}", fmt::join(profile->role_arns, ", ")) + ")");
+    const EmulatedRole* role = config_.find_role(arns.role);
+    if (!role) return not_found("no role " + arns.role + " on this endpoint");
+    const auto tags = principal_tags(*leaf);
+    if (auto unmet = unmet_condition(role->trust_policy, tags))
+        return denied("role \"" + role->name + "\" does not trust this certificate: " + *unmet);
+    if (session_name && !profile->accept_role_session_name)
+        return invalid("roleSessionName was given but profile \"" + profile->name + "\" does not accept role session names (acceptRoleSessionName is false)");
+
+    // --- Grant: the effective duration is the smaller of the request's and the profile's ---
+    const int effective = std::min(duration, profile->duration_seconds);
+    const std::string session = session_name ? *session_name : issue::Serial::from(Botan::BigInt(leaf->serial_number())).hex();
+    const std::string cn = issue::Subject::from(leaf->subject_dn()).common_name();
+    CreatedSession out;
+    out.credentials = store_.issue(config_.account, role->name, session, std::chrono::seconds(effective), now);
+    const auto& c = out.credentials;
+    out.body = {{"credentialSet",
+                 json::array({{{"assumedRoleUser", {{"arn", c.assumed_role_arn}, {"assumedRoleId", c.assumed_role_id}}},
+                               {"credentials",
+                                {{"accessKeyId", c.access_key_id},
+                                 {"expiration", issue::rfc3339(c.expiration)},
+                                 {"secretAccessKey", c.secret_access_key},
+                                 {"sessionToken", c.session_token}}},
+                               {"packedPolicySize", 0},
+                               {"roleArn", role->arn},
+                               {"sourceIdentity", cn.empty() ? issue::format_dn(leaf->subject_dn()) : "CN=" + cn}}})},
+                {"subjectArn", "arn:aws:rolesanywhere:" + anchor_arn->region + ":" + config_.account + ":subject/" +
+                                   stable_uuid("subject/" + leaf->fingerprint("SHA-256"))}};
+    return out;
+}
+
+}  // namespace pkitool::exchange

@@ -1,0 +1,44 @@
+// CreateSession as IAM Roles Anywhere decides it (protocol §1-§3), without HTTP: a request in, a
+// decision out. Every refusal says exactly which check failed.
+#pragma once
+
+#include "exchange/certificate_path.h"
+#include "exchange/emulator_config.h"
+#include "exchange/issued_credentials.h"
+#include "exchange/service_error.h"
+#include "exchange/sigv4.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <variant>
+
+namespace pkitool::exchange {
+
+// X-Amz-Date may differ from the server's clock by at most this much (Roles Anywhere: 5 minutes).
+constexpr std::chrono::seconds kSessionClockSkew{300};
+
+// HTTP 201 with `body`: the credentialSet JSON of protocol §2.
+struct CreatedSession {
+    IssuedCredentials credentials;
+    nlohmann::json body;
+};
+
+using SessionDecision = std::variant<CreatedSession, Refusal>;
+
+class SessionVerifier {
+public:
+    // Both must outlive the verifier; `create_session` is safe to call from several threads.
+    SessionVerifier(const EmulatorConfig& config, CredentialStore& store) : config_(config), store_(store) {}
+
+    SessionDecision create_session(const HttpRequest& req, std::chrono::system_clock::time_point now);
+
+private:
+    SessionDecision decide(const HttpRequest& req, std::chrono::system_clock::time_point now);
+
+    const EmulatorConfig& config_;
+    CredentialStore& store_;
+    PathValidator paths_;
+};
+
+}  // namespace pkitool::exchange

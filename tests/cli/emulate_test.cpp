@@ -1,0 +1,313 @@
+// End to end: `pkitool emulate` as a child process, CreateSession signed by an independent Python
+// client (cryptography, not pkitool's code), then the AWS CLI v2 proving which role was obtained.
+#include "tests/support/cli.h"
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <poll.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace pkitool::test;
+using nlohmann::json;
+
+namespace {
+
+// SigV4-X509 written from protocol §3 alone: canonical request, string to sign, RSA PKCS#1 v1.5 or
+// ECDSA (DER) over SHA-256. Prints {"status", "errorType", "body"} as one JSON line.
+constexpr const char* kClient = R"PY(
+import base64, datetime, hashlib, http.client, json, sys, urllib.parse
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
+url, certf, keyf, anchor, profile, role = sys.argv[1:7]
+body = sys.argv[7] if len(sys.argv) > 7 else '{"durationSeconds":3600}'
+chainf = sys.argv[8] if len(sys.argv) > 8 else ''
+enc = lambda s: urllib.parse.quote(s, safe='-_.~')
+cert = x509.load_pem_x509_certificate(open(certf, 'rb').read())
+key = serialization.load_pem_private_key(open(keyf, 'rb').read(), None)
+der64 = lambda c: base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode()
+host = urllib.parse.urlparse(url).netloc
+amz = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
+h = {'content-type': 'application/json', 'host': host, 'x-amz-date': amz, 'x-amz-x509': der64(cert)}
+if chainf:
+    h['x-amz-x509-chain'] = ','.join(der64(c) for c in x509.load_pem_x509_certificates(open(chainf, 'rb').read()))
+query = '&'.join(f'{enc(k)}={enc(v)}' for k, v in sorted([('profileArn', profile), ('roleArn', role), ('trustAnchorArn', anchor)]))
+names = sorted(h)
+creq = '\n'.join(['POST', '/sessions', query] + [f'{n}:{h[n]}' for n in names] + ['', ';'.join(names), hashlib.sha256(body.encode()).hexdigest()])
+is_ec = isinstance(key, ec.EllipticCurvePrivateKey)
+alg = 'AWS4-X509-ECDSA-SHA256' if is_ec else 'AWS4-X509-RSA-SHA256'
+scope = f'{amz[:8]}/us-east-1/rolesanywhere/aws4_request'
+sts = '\n'.join([alg, amz, scope, hashlib.sha256(creq.encode()).hexdigest()]).encode()
+sig = key.sign(sts, ec.ECDSA(hashes.SHA256())) if is_ec else key.sign(sts, padding.PKCS1v15(), hashes.SHA256())
+h['authorization'] = f'{alg} Credential={cert.serial_number}/{scope}, SignedHeaders={";".join(names)}, Signature={sig.hex()}'
+conn = http.client.HTTPConnection(host, timeout=10)
+conn.request('POST', '/sessions?' + query, body=body, headers=h)
+r = conn.getresponse()
+print(json.dumps({'status': r.status, 'errorType': r.getheader('X-Amzn-ErrorType'), 'body': json.loads(r.read() or b'null')}))
+)PY";
+
+// Hostile traffic: garbage bytes, a 100 kB header, a 1 MB body, a wrong method. Prints the status
+// line of each answer (or "closed").
+constexpr const char* kHostile = R"PY(
+import socket, sys
+port = int(sys.argv[1])
+def send(data):
+    s = socket.create_connection(('127.0.0.1', port), timeout=10)
+    try:
+        s.sendall(data)
+        out = b''
+        while len(out) < 65536:  # until the server closes: answers can arrive in pieces
+            piece = s.recv(4096)
+            if not piece:
+                break
+            out += piece
+        out = out.decode('latin-1')
+        print((out.split('\r\n')[0] + ' ' + out.split('\r\n\r\n')[-1][:300]) if out else 'closed')
+    except OSError as e:
+        print('closed', e)
+    finally:
+        s.close()
+send(b'\x00\xff\x13garbage\r\n\r\n')
+send(b'POST /sessions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ' + b'a' * 100000 + b'\r\n\r\n')
+send(b'POST /sessions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 1000000\r\n\r\n' + b'{' * 1000)
+send(b'GET /sessions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+send(b'POST /sessions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\nAuthorization: AWS4-X509-RSA-SHA256 Credential=,,,\r\n\r\n{{{{{')
+send(b'POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\n{{{{{')
+)PY";
+
+// `pkitool emulate ... --port 0 --json` as a child: reads its one JSON line; always stopped (SIGTERM,
+// then SIGKILL after a bound) when the test ends, whatever happened.
+class EmulatorProcess {
+public:
+    EmulatorProcess(const std::string& args, const fs::path& dir) {
+        int out[2];
+        REQUIRE(::pipe(out) == 0);
+        const std::string err = (dir / "emulate.err").string();
+        pid_ = ::fork();
+        REQUIRE(pid_ >= 0);
+        if (pid_ == 0) {
+            ::dup2(out[1], STDOUT_FILENO);
+            const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            ::dup2(e, STDERR_FILENO);
+            ::close(out[0]);
+            if (::chdir(dir.c_str()) != 0) ::_exit(127);
+            ::execl("/bin/sh", "sh", "-c", (std::string("exec '") + PKITOOL_BINARY + "' " + args).c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        ::close(out[1]);
+        fd_ = out[0];
+        std::string line;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 200) <= 0) continue;
+            char buf[4096];
+            const auto n = ::read(fd_, buf, sizeof buf);
+            if (n <= 0) break;
+            line.append(buf, static_cast<size_t>(n));
+        }
+        INFO("stderr: " << slurp(err));
+        REQUIRE(line.find('\n') != std::string::npos);
+        info = json::parse(line.substr(0, line.find('\n')));
+    }
+    ~EmulatorProcess() { stop(); }
+
+    // Exit status after SIGTERM (-1 if it had to be killed).
+    int stop() {
+        if (pid_ <= 0) return status_;
+        ::kill(pid_, SIGTERM);
+        int st = 0;
+        for (int i = 0; i < 100; ++i) {
+            if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+                status_ = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (i == 99) {
+                ::kill(pid_, SIGKILL);
+                ::waitpid(pid_, &st, 0);
+            }
+        }
+        ::close(fd_);
+        pid_ = -1;
+        return status_;
+    }
+
+    json info;
+
+private:
+    pid_t pid_ = -1;
+    int fd_ = -1;
+    int status_ = -1;
+};
+
+json create_session(const TempDir& t, const json& info, const std::string& cert, const std::string& key, const std::string& role,
+                    const std::string& body = "{\"durationSeconds\":3600}", const std::string& chain = "") {
+    std::ofstream(t / "client.py") << kClient;
+    const auto r = shell("timeout 30 python3 client.py '" + info["endpoint"].get<std::string>() + "' " + cert + " " + key + " '" +
+                             info["trustAnchorArn"].get<std::string>() + "' '" + info["profileArn"].get<std::string>() + "' '" + role + "' '" + body +
+                             "' '" + chain + "'",
+                         t.path());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    return json::parse(r.out);
+}
+
+// /usr/bin/aws explicitly: an `aws` earlier on PATH may be v1. No config, no IMDS: only these credentials.
+Result caller_identity(const TempDir& t, const std::string& url, const json& creds, const std::string& secret_suffix = "") {
+    return shell("env -i PATH=/usr/bin:/bin HOME=" + t.path().string() + " AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null" +
+                     " AWS_EC2_METADATA_DISABLED=true AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=" + creds["accessKeyId"].get<std::string>() +
+                     " AWS_SECRET_ACCESS_KEY='" + creds["secretAccessKey"].get<std::string>() + secret_suffix + "' AWS_SESSION_TOKEN='" +
+                     creds["sessionToken"].get<std::string>() + "' timeout 60 /usr/bin/aws sts get-caller-identity --output json --cli-read-timeout 10" +
+                     " --cli-connect-timeout 10 --endpoint-url " + url,
+                 t.path());
+}
+
+void make_ca_and_leaf(const TempDir& t, const std::string& subject, const std::string& key_type, const std::string& name) {
+    if (!fs::exists(t / "root-ca")) REQUIRE(run("ca init --dir root-ca --subject \"CN=Emulate Root\"", t.path()).code == 0);
+    const auto r = run("issue --ca root-ca --subject \"" + subject + "\" --key-type " + key_type + " --out " + name + ".crt --key-out " + name + ".key --yes",
+                       t.path());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("emulate: RSA and EC certificates get credentials that the AWS CLI accepts", "[cli][emulate]") {
+    if (!has_tool("python3") || !fs::exists("/usr/bin/aws")) FAIL("python3 and /usr/bin/aws (Debian awscli) are required; run .ci/install-deps");
+    TempDir t;
+    make_ca_and_leaf(t, "CN=MyOnpremVM", "ec:p256", "ec");
+    make_ca_and_leaf(t, "CN=rsa-vm", "rsa:2048", "rsa");
+    EmulatorProcess server("emulate --anchor root-ca/ca.crt --port 0 --json", t.path());
+    const auto url = server.info["endpoint"].get<std::string>();
+    CHECK_THAT(url, Catch::StartsWith("http://127.0.0.1:"));
+    for (const std::string leaf : {"ec", "rsa"}) {
+        DYNAMIC_SECTION("leaf " << leaf) {
+            const auto r = create_session(t, server.info, leaf + ".crt", leaf + ".key", server.info["roleArn"]);
+            INFO(r.dump());
+            REQUIRE(r["status"] == 201);
+            const auto& set = r["body"]["credentialSet"][0];
+            const auto serial = shell("openssl x509 -in " + leaf + ".crt -noout -serial | cut -d= -f2", t.path()).out;
+            const std::string arn = "arn:aws:sts::123456789012:assumed-role/pkitool-emulate/" + serial.substr(0, serial.size() - 1);
+            CHECK(set["assumedRoleUser"]["arn"] == arn);
+            const auto who = caller_identity(t, url, set["credentials"]);
+            INFO(who.err);
+            REQUIRE(who.code == 0);
+            CHECK(json::parse(who.out)["Arn"] == arn);
+            CHECK(json::parse(who.out)["Account"] == "123456789012");
+            const auto wrong = caller_identity(t, url, set["credentials"], "x");
+            CHECK(wrong.code != 0);
+            CHECK_THAT(wrong.err, Catch::Contains("SignatureDoesNotMatch"));
+        }
+    }
+    CHECK(server.stop() == 0);  // SIGTERM is a clean shutdown
+}
+
+TEST_CASE("emulate: a leaf under an intermediate, with the chain header", "[cli][emulate]") {
+    TempDir t;
+    REQUIRE(run("ca init --dir root-ca --subject \"CN=Emulate Root\"", t.path()).code == 0);
+    // The intermediate and its leaf are made by openssl under pkitool's root.
+    const auto made = shell(
+        "printf 'basicConstraints=critical,CA:TRUE\\nkeyUsage=critical,keyCertSign,cRLSign\\n' > ca.ext &&"
+        "printf 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature\\n' > leaf.ext &&"
+        "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out int.key &&"
+        "openssl req -new -key int.key -subj /CN=Issuing -out int.csr &&"
+        "openssl x509 -req -in int.csr -CA root-ca/ca.crt -CAkey root-ca/private/ca.key -set_serial 77 -days 5 -sha256 -extfile ca.ext -out int.crt &&"
+        "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out vm.key &&"
+        "openssl req -new -key vm.key -subj /CN=chained-vm -out vm.csr &&"
+        "openssl x509 -req -in vm.csr -CA int.crt -CAkey int.key -set_serial 78 -days 5 -sha256 -extfile leaf.ext -out vm.crt",
+        t.path());
+    INFO(made.err);
+    REQUIRE(made.code == 0);
+    EmulatorProcess server("emulate --anchor root-ca/ca.crt --port 0 --json", t.path());
+    const auto ok = create_session(t, server.info, "vm.crt", "vm.key", server.info["roleArn"], "{}", "int.crt");
+    INFO(ok.dump());
+    CHECK(ok["status"] == 201);
+    CHECK(ok["body"]["credentialSet"][0]["sourceIdentity"] == "CN=chained-vm");
+    const auto no_chain = create_session(t, server.info, "vm.crt", "vm.key", server.info["roleArn"], "{}");
+    CHECK(no_chain["status"] == 403);
+    CHECK(no_chain["errorType"] == "AccessDeniedException");
+    CHECK_THAT(no_chain["body"]["message"].get<std::string>(), Catch::Contains("the issuer of CN=chained-vm (serial 4E), CN=Issuing, is neither trust anchor"));
+}
+
+TEST_CASE("emulate --config: a role that trusts only CN=MyOnpremVM, and revocation from the CRL", "[cli][emulate]") {
+    TempDir t;
+    make_ca_and_leaf(t, "CN=MyOnpremVM", "ec:p256", "good");
+    make_ca_and_leaf(t, "CN=SomeoneElse", "ec:p256", "other");
+    // A CRL of pkitool's root revoking "other", made by openssl (pkitool's own crl command is on another branch).
+    const auto crl = shell(
+        "mkdir -p ossl && touch ossl/index.txt && echo 01 > ossl/crlnumber &&"
+        "printf '[ca]\\ndefault_ca=c\\n[c]\\ndatabase=ossl/index.txt\\ncrlnumber=ossl/crlnumber\\ncertificate=root-ca/ca.crt\\n"
+        "private_key=root-ca/private/ca.key\\ndefault_md=sha256\\ndefault_crl_days=7\\n' > ossl.cnf &&"
+        "openssl ca -batch -config ossl.cnf -revoke other.crt && openssl ca -batch -config ossl.cnf -gencrl -out crl.pem",
+        t.path());
+    INFO(crl.err);
+    REQUIRE(crl.code == 0);
+    std::ofstream(t / "emulate.json") << R"({
+      "trustAnchors": [{"name": "root", "certificate": "root-ca/ca.crt"},
+                       {"name": "root-with-crl", "certificate": "root-ca/ca.crt", "crls": ["crl.pem"]}],
+      "profiles": [{"name": "vm", "roleArns": ["MyOnpremRole"], "durationSeconds": 900}],
+      "roles": [{"name": "MyOnpremRole", "condition": {"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "MyOnpremVM"}}}]})";
+    EmulatorProcess server("emulate --config emulate.json --port 0 --json", t.path());
+    REQUIRE(server.info["trustAnchors"].size() == 2);
+    const std::string role = "arn:aws:iam::123456789012:role/MyOnpremRole";
+    CHECK(server.info["roleArn"] == role);
+
+    const auto good = create_session(t, server.info, "good.crt", "good.key", role);
+    INFO(good.dump());
+    CHECK(good["status"] == 201);
+    const auto other = create_session(t, server.info, "other.crt", "other.key", role);
+    CHECK(other["status"] == 403);
+    CHECK(other["errorType"] == "AccessDeniedException");
+    CHECK_THAT(other["body"]["message"].get<std::string>(),
+               Catch::Contains("role \"MyOnpremRole\" does not trust this certificate: the certificate's x509Subject/CN is \"SomeoneElse\""));
+
+    auto with_crl = server.info;
+    with_crl["trustAnchorArn"] = server.info["trustAnchors"][1]["arn"];
+    const auto revoked = create_session(t, with_crl, "other.crt", "other.key", role);
+    CHECK(revoked["status"] == 403);
+    CHECK_THAT(revoked["body"]["message"].get<std::string>(), Catch::Contains("is revoked by the CRL of CN=Emulate Root"));
+    const auto long_session = create_session(t, server.info, "good.crt", "good.key", role, "{\"durationSeconds\":50000}");
+    CHECK(long_session["status"] == 400);
+    CHECK(long_session["errorType"] == "ValidationException");
+}
+
+TEST_CASE("emulate: hostile traffic gets answers, and the server keeps serving", "[cli][emulate]") {
+    TempDir t;
+    make_ca_and_leaf(t, "CN=vm", "ec:p256", "vm");
+    EmulatorProcess server("emulate --anchor root-ca/ca.crt --port 0 --json", t.path());
+    const auto url = server.info["endpoint"].get<std::string>();
+    std::ofstream(t / "hostile.py") << kHostile;
+    const auto r = shell("timeout 60 python3 hostile.py " + url.substr(url.rfind(':') + 1), t.path());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    INFO(r.out);
+    CHECK_THAT(r.out, Catch::Contains("HTTP/1.1 400 Bad Request {\"message\":\"malformed HTTP request"));  // garbage, huge header
+    CHECK_THAT(r.out, Catch::Contains("HTTP/1.1 413"));  // 1 MB body
+    CHECK_THAT(r.out, Catch::Contains("HTTP/1.1 404"));  // GET /sessions
+    CHECK_THAT(r.out, Catch::Contains("HTTP/1.1 403 Forbidden {\"message\":\"malformed Authorization header"));
+    CHECK_THAT(r.out, Catch::Contains("<Code>MissingAuthenticationToken</Code>"));  // STS without a signature
+    const auto ok = create_session(t, server.info, "vm.crt", "vm.key", server.info["roleArn"]);
+    CHECK(ok["status"] == 201);
+}
+
+TEST_CASE("emulate: usage and configuration errors", "[cli][emulate]") {
+    TempDir t;
+    const auto help = run("emulate --help", t.path());
+    CHECK(help.code == 0);
+    CHECK_THAT(help.out, Catch::Contains("Examples:"));
+    CHECK_THAT(help.out, Catch::Contains("\"trustAnchors\""));
+    CHECK(run("emulate", t.path()).code == 2);
+    std::ofstream(t / "bad.json") << R"({"roles": [{"name": "R"}], "trustAnchors": [], "profiles": 3})";
+    const auto bad = run("emulate --config bad.json --port 0", t.path());
+    CHECK(bad.code == 1);
+    CHECK_THAT(bad.err, Catch::Contains("pkitool: error: bad.json: profiles: must be an array"));
+}
