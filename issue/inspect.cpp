@@ -17,17 +17,9 @@ namespace pkitool::issue {
 
 namespace {
 
-std::string key_usage_text(Botan::Key_Constraints c) {
-    static const std::pair<Botan::Key_Constraints, const char*> names[] = {
-        {Botan::DIGITAL_SIGNATURE, "digitalSignature"}, {Botan::NON_REPUDIATION, "nonRepudiation"},
-        {Botan::KEY_ENCIPHERMENT, "keyEncipherment"},   {Botan::DATA_ENCIPHERMENT, "dataEncipherment"},
-        {Botan::KEY_AGREEMENT, "keyAgreement"},         {Botan::KEY_CERT_SIGN, "keyCertSign"},
-        {Botan::CRL_SIGN, "cRLSign"},                   {Botan::ENCIPHER_ONLY, "encipherOnly"},
-        {Botan::DECIPHER_ONLY, "decipherOnly"},
-    };
+std::string join(const std::vector<std::string>& items) {
     std::string out;
-    for (const auto& [bit, name] : names)
-        if (c & bit) out += (out.empty() ? "" : ", ") + std::string(name);
+    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
     return out;
 }
 
@@ -67,6 +59,20 @@ std::string hex_colon(const std::vector<uint8_t>& v) {
 
 }  // namespace
 
+std::vector<std::string> key_usage_names(Botan::Key_Constraints bits) {
+    static const std::pair<Botan::Key_Constraints, const char*> names[] = {
+        {Botan::DIGITAL_SIGNATURE, "digitalSignature"}, {Botan::NON_REPUDIATION, "nonRepudiation"},
+        {Botan::KEY_ENCIPHERMENT, "keyEncipherment"},   {Botan::DATA_ENCIPHERMENT, "dataEncipherment"},
+        {Botan::KEY_AGREEMENT, "keyAgreement"},         {Botan::KEY_CERT_SIGN, "keyCertSign"},
+        {Botan::CRL_SIGN, "cRLSign"},                   {Botan::ENCIPHER_ONLY, "encipherOnly"},
+        {Botan::DECIPHER_ONLY, "decipherOnly"},
+    };
+    std::vector<std::string> out;
+    for (const auto& [bit, name] : names)
+        if (bits & bit) out.emplace_back(name);
+    return out;
+}
+
 std::string rfc3339(std::chrono::system_clock::time_point t) {
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(t));
 }
@@ -105,7 +111,7 @@ nlohmann::json describe(const Botan::X509_Certificate& cert) {
     if (ext.extension_set(bc))
         e["basic_constraints"] = {{"critical", ext.critical_extension_set(bc)}, {"ca", cert.is_CA_cert()},
                                   {"path_len", cert.is_CA_cert() && cert.path_limit() != Botan::Cert_Extension::NO_CERT_PATH_LIMIT ? nlohmann::json(cert.path_limit()) : nlohmann::json()}};
-    if (ext.extension_set(ku)) e["key_usage"] = {{"critical", ext.critical_extension_set(ku)}, {"usages", key_usage_text(cert.constraints())}};
+    if (ext.extension_set(ku)) e["key_usage"] = {{"critical", ext.critical_extension_set(ku)}, {"usages", join(key_usage_names(cert.constraints()))}};
     if (ext.extension_set(eku)) {
         std::vector<std::string> names;
         for (const auto& oid : cert.extended_key_usage()) names.push_back(eku_name(oid));

@@ -1,6 +1,8 @@
 // User profiles: strict JSON reading, so a mistyped field or value is an error that names it.
 #include "profiles/catalog.h"
 
+#include "issue/inspect.h"
+
 #include "pkitool/error.h"
 #include "pkitool/files.h"
 
@@ -228,7 +230,7 @@ json to_json(const Profile& p) {
     j["description"] = p.description;
     j["role"] = p.is_ca() ? "ca" : "end-entity";
     if (p.path_len) j["path_len"] = *p.path_len;
-    j["key_usage"] = key_usage_names(p.key_usage);
+    j["key_usage"] = issue::key_usage_names(p.key_usage);
     json eku = json::array();
     for (auto u : p.extended_key_usage) eku.push_back(name_of(u));
     j["extended_key_usage"] = eku;

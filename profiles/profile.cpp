@@ -1,6 +1,8 @@
 // Built-in profiles. The Roles Anywhere ones encode protocol §1 of shared/rolesanywhere-protocol.md.
 #include "profiles/profile.h"
 
+#include "issue/inspect.h"
+
 #include "pkitool/error.h"
 #include "profiles/catalog.h"
 
@@ -82,7 +84,7 @@ bool Profile::allows_key(const issue::KeyType& t) const {
 
 std::string Profile::key_usage_text() const {
     std::string out;
-    for (const auto& n : key_usage_names(key_usage)) out += (out.empty() ? "" : ", ") + n;
+    for (const auto& n : issue::key_usage_names(key_usage)) out += (out.empty() ? "" : ", ") + n;
     return out;
 }
 
@@ -111,20 +113,6 @@ const Profile& find(const std::string& name) {
 const std::string& default_client_profile_name() {
     static const std::string n = "rolesanywhere-client";
     return n;
-}
-
-std::vector<std::string> key_usage_names(Botan::Key_Constraints bits) {
-    static const std::pair<Botan::Key_Constraints, const char*> names[] = {
-        {Botan::DIGITAL_SIGNATURE, "digitalSignature"}, {Botan::NON_REPUDIATION, "nonRepudiation"},
-        {Botan::KEY_ENCIPHERMENT, "keyEncipherment"},   {Botan::DATA_ENCIPHERMENT, "dataEncipherment"},
-        {Botan::KEY_AGREEMENT, "keyAgreement"},         {Botan::KEY_CERT_SIGN, "keyCertSign"},
-        {Botan::CRL_SIGN, "cRLSign"},                   {Botan::ENCIPHER_ONLY, "encipherOnly"},
-        {Botan::DECIPHER_ONLY, "decipherOnly"},
-    };
-    std::vector<std::string> out;
-    for (const auto& [bit, name] : names)
-        if (bits & bit) out.emplace_back(name);
-    return out;
 }
 
 }  // namespace pkitool::profiles

@@ -46,7 +46,5 @@ const std::vector<Profile>& builtin();
 const Profile& find(const std::string& name);
 const std::string& default_client_profile_name();  // "rolesanywhere-client"
 
-// Names of the bits in a keyUsage value, in RFC 5280 order.
-std::vector<std::string> key_usage_names(Botan::Key_Constraints bits);
 
 }  // namespace pkitool::profiles
