@@ -10,18 +10,6 @@ using namespace pkitool::test;
 
 namespace {
 
-void ok(const std::string& args, const TempDir& t) {
-    const auto r = run(args, t.path());
-    INFO(args << "\n" << r.err);
-    REQUIRE(r.code == 0);
-}
-
-std::string serial_of(const std::string& cert, const TempDir& t) {
-    auto out = shell("openssl x509 -in " + cert + " -noout -serial", t.path()).out;
-    out = out.substr(out.find('=') + 1);
-    return out.substr(0, out.find('\n'));
-}
-
 nlohmann::json db_list(const std::string& ca, const TempDir& t) {
     const auto r = run("db list --ca " + ca + " --json", t.path());
     REQUIRE(r.code == 0);
@@ -32,8 +20,8 @@ nlohmann::json db_list(const std::string& ca, const TempDir& t) {
 
 TEST_CASE("ca init --parent: depth 2, verified by openssl with the chain", "[cli][hierarchy]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject \"CN=Test Root CA,O=Example\"", t);
-    ok("ca init --dir issuing-ca --parent root-ca --subject \"CN=Test Issuing CA,O=Example\" --path-len 0 --key-type ec:p384", t);
+    run_ok("ca init --dir root-ca --subject \"CN=Test Root CA,O=Example\"", t);
+    run_ok("ca init --dir issuing-ca --parent root-ca --subject \"CN=Test Issuing CA,O=Example\" --path-len 0 --key-type ec:p384", t);
 
     CHECK(mode_of(t / "issuing-ca/private") == 0700);
     CHECK(mode_of(t / "issuing-ca/private/ca.key") == 0600);
@@ -56,11 +44,11 @@ TEST_CASE("ca init --parent: depth 2, verified by openssl with the chain", "[cli
     const auto rows = db_list("root-ca", t);
     REQUIRE(rows["count"] == 1);
     CHECK(rows["certificates"][0]["profile"] == "intermediate-ca");
-    CHECK(rows["certificates"][0]["serial"] == serial_of("issuing-ca/ca.crt", t));
-    CHECK(fs::exists(t / ("root-ca/certs/" + serial_of("issuing-ca/ca.crt", t) + ".pem")));
+    CHECK(rows["certificates"][0]["serial"] == openssl_serial("issuing-ca/ca.crt", t));
+    CHECK(fs::exists(t / ("root-ca/certs/" + openssl_serial("issuing-ca/ca.crt", t) + ".pem")));
 
     // A leaf from the intermediate, with the chain a client sends.
-    ok("issue --ca issuing-ca --subject CN=vm-01 --out vm.crt --key-out vm.key --chain-out chain.pem --yes", t);
+    run_ok("issue --ca issuing-ca --subject CN=vm-01 --out vm.crt --key-out vm.key --chain-out chain.pem --yes", t);
     CHECK(shell("cmp chain.pem issuing-ca/chain.pem", t.path()).code == 0);
     const auto v = shell("openssl verify -x509_strict -CAfile root-ca/ca.crt -untrusted chain.pem vm.crt", t.path());
     INFO(v.out << v.err);
@@ -73,9 +61,9 @@ TEST_CASE("ca init --parent: depth 2, verified by openssl with the chain", "[cli
 
 TEST_CASE("ca init --parent: depth 3 (root, policy CA, issuing CA, leaf)", "[cli][hierarchy]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject \"CN=Root\" --path-len 2 --key-type rsa:2048", t);
-    ok("ca init --dir policy-ca --parent root-ca --subject \"CN=Policy CA\"", t);
-    ok("ca init --dir issuing-ca --parent policy-ca --subject \"CN=Issuing CA\"", t);
+    run_ok("ca init --dir root-ca --subject \"CN=Root\" --path-len 2 --key-type rsa:2048", t);
+    run_ok("ca init --dir policy-ca --parent root-ca --subject \"CN=Policy CA\"", t);
+    run_ok("ca init --dir issuing-ca --parent policy-ca --subject \"CN=Issuing CA\"", t);
     // Path lengths default to the most allowed: root 2 → policy 1 → issuing 0.
     CHECK_THAT(shell("openssl x509 -in policy-ca/ca.crt -noout -text", t.path()).out, Catch::Contains("CA:TRUE, pathlen:1"));
     CHECK_THAT(shell("openssl x509 -in issuing-ca/ca.crt -noout -text", t.path()).out, Catch::Contains("CA:TRUE, pathlen:0"));
@@ -91,7 +79,7 @@ TEST_CASE("ca init --parent: depth 3 (root, policy CA, issuing CA, leaf)", "[cli
     const auto end_of = [&](const std::string& c) { return shell("date -d \"$(openssl x509 -in " + c + " -noout -enddate | cut -d= -f2)\" +%s", t.path()).out; };
     CHECK(std::stoll(end_of("issuing-ca/ca.crt")) <= std::stoll(end_of("policy-ca/ca.crt")));
 
-    ok("issue --ca issuing-ca --subject CN=vm-03 --out vm.crt --key-out vm.key --chain-out chain.pem --yes", t);
+    run_ok("issue --ca issuing-ca --subject CN=vm-03 --out vm.crt --key-out vm.key --chain-out chain.pem --yes", t);
     const auto v = shell("openssl verify -x509_strict -CAfile root-ca/ca.crt -untrusted chain.pem vm.crt", t.path());
     INFO(v.out << v.err);
     CHECK(v.code == 0);
@@ -107,14 +95,14 @@ TEST_CASE("ca init --parent: depth 3 (root, policy CA, issuing CA, leaf)", "[cli
 
 TEST_CASE("ca init --parent: path length violations are refused before anything is written", "[cli][hierarchy]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject CN=Root --path-len 0", t);
+    run_ok("ca init --dir root-ca --subject CN=Root --path-len 0", t);
     auto r = run("ca init --dir sub-ca --parent root-ca --subject CN=Sub", t.path());
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::Contains("root-ca: its path length constraint") && Catch::Contains("end-entity"));
     CHECK(!fs::exists(t / "sub-ca"));
     CHECK(db_list("root-ca", t)["count"] == 0);
 
-    ok("ca init --dir root2 --subject CN=Root2 --path-len 1", t);
+    run_ok("ca init --dir root2 --subject CN=Root2 --path-len 1", t);
     r = run("ca init --dir sub2 --parent root2 --subject CN=Sub2 --path-len 1", t.path());
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::Contains("--path-len 1: root2 allows at most 0"));
@@ -126,14 +114,14 @@ TEST_CASE("ca init --parent: path length violations are refused before anything 
 
 TEST_CASE("ca init --parent: a child never outlives its parent", "[cli][hierarchy]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject CN=Root --days 30", t);
+    run_ok("ca init --dir root-ca --subject CN=Root --days 30", t);
     const auto r = run("ca init --dir sub-ca --parent root-ca --subject CN=Sub --days 31", t.path());
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::Contains("would outlive its CA"));
     CHECK(!fs::exists(t / "sub-ca"));
     CHECK(db_list("root-ca", t)["count"] == 0);
     // Without --days: the parent's remaining whole days, here 29.
-    ok("ca init --dir sub-ca --parent root-ca --subject CN=Sub", t);
+    run_ok("ca init --dir sub-ca --parent root-ca --subject CN=Sub", t);
     CHECK(shell("openssl x509 -in sub-ca/ca.crt -noout -checkend $((28*86400))", t.path()).code == 0);
     CHECK(shell("openssl x509 -in sub-ca/ca.crt -noout -checkend $((30*86400))", t.path()).code == 1);
 }
@@ -141,7 +129,7 @@ TEST_CASE("ca init --parent: a child never outlives its parent", "[cli][hierarch
 TEST_CASE("ca init --parent: encrypted parent key, wrong passphrase writes nothing", "[cli][hierarchy]") {
     TempDir t;
     shell("printf 'root secret\\n' > root.pass; printf 'wrong\\n' > wrong.pass; printf 'sub secret\\n' > sub.pass", t.path());
-    ok("ca init --dir root-ca --subject CN=Root --passphrase-file root.pass", t);
+    run_ok("ca init --dir root-ca --subject CN=Root --passphrase-file root.pass", t);
     auto r = run("ca init --dir sub-ca --parent root-ca --subject CN=Sub --parent-passphrase-file wrong.pass", t.path());
     CHECK(r.code == 1);
     CHECK(!fs::exists(t / "sub-ca"));
@@ -152,7 +140,7 @@ TEST_CASE("ca init --parent: encrypted parent key, wrong passphrase writes nothi
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["key_encrypted"] == true);
     CHECK(j["parent"] == "root-ca");
-    CHECK(j["serial_in_parent"] == serial_of("sub-ca/ca.crt", t));
+    CHECK(j["serial_in_parent"] == openssl_serial("sub-ca/ca.crt", t));
     // The new key is encrypted with its own passphrase, not the parent's.
     CHECK(shell("openssl pkey -in sub-ca/private/ca.key -passin file:sub.pass -noout", t.path()).code == 0);
     CHECK(shell("openssl pkey -in sub-ca/private/ca.key -passin file:root.pass -noout", t.path()).code != 0);
@@ -162,7 +150,7 @@ TEST_CASE("ca init --parent: encrypted parent key, wrong passphrase writes nothi
 
 TEST_CASE("ca init --parent: refuses an existing directory, a missing parent and the parent's own name", "[cli][hierarchy]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject CN=Root", t);
+    run_ok("ca init --dir root-ca --subject CN=Root", t);
     CHECK(run("ca init --dir sub --parent no-such-ca --subject CN=Sub", t.path()).code == 2);
     auto r = run("ca init --dir root-ca --parent root-ca --subject CN=Sub", t.path());
     CHECK(r.code == 1);
@@ -176,7 +164,7 @@ TEST_CASE("ca init --parent: refuses an existing directory, a missing parent and
 
 TEST_CASE("issue --chain-out: refused for a root CA before anything is signed", "[cli][hierarchy]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject CN=Root", t);
+    run_ok("ca init --dir root-ca --subject CN=Root", t);
     const auto r = run("issue --ca root-ca --subject CN=vm --out vm.crt --key-out vm.key --chain-out chain.pem --yes", t.path());
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains("--chain-out: root-ca is a root CA"));
@@ -187,10 +175,10 @@ TEST_CASE("issue --chain-out: refused for a root CA before anything is signed", 
 
 TEST_CASE("issue --batch --chain-out from an intermediate", "[cli][hierarchy]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject CN=Root", t);
-    ok("ca init --dir sub-ca --parent root-ca --subject CN=Sub", t);
+    run_ok("ca init --dir root-ca --subject CN=Root", t);
+    run_ok("ca init --dir sub-ca --parent root-ca --subject CN=Sub", t);
     shell("mkdir fleet; printf 'name,subject,san,key_type,days,profile\\nvm-a,CN=vm-a,,,,\\nvm-b,CN=vm-b,,,,\\n' > fleet.csv", t.path());
-    ok("issue --ca sub-ca --batch fleet.csv --out-dir fleet --chain-out chain.pem --yes", t);
+    run_ok("issue --ca sub-ca --batch fleet.csv --out-dir fleet --chain-out chain.pem --yes", t);
     for (const std::string vm : {"vm-a", "vm-b"})
         CHECK(shell("openssl verify -x509_strict -CAfile root-ca/ca.crt -untrusted chain.pem fleet/" + vm + ".crt", t.path()).code == 0);
 }

@@ -12,19 +12,6 @@ using namespace pkitool::test;
 
 namespace {
 
-// The openssl-made corpus (tests/data/lint/make-corpus.sh), once per process.
-const fs::path& corpus() {
-    static TempDir dir;
-    static const bool made = [] {
-        const auto script = fs::path(__FILE__).parent_path().parent_path() / "data/lint/make-corpus.sh";
-        const auto r = shell("bash '" + script.string() + "'", dir.path());
-        if (r.code != 0) throw std::runtime_error("make-corpus.sh failed: " + r.err);
-        return true;
-    }();
-    (void)made;
-    return dir.path();
-}
-
 std::set<std::string> rules_in(const nlohmann::json& doc) {
     std::set<std::string> out;
     for (const auto& c : doc["certificates"])
@@ -56,7 +43,7 @@ TEST_CASE("lint: certificates pkitool issues pass, as leaf, trust anchor and a w
 }
 
 TEST_CASE("lint: exit codes, human and JSON output, unreadable input, agreement with openssl verify", "[cli][lint]") {
-    const auto& dir = corpus();
+    const auto& dir = lint_corpus();
 
     SECTION("a defect: exit 1, findings on stdout grouped under the certificate, no error line") {
         const auto r = run("lint v1.crt sha1.crt", dir);

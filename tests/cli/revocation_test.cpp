@@ -10,18 +10,6 @@ using namespace pkitool::test;
 
 namespace {
 
-void ok(const std::string& args, const TempDir& t) {
-    const auto r = run(args, t.path());
-    INFO(args << "\n" << r.err);
-    REQUIRE(r.code == 0);
-}
-
-std::string serial_of(const std::string& cert, const TempDir& t) {
-    auto out = shell("openssl x509 -in " + cert + " -noout -serial", t.path()).out;
-    out = out.substr(out.find('=') + 1);
-    return out.substr(0, out.find('\n'));
-}
-
 // The decimal cRLNumber openssl reads from a CRL.
 long crl_number(const std::string& crl, const TempDir& t) {
     const auto r = shell("openssl crl -in " + crl + " -noout -crlnumber", t.path());
@@ -30,23 +18,23 @@ long crl_number(const std::string& crl, const TempDir& t) {
 }
 
 void issue_leaf(const std::string& ca, const std::string& name, const TempDir& t) {
-    ok("issue --ca " + ca + " --subject CN=" + name + " --out " + name + ".crt --key-out " + name + ".key --yes", t);
+    run_ok("issue --ca " + ca + " --subject CN=" + name + " --out " + name + ".crt --key-out " + name + ".key --yes", t);
 }
 
 }  // namespace
 
 TEST_CASE("revoke and crl: openssl verifies the CRL and refuses only the revoked leaf", "[cli][revocation]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject \"CN=Test Root CA\"", t);
+    run_ok("ca init --dir root-ca --subject \"CN=Test Root CA\"", t);
     issue_leaf("root-ca", "good", t);
     issue_leaf("root-ca", "bad", t);
-    const auto bad = serial_of("bad.crt", t);
+    const auto bad = openssl_serial("bad.crt", t);
 
     const auto r = run("revoke --ca root-ca " + bad + " --reason keyCompromise", t.path());
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK_THAT(r.err, Catch::Contains("pkitool crl --ca root-ca"));
-    ok("crl --ca root-ca", t);
+    run_ok("crl --ca root-ca", t);
 
     const auto verify = shell("openssl crl -in root-ca/crl.pem -CAfile root-ca/ca.crt -noout", t.path());
     INFO(verify.err);
@@ -56,7 +44,7 @@ TEST_CASE("revoke and crl: openssl verifies the CRL and refuses only the revoked
     CHECK_THAT(text, Catch::Contains("Serial Number: " + bad));
     CHECK_THAT(text, Catch::Contains("Key Compromise"));
     CHECK_THAT(text, Catch::Contains("Next Update:"));
-    CHECK_THAT(text, !Catch::Contains("Serial Number: " + serial_of("good.crt", t)));
+    CHECK_THAT(text, !Catch::Contains("Serial Number: " + openssl_serial("good.crt", t)));
     // AKI = the CA's SKI.
     const auto ski = shell("openssl x509 -in root-ca/ca.crt -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' \\n'", t.path()).out;
     REQUIRE(!ski.empty());
@@ -82,10 +70,10 @@ TEST_CASE("revoke and crl: openssl verifies the CRL and refuses only the revoked
 
 TEST_CASE("crl: cRLNumber increases by one each time, also with --out", "[cli][revocation]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject CN=Root", t);
-    ok("crl --ca root-ca", t);
+    run_ok("ca init --dir root-ca --subject CN=Root", t);
+    run_ok("crl --ca root-ca", t);
     CHECK(crl_number("root-ca/crl.pem", t) == 1);
-    ok("crl --ca root-ca --days 30 --out copy.pem", t);
+    run_ok("crl --ca root-ca --days 30 --out copy.pem", t);
     CHECK(crl_number("root-ca/crl.pem", t) == 2);
     CHECK(shell("cmp copy.pem root-ca/crl.pem", t.path()).code == 0);
     // nextUpdate 30 days ahead: valid in 29 days' time, not in 31.
@@ -107,10 +95,10 @@ TEST_CASE("crl: cRLNumber increases by one each time, also with --out", "[cli][r
 
 TEST_CASE("revoke: twice, unknown serial, bad reason", "[cli][revocation]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject CN=Root", t);
+    run_ok("ca init --dir root-ca --subject CN=Root", t);
     issue_leaf("root-ca", "vm", t);
-    const auto s = serial_of("vm.crt", t);
-    ok("revoke --ca root-ca " + s + " --reason superseded", t);
+    const auto s = openssl_serial("vm.crt", t);
+    run_ok("revoke --ca root-ca " + s + " --reason superseded", t);
     auto r = run("revoke --ca root-ca " + s + " --reason keyCompromise", t.path());
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::StartsWith("pkitool: error: " + s) && Catch::Contains("already revoked") && Catch::Contains("superseded"));
@@ -126,13 +114,13 @@ TEST_CASE("revoke: twice, unknown serial, bad reason", "[cli][revocation]") {
 
 TEST_CASE("revocation in a hierarchy: -crl_check_all over root and intermediate CRLs", "[cli][revocation]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject CN=Root", t);
-    ok("ca init --dir sub-ca --parent root-ca --subject CN=Sub", t);
+    run_ok("ca init --dir root-ca --subject CN=Root", t);
+    run_ok("ca init --dir sub-ca --parent root-ca --subject CN=Sub", t);
     issue_leaf("sub-ca", "good", t);
     issue_leaf("sub-ca", "bad", t);
-    ok("revoke --ca sub-ca " + serial_of("bad.crt", t) + " --reason cessationOfOperation", t);
-    ok("crl --ca sub-ca", t);
-    ok("crl --ca root-ca", t);
+    run_ok("revoke --ca sub-ca " + openssl_serial("bad.crt", t) + " --reason cessationOfOperation", t);
+    run_ok("crl --ca sub-ca", t);
+    run_ok("crl --ca root-ca", t);
     CHECK(shell("openssl crl -in sub-ca/crl.pem -CAfile sub-ca/ca.crt -noout", t.path()).code == 0);
     CHECK(shell("openssl crl -in sub-ca/crl.pem -CAfile root-ca/ca.crt -noout", t.path()).code != 0);  // signed by the sub-CA, not the root
     const std::string check = "openssl verify -x509_strict -crl_check_all -CAfile root-ca/ca.crt -untrusted sub-ca/chain.pem "
@@ -143,15 +131,15 @@ TEST_CASE("revocation in a hierarchy: -crl_check_all over root and intermediate 
     CHECK(shell(check + "bad.crt", t.path()).code != 0);
 
     // Revoking the intermediate in its parent makes every leaf under it fail.
-    ok("revoke --ca root-ca " + serial_of("sub-ca/ca.crt", t) + " --reason caCompromise", t);
-    ok("crl --ca root-ca", t);
+    run_ok("revoke --ca root-ca " + openssl_serial("sub-ca/ca.crt", t) + " --reason caCompromise", t);
+    run_ok("crl --ca root-ca", t);
     CHECK_THAT(shell("openssl crl -in root-ca/crl.pem -noout -text", t.path()).out, Catch::Contains("CA Compromise"));
     CHECK(shell(check + "good.crt", t.path()).code != 0);
 }
 
 TEST_CASE("crl: 10,000 revoked certificates, verified by openssl, with a size warning", "[cli][revocation][slow]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject CN=Root", t);
+    run_ok("ca init --dir root-ca --subject CN=Root", t);
     constexpr size_t kEntries = 10'000;
     {
         // Through the library in one transaction: 10,000 `pkitool revoke` processes would take minutes.
@@ -183,7 +171,7 @@ TEST_CASE("crl: 10,000 revoked certificates, verified by openssl, with a size wa
 
 TEST_CASE("crl: a CRL small enough is not warned about", "[cli][revocation]") {
     TempDir t;
-    ok("ca init --dir root-ca --subject CN=Root", t);
+    run_ok("ca init --dir root-ca --subject CN=Root", t);
     const auto r = run("crl --ca root-ca", t.path());
     CHECK(r.code == 0);
     CHECK_THAT(r.err, !Catch::Contains("warning"));

@@ -16,26 +16,13 @@ namespace pf = pkitool::profiles;
 
 namespace {
 
-// Made once per process (each TEST_CASE here is one process under ctest, so keep them few).
-const fs::path& corpus() {
-    static TempDir dir;
-    static const bool made = [] {
-        const auto script = fs::path(__FILE__).parent_path().parent_path() / "data/lint/make-corpus.sh";
-        const auto r = shell("bash '" + script.string() + "'", dir.path());
-        if (r.code != 0) throw std::runtime_error("make-corpus.sh failed: " + r.err);
-        return true;
-    }();
-    (void)made;
-    return dir.path();
-}
-
 struct Outcome {
     std::set<std::string> errors, warnings;
 };
 
 std::vector<fs::path> paths(const std::vector<std::string>& names) {
     std::vector<fs::path> out;
-    for (const auto& n : names) out.push_back(corpus() / n);
+    for (const auto& n : names) out.push_back(lint_corpus() / n);
     return out;
 }
 
@@ -62,7 +49,7 @@ struct Case {
 };
 
 Outcome lint_case(const Case& c) {
-    (void)corpus();  // before the request takes its "now": the corpus is made with the current time
+    (void)lint_corpus();  // before the request takes its "now": the corpus is made with the current time
     pf::LintRequest req;
     req.inputs = paths({c.cert});
     req.chain = paths(c.chain);
@@ -123,21 +110,21 @@ TEST_CASE("lint corpus: each defect gives its rule and nothing unrelated; clean 
     }
 
     SECTION("a signature that does not verify: ra.chain.signature (and DER input)") {
-        const auto cert = issue::load_certificate(corpus() / "clean-ec.crt");
+        const auto cert = issue::load_certificate(lint_corpus() / "clean-ec.crt");
         auto der = cert.BER_encode();
         der[der.size() - 3] ^= 0x01;  // inside the ECDSA signature's s: still parses, no longer verifies
-        std::ofstream(corpus() / "bad-sig.der", std::ios::binary).write(reinterpret_cast<const char*>(der.data()), static_cast<long>(der.size()));
+        std::ofstream(lint_corpus() / "bad-sig.der", std::ios::binary).write(reinterpret_cast<const char*>(der.data()), static_cast<long>(der.size()));
         const auto o = lint_case({"bad-sig.der"});
         CHECK(o.errors == std::set<std::string>{"ra.chain.signature"});
         // openssl, as the independent judge, refuses it too, and accepts the original.
-        REQUIRE(shell("openssl x509 -inform DER -in bad-sig.der -out bad-sig.pem", corpus()).code == 0);
-        CHECK_THAT(shell("openssl verify -CAfile root.crt bad-sig.pem", corpus()).out + shell("openssl verify -CAfile root.crt bad-sig.pem", corpus()).err,
+        REQUIRE(shell("openssl x509 -inform DER -in bad-sig.der -out bad-sig.pem", lint_corpus()).code == 0);
+        CHECK_THAT(shell("openssl verify -CAfile root.crt bad-sig.pem", lint_corpus()).out + shell("openssl verify -CAfile root.crt bad-sig.pem", lint_corpus()).err,
                    Catch::Contains("signature failure"));
-        CHECK(shell("openssl verify -CAfile root.crt clean-ec.crt", corpus()).code == 0);
+        CHECK(shell("openssl verify -CAfile root.crt clean-ec.crt", lint_corpus()).code == 0);
     }
 
     SECTION("a directory: every certificate file in it, keys and CSRs skipped, unreadable files are findings") {
-        const auto dir = corpus();
+        const auto dir = lint_corpus();
         pf::LintRequest req;
         req.inputs = {dir};
         const auto report = pf::lint(req, pf::Catalog());
@@ -147,16 +134,16 @@ TEST_CASE("lint corpus: each defect gives its rule and nothing unrelated; clean 
                 if (f.rule == "lint.parse") parse_failures.insert(fs::path(item.source).filename());
         CHECK(parse_failures == std::set<std::string>{"garbage.crt", "truncated.crt"});
         // The .crt/.der files (2 unreadable) + chain6.pem (6) + bundle-3.pem (3) + bundle-big.pem (2), + bad-sig.pem if made.
-        const auto single = shell("ls *.crt *.der bad-sig.pem 2>/dev/null | wc -l", corpus());
+        const auto single = shell("ls *.crt *.der bad-sig.pem 2>/dev/null | wc -l", lint_corpus());
         CHECK(report.certificates == std::stoul(single.out) - 2 + 6 + 3 + 2);
         CHECK(report.certificates > 40);
     }
 }
 
 TEST_CASE("lint_chain: the library entry point for a leaf and the chain it would present", "[lint]") {
-    const auto leaf = issue::load_certificate(corpus() / "via-inter.crt");
-    const auto inter = issue::load_certificates(corpus() / "inter.crt");
-    const auto root = issue::load_certificates(corpus() / "root.crt");
+    const auto leaf = issue::load_certificate(lint_corpus() / "via-inter.crt");
+    const auto inter = issue::load_certificates(lint_corpus() / "inter.crt");
+    const auto root = issue::load_certificates(lint_corpus() / "root.crt");
     const auto rules = [](const std::vector<pf::Finding>& fs) {
         std::set<std::string> out;
         for (const auto& f : fs) out.insert(f.rule);
@@ -166,14 +153,14 @@ TEST_CASE("lint_chain: the library entry point for a leaf and the chain it would
     CHECK(rules(pf::lint_chain(leaf, {}, root, {})) == std::set<std::string>{"ra.chain.untrusted"});
     // Without anchors trust is not judged, but the links that are there still are.
     CHECK(rules(pf::lint_chain(leaf, inter, {}, {})).empty());
-    const auto deep = issue::load_certificate(corpus() / "deep.crt");
-    CHECK(rules(pf::lint_chain(deep, issue::load_certificates(corpus() / "chain6.pem"), root, {})) == std::set<std::string>{"ra.chain.depth"});
-    const auto revoked = issue::load_certificate(corpus() / "revoked.crt");
-    CHECK(rules(pf::lint_chain(revoked, {}, root, {issue::load_crl(corpus() / "root.crl")})) == std::set<std::string>{"ra.crl.revoked"});
+    const auto deep = issue::load_certificate(lint_corpus() / "deep.crt");
+    CHECK(rules(pf::lint_chain(deep, issue::load_certificates(lint_corpus() / "chain6.pem"), root, {})) == std::set<std::string>{"ra.chain.depth"});
+    const auto revoked = issue::load_certificate(lint_corpus() / "revoked.crt");
+    CHECK(rules(pf::lint_chain(revoked, {}, root, {issue::load_crl(lint_corpus() / "root.crl")})) == std::set<std::string>{"ra.crl.revoked"});
     // "now" is a parameter: the same clean leaf is expired two years from now.
     CHECK(rules(pf::lint_chain(leaf, inter, root, {}, pf::Clock::now() + std::chrono::days(730))).count("ra.validity.expired") == 1);
     // A dead end above an intermediate is still the leaf's problem, and says where the chain stops.
-    const auto stops = pf::lint_chain(leaf, inter, issue::load_certificates(corpus() / "other.crt"), {});
+    const auto stops = pf::lint_chain(leaf, inter, issue::load_certificates(lint_corpus() / "other.crt"), {});
     REQUIRE(rules(stops) == std::set<std::string>{"ra.chain.untrusted"});
     for (const auto& f : stops)
         if (f.rule == "ra.chain.untrusted") {

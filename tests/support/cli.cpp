@@ -1,6 +1,8 @@
 // Subprocess and temp-dir helpers for end-to-end tests.
 #include "tests/support/cli.h"
 
+#include <catch2/catch.hpp>
+
 #include <array>
 #include <cstdlib>
 #include <fstream>
@@ -60,5 +62,29 @@ unsigned mode_of(const fs::path& p) {
 }
 
 bool has_tool(const std::string& name) { return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0; }
+
+void run_ok(const std::string& args, const TempDir& t) {
+    const auto r = run(args, t.path());
+    INFO(args << "\n" << r.err);
+    REQUIRE(r.code == 0);
+}
+
+std::string openssl_serial(const std::string& cert, const TempDir& t) {
+    auto out = shell("openssl x509 -in " + cert + " -noout -serial", t.path()).out;
+    out = out.substr(out.find('=') + 1);
+    return out.substr(0, out.find('\n'));
+}
+
+const fs::path& lint_corpus() {
+    static TempDir dir;
+    static const bool made = [] {
+        const auto script = fs::path(__FILE__).parent_path().parent_path() / "data/lint/make-corpus.sh";
+        const auto r = shell("bash '" + script.string() + "'", dir.path());
+        if (r.code != 0) throw std::runtime_error("make-corpus.sh failed: " + r.err);
+        return true;
+    }();
+    (void)made;
+    return dir.path();
+}
 
 }  // namespace pkitool::test

@@ -40,4 +40,11 @@ std::string slurp(const fs::path& p);
 unsigned mode_of(const fs::path& p);
 bool has_tool(const std::string& name);
 
+// Runs pkitool and REQUIREs exit 0, showing the command and its stderr when it fails.
+void run_ok(const std::string& args, const TempDir& t);
+// A certificate's serial as `openssl x509 -serial` prints it (uppercase hex).
+std::string openssl_serial(const std::string& cert, const TempDir& t);
+// The openssl-made lint corpus (tests/data/lint/make-corpus.sh), made once per process.
+const fs::path& lint_corpus();
+
 }  // namespace pkitool::test
