@@ -144,3 +144,26 @@ TEST_CASE("e2e: a leaf from another CA is refused through the whole stack", "[cl
     // ...then pkitool's own diagnosis of the certificate it sent.
     CHECK_THAT(r.err, Catch::Contains("hint: the certificate passes pkitool's rolesanywhere-client rules; check that its chain reaches the trust anchor"));
 }
+
+TEST_CASE("e2e: an intermediate with the right name but another key: emulate refuses, pkitool's chain lint says why", "[cli][e2e]") {
+    TempDir t;
+    must(run("ca init --dir root-ca --subject \"CN=E2E Root\"", t.path()));
+    must(run("ca init --dir issuing-ca --parent root-ca --subject \"CN=Issuing\"", t.path()));
+    must(run("ca init --dir impostor-ca --parent root-ca --subject \"CN=Issuing\"", t.path()));  // same name, new key
+    must(run("issue --ca issuing-ca --subject CN=vm --key-type ec:p256 --out vm.crt --key-out vm.key --yes", t.path()));
+    must(run("issue --ca impostor-ca --subject CN=decoy --key-type ec:p256 --out decoy.crt --key-out decoy.key --chain-out wrong-chain.pem --yes",
+             t.path()));
+    Emulator emulate(t);
+    const auto r = shell(env(t, emulate.info) + "'" PKITOOL_BINARY "' exchange credential-process --no-cache " +
+                             emulate.exchange_flags("vm.crt", "vm.key") + " --intermediates wrong-chain.pem",
+                         t.path());
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::Contains("refused: AccessDeniedException: Untrusted signing certificate: the signature on CN=vm"));
+    CHECK_THAT(r.err, Catch::Contains("from X-Amz-X509-Chain"));
+    // The names link, so only a chain lint that checks keys (lint_chain's ra.chain.key-id) explains it.
+    CHECK_THAT(r.err, Catch::Contains("hint: CN=vm"));
+    CHECK_THAT(r.err, Catch::Contains("the authorityKeyIdentifier does not match the subjectKeyIdentifier of `CN=Issuing`"));
+    CHECK(r.err.find("passes pkitool's rolesanywhere-client rules") == std::string::npos);
+}
