@@ -1,6 +1,8 @@
 // Text layout for certificates, CSRs, CRLs and keys; the JSON is the source of truth.
 #include "pkitool/render.h"
 
+#include "issue/inspect.h"
+
 namespace pkitool::cli {
 
 namespace {
@@ -87,6 +89,16 @@ void render(std::ostream& out, const nlohmann::json& d) {
     } else {
         out << d.dump(2) << "\n";
     }
+}
+
+nlohmann::json record_json(const db::CertificateRecord& r, db::Time now) {
+    nlohmann::json j{{"serial", r.serial.hex()},           {"subject", r.subject},
+                     {"sans", r.sans},                       {"not_before", issue::rfc3339(r.not_before)},
+                     {"not_after", issue::rfc3339(r.not_after)}, {"status", db::to_string(r.status(now))},
+                     {"profile", r.profile},                 {"sha256_fingerprint", r.fingerprint},
+                     {"created_at", issue::rfc3339(r.created_at)}};
+    if (r.revocation) j["revocation"] = {{"at", issue::rfc3339(r.revocation->at)}, {"reason", db::to_string(r.revocation->reason)}};
+    return j;
 }
 
 }  // namespace pkitool::cli

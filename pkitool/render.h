@@ -1,6 +1,8 @@
 // Human-readable rendering of the structured descriptions in issue/inspect.h (like `openssl x509 -text`).
 #pragma once
 
+#include "db/record.h"
+
 #include <nlohmann/json.hpp>
 
 #include <ostream>
@@ -8,5 +10,8 @@
 namespace pkitool::cli {
 
 void render(std::ostream& out, const nlohmann::json& description);
+
+// One inventory row as `db list --json`, `db show --json` and `revoke --json` print it.
+nlohmann::json record_json(const db::CertificateRecord& r, db::Time now);
 
 }  // namespace pkitool::cli

@@ -1,6 +1,7 @@
 // pkitool db list: the inventory, filtered by status, expiry window or subject.
 #include "pkitool/commands/commands.h"
 #include "pkitool/options.h"
+#include "pkitool/render.h"
 
 #include "ca/authority.h"
 #include "issue/inspect.h"
@@ -27,16 +28,6 @@ std::chrono::seconds parse_window(const std::string& text) {
 }
 
 }  // namespace
-
-nlohmann::json record_json(const db::CertificateRecord& r, db::Time now) {
-    nlohmann::json j{{"serial", r.serial.hex()},           {"subject", r.subject},
-                     {"sans", r.sans},                       {"not_before", issue::rfc3339(r.not_before)},
-                     {"not_after", issue::rfc3339(r.not_after)}, {"status", db::to_string(r.status(now))},
-                     {"profile", r.profile},                 {"sha256_fingerprint", r.fingerprint},
-                     {"created_at", issue::rfc3339(r.created_at)}};
-    if (r.revocation) j["revocation"] = {{"at", issue::rfc3339(r.revocation->at)}, {"reason", db::to_string(r.revocation->reason)}};
-    return j;
-}
 
 void register_db_list(CLI::App& db_group, Context& ctx) {
     struct Args {

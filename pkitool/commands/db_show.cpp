@@ -9,7 +9,6 @@
 
 namespace pkitool::cli {
 
-nlohmann::json record_json(const db::CertificateRecord& r, db::Time now);  // db_list.cpp
 
 void register_db_show(CLI::App& db_group, Context& ctx) {
     struct Args {

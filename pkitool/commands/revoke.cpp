@@ -1,13 +1,13 @@
 // pkitool revoke: mark a certificate of a CA revoked in its inventory; `pkitool crl` publishes it.
 #include "pkitool/commands/commands.h"
 #include "pkitool/options.h"
+#include "pkitool/render.h"
 
 #include "ca/authority.h"
 #include "issue/inspect.h"
 
 namespace pkitool::cli {
 
-nlohmann::json record_json(const db::CertificateRecord& r, db::Time now);  // db_list.cpp
 
 void register_revoke(CLI::App& app, Context& ctx) {
     struct Args {
