@@ -26,7 +26,7 @@ if "$pkitool" emulate --help 2>/dev/null | grep -q -- --anchor; then
   for _ in $(seq 100); do [ -s emulate.out ] && break; sleep 0.05; done
   url=$(python3 -c 'import json,sys; print(json.load(open("emulate.out"))["endpoint"])')
   mapfile -t arns < <(python3 -c 'import json; j=json.load(open("emulate.out"))
-print("--trust-anchor-arn"); print(j["trust_anchor_arn"]); print("--profile-arn"); print(j["profile_arn"]); print("--role-arn"); print(j["role_arn"])')
+print("--trust-anchor-arn"); print(j["trustAnchorArn"]); print("--profile-arn"); print(j["profileArn"]); print("--role-arn"); print(j["roleArn"])')
 else
   endpoint_kind="Python fake (tests/exchange/fake_rolesanywhere.py)"
   /usr/bin/python3 "$here/tests/exchange/fake_rolesanywhere.py" --anchor root-ca/ca.crt --lifetime 3600 >fake.out &
