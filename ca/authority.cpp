@@ -69,7 +69,10 @@ void create_ca_directory(const fs::path& dir, const std::function<void(const Lay
     std::error_code ec;
     const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
     if (!fs::is_directory(parent, ec)) throw Error(dir.string() + ": parent directory " + parent.string() + " does not exist");
-    std::string tmpl = (parent / ("." + dir.filename().string() + ".tmpXXXXXX")).string();
+    std::string name = ".";  // appended piecewise: GCC 12's -Wrestrict misfires on `"." + std::string&&`
+    name += dir.filename().string();
+    name += ".tmpXXXXXX";
+    std::string tmpl = (parent / name).string();
     if (!::mkdtemp(tmpl.data())) throw Error(dir.string() + ": cannot create: " + std::strerror(errno));
     try {
         fill(Layout{tmpl});

@@ -53,7 +53,10 @@ std::string signature_name(const Botan::AlgorithmIdentifier& algo) {
 
 std::string hex_colon(const std::vector<uint8_t>& v) {
     std::string out;
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? ":" : "") + Botan::hex_encode(&v[i], 1, true);
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (i) out += ':';
+        out += Botan::hex_encode(&v[i], 1, true);
+    }
     return out;
 }
 

@@ -106,7 +106,10 @@ Botan::AlternativeName SubjectAltNames::to_botan() const {
 
 std::string SubjectAltNames::to_string() const {
     std::string out;
-    for (const auto& e : entries_) out += (out.empty() ? "" : ",") + e.to_string();
+    for (const auto& e : entries_) {
+        if (!out.empty()) out += ',';
+        out += e.to_string();
+    }
     return out;
 }
 

@@ -62,7 +62,11 @@ void ensure_writable(const fs::path& path, Overwrite overwrite) {
 void write_atomic(const fs::path& path, std::string_view data, Mode mode, Overwrite overwrite) {
     ensure_writable(path, overwrite);
     const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    std::string tmpl = (dir / ("." + path.filename().string() + ".tmpXXXXXX")).string();
+    // Appended piecewise: GCC 12's -Wrestrict misfires on `"." + std::string&&` at -O3.
+    std::string name = ".";
+    name += path.filename().string();
+    name += ".tmpXXXXXX";
+    std::string tmpl = (dir / name).string();
     // mkstemp creates the file 0600, so a secret is never readable by others, not even briefly.
     int fd = ::mkstemp(tmpl.data());
     if (fd < 0) throw Error(path.string() + ": cannot create: " + describe_errno(errno));
