@@ -324,7 +324,9 @@ std::vector<Issued> Authority::issue_many(const std::vector<CertificateTemplate>
                                           const std::function<void(size_t, size_t)>& on_progress) {
     const Issuer me = issuer();
     std::vector<Signer> signers;
-    for (size_t w = 0; w < worker_count(); ++w) signers.emplace_back(me);
+    // One signer per worker that will actually run: a single `issue` builds one, not one per core.
+    const size_t workers = std::max<size_t>(1, std::min(worker_count(), std::min(templates.size(), kChunk)));
+    for (size_t w = 0; w < workers; ++w) signers.emplace_back(me);
     std::vector<Issued> out;
     out.reserve(templates.size());
     for (size_t start = 0; start < templates.size(); start += kChunk) {
