@@ -63,6 +63,38 @@ bool looks_encrypted(const std::vector<uint8_t>& data) {
     }
 }
 
+// Botan 2 writes the ECPrivateKey scalar at its minimal length, so about one P-256 key in 256 gets
+// a 31-byte scalar. RFC 5915 §3 fixes the length at the group order's, and strict readers (Python's
+// cryptography, Go) refuse the short form. ECDSA_PrivateKey is final, so this view stands in for the
+// key when it is encoded: Botan's PKCS#8 writers (plain and encrypted) only ask it for these.
+class FixedLengthEcView final : public Botan::Private_Key {
+public:
+    explicit FixedLengthEcView(const Botan::EC_PrivateKey& key) : key_(key) {}
+
+    // Botan's layout otherwise: version 1, the scalar, [1] the public point; the curve is named in
+    // the PKCS#8 AlgorithmIdentifier.
+    Botan::secure_vector<uint8_t> private_key_bits() const override {
+        return Botan::DER_Encoder()
+            .start_cons(Botan::SEQUENCE)
+            .encode(static_cast<size_t>(1))
+            .encode(Botan::BigInt::encode_1363(key_.private_value(), key_.domain().get_order().bytes()), Botan::OCTET_STRING)
+            .start_explicit(1)
+            .encode(key_.public_point().encode(Botan::PointGFp::UNCOMPRESSED), Botan::BIT_STRING)
+            .end_explicit()
+            .end_cons()
+            .get_contents();
+    }
+    std::string algo_name() const override { return key_.algo_name(); }
+    size_t estimated_strength() const override { return key_.estimated_strength(); }
+    size_t key_length() const override { return key_.key_length(); }
+    bool check_key(Botan::RandomNumberGenerator& rng, bool strong) const override { return key_.check_key(rng, strong); }
+    Botan::AlgorithmIdentifier algorithm_identifier() const override { return key_.algorithm_identifier(); }
+    std::vector<uint8_t> public_key_bits() const override { return key_.public_key_bits(); }
+
+private:
+    const Botan::EC_PrivateKey& key_;
+};
+
 }  // namespace
 
 KeyType KeyType::parse(const std::string& text) {
@@ -144,9 +176,12 @@ PrivateKey PrivateKey::load(const std::filesystem::path& path, const Passphrase&
 }
 
 std::string PrivateKey::to_pem(const Passphrase& passphrase) const {
-    if (!passphrase) return Botan::PKCS8::PEM_encode(*key_);
-    return Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(*key_, rng(), *passphrase, kScryptIterations,
-                                                         "AES-256/CBC", "Scrypt");
+    const auto encode = [&](const Botan::Private_Key& key) {
+        if (!passphrase) return Botan::PKCS8::PEM_encode(key);
+        return Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(key, rng(), *passphrase, kScryptIterations, "AES-256/CBC", "Scrypt");
+    };
+    if (const auto* ec = dynamic_cast<const Botan::EC_PrivateKey*>(key_.get())) return encode(FixedLengthEcView(*ec));
+    return encode(*key_);
 }
 
 std::string PrivateKey::public_pem() const { return Botan::X509::PEM_encode(*key_); }

@@ -91,4 +91,16 @@ TEST_CASE("batch: 1,000 issuances give 1,000 distinct serials and 1,000 rows", "
     CHECK(shell("sqlite3 ca/pkitool.db 'SELECT COUNT(DISTINCT serial) FROM certificates'", t.path()).out == "1000\n");
     // openssl verifies a sample of them, including the last one written.
     CHECK(shell("openssl verify -x509_strict -CAfile ca/ca.crt fleet/vm-0.crt fleet/vm-500.crt fleet/vm-999.crt", t.path()).code == 0);
+    // Python's cryptography, a strict reader, loads every key and finds it matches its certificate.
+    // Among 1,000 P-256 keys some have a scalar with a leading zero byte, which must still be 32 octets.
+    const auto keys = shell("python3 -c \"import sys\nfrom cryptography import x509\nfrom cryptography.hazmat.primitives import serialization as s\n"
+                            "for i in range(1000):\n"
+                            "    k = s.load_pem_private_key(open(f'fleet/vm-{i}.key', 'rb').read(), None)\n"
+                            "    c = x509.load_pem_x509_certificate(open(f'fleet/vm-{i}.crt', 'rb').read())\n"
+                            "    f = (s.Encoding.DER, s.PublicFormat.SubjectPublicKeyInfo)\n"
+                            "    assert k.public_key().public_bytes(*f) == c.public_key().public_bytes(*f), i\n"
+                            "print('ok')\"",
+                            t.path());
+    INFO(keys.err);
+    CHECK(keys.out == "ok\n");
 }
