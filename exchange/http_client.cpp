@@ -1,13 +1,10 @@
 // libcurl transport for CreateSession.
 #include "exchange/http_client.h"
 
+#include "exchange/curl_library.h"
 #include "pkitool/error.h"
 
-#include <curl/curl.h>
-
-#include <algorithm>
 #include <memory>
-#include <mutex>
 
 namespace pkitool::exchange {
 
@@ -32,11 +29,6 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     return size * n;
 }
 
-void global_init() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 }  // namespace
 
 std::optional<std::string> HttpResponse::header(const std::string& name) const {
@@ -46,8 +38,8 @@ std::optional<std::string> HttpResponse::header(const std::string& name) const {
 }
 
 HttpResponse send(const std::string& base_url, const HttpRequest& req, const TransportOptions& options) {
-    global_init();
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    const auto& lib = CurlLibrary::get();
+    std::unique_ptr<CURL, decltype(lib.easy_cleanup)> curl(lib.easy_init(), lib.easy_cleanup);
     if (!curl) throw Error(base_url + ": cannot start an HTTP client");
     std::string url = base_url;
     while (!url.empty() && url.back() == '/') url.pop_back();
@@ -58,42 +50,42 @@ HttpResponse send(const std::string& base_url, const HttpRequest& req, const Tra
     // Exactly the headers that were signed go out; "Expect:" and "Accept:" with no value stop
     // curl adding its own, so the service sees no surprises.
     curl_slist* list = nullptr;
-    for (const auto& [k, v] : req.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
-    list = curl_slist_append(list, "Expect:");
-    list = curl_slist_append(list, "Accept:");
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
+    for (const auto& [k, v] : req.headers) list = lib.slist_append(list, (k + ": " + v).c_str());
+    list = lib.slist_append(list, "Expect:");
+    list = lib.slist_append(list, "Accept:");
+    std::unique_ptr<curl_slist, decltype(lib.slist_free_all)> headers(list, lib.slist_free_all);
 
     HttpResponse resp;
     CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options.timeout.count()));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // safe in serve's threads
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+    lib.easy_setopt(c, CURLOPT_URL, url.c_str());
+    lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    lib.easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+    lib.easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
+    lib.easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    lib.easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
+    lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    lib.easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
+    lib.easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options.timeout.count()));
+    lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+    lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // safe in serve's threads
+    lib.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    lib.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+    lib.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
     // An empty proxy string makes libcurl ignore the proxy environment variables too.
-    if (!options.use_proxy) curl_easy_setopt(c, CURLOPT_PROXY, "");
+    if (!options.use_proxy) lib.easy_setopt(c, CURLOPT_PROXY, "");
 
     char errbuf[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    const CURLcode rc = curl_easy_perform(c);
+    lib.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    const CURLcode rc = lib.easy_perform(c);
     if (rc != CURLE_OK) {
-        const std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+        const std::string why = errbuf[0] ? errbuf : lib.easy_strerror(rc);
         std::string hint;
         if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
             hint = "the endpoint's TLS certificate is not trusted; --no-verify-ssl skips the check (testing only)";
         throw Error(base_url + ": request failed: " + why, hint);
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+    lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     return resp;
 }
 
