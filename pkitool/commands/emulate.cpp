@@ -1,5 +1,6 @@
 // pkitool emulate: a local IAM Roles Anywhere + STS endpoint on 127.0.0.1, for offline rehearsals.
 #include "pkitool/commands/commands.h"
+#include "pkitool/commands/server_commands.h"
 #include "pkitool/error.h"
 #include "pkitool/options.h"
 
@@ -65,7 +66,7 @@ void register_emulate(CLI::App& app, Context& ctx) {
         int port = 9912;
     };
     auto args = std::make_shared<Args>();
-    auto* cmd = app.add_subcommand("emulate", "Run a local IAM Roles Anywhere + STS endpoint on 127.0.0.1 that verifies requests as AWS does");
+    auto* cmd = app.add_subcommand("emulate", kEmulateDescription);
     auto* anchor = cmd->add_option("--anchor", args->anchor, "Trust anchor: PEM bundle of 1 or 2 CA certificates (quick form)")
                        ->check(CLI::ExistingFile)->option_text("CA.pem");
     cmd->add_option("--crl", args->crls, "CRL imported into the quick-form trust anchor (repeatable, at most 2)")

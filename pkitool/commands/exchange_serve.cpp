@@ -1,5 +1,6 @@
 // pkitool exchange serve: an IMDSv2-compatible credentials endpoint on 127.0.0.1.
 #include "pkitool/commands/commands.h"
+#include "pkitool/commands/server_commands.h"
 #include "pkitool/exchange_options.h"
 
 #include "exchange/imds_server.h"
@@ -16,7 +17,7 @@ void register_exchange_serve(CLI::App& exchange_group, Context& ctx) {
         int port = 9911;
     };
     auto args = std::make_shared<Args>();
-    auto* cmd = exchange_group.add_subcommand("serve", "Serve the credentials to SDKs as an IMDSv2 endpoint on 127.0.0.1");
+    auto* cmd = exchange_group.add_subcommand("serve", kServeDescription);
     args->options.add(*cmd);
     cmd->add_option("--port", args->port, "TCP port on 127.0.0.1; 0 picks a free one (printed on stdout)")
         ->check(CLI::Range(0, 65535))->option_text("PORT (default 9911)");
