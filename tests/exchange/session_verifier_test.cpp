@@ -263,3 +263,29 @@ TEST_CASE("emulator: no crash on mangled requests", "[emulate]") {
     HttpRequest empty;
     refused(h.decide(empty), ServiceErrorType::AccessDenied, "missing Authorization header");
 }
+
+TEST_CASE("emulator: a certificate presented again is checked afresh on every request", "[emulate]") {
+    // The verifier remembers decoded certificates and reuses signature verifiers across requests;
+    // neither may carry a verdict, or state, from one request to the next.
+    Harness h;
+    granted(h.decide(h.request("ec")));
+    SECTION("a signature that is not DER does not spoil the next request") {
+        // Botan 2 returns false on it without finishing the message hash of the verifier.
+        auto req = h.request("ec");
+        auto auth = *req.header("Authorization");
+        auth.replace(auth.find("Signature=") + 10, std::string::npos, "3000");
+        req.set_header("Authorization", auth);
+        refused(h.decide(req), ServiceErrorType::AccessDenied, "Invalid signature");
+        granted(h.decide(h.request("ec")));
+        granted(h.decide(h.request("ec")));
+    }
+    SECTION("a tampered body is refused after the same certificate was granted") {
+        auto req = h.request("ec");
+        req.body = "{\"durationSeconds\":3601}";
+        refused(h.decide(req), ServiceErrorType::AccessDenied, "Invalid signature");
+    }
+    SECTION("the validity dates are checked at each request's time") {
+        h.now = EmulatorFixture::get().cert("ec").not_after().to_std_timepoint() + std::chrono::hours(1);
+        refused(h.decide(h.request("ec")), ServiceErrorType::AccessDenied, "expired at");
+    }
+}
