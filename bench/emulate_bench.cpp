@@ -1,6 +1,7 @@
 // CreateSession verifications per second, side by side with the raw Botan ECDSA verify rate that
 // bounds them: in-process (SessionVerifier) and over loopback HTTP (EmulatorServer + httplib client).
-// Usage: emulate_bench ANCHOR.crt LEAF.crt LEAF.key [SECONDS]   (bench/emulate.sh makes the files)
+// Usage: emulate_bench ANCHOR.crt LEAF.crt LEAF.key [SECONDS [CRL.pem]]   (bench/emulate.sh makes the files)
+// With a CRL, one more in-process rate: the same anchor with that CRL imported.
 #include "exchange/emulator_server.h"
 #include "exchange/session_verifier.h"
 #include "issue/key.h"
@@ -38,7 +39,7 @@ double rate(double seconds, Op op) {
 
 int main(int argc, char** argv) try {
     if (argc < 4) {
-        std::cerr << "usage: emulate_bench ANCHOR.crt LEAF.crt LEAF.key [SECONDS]\n";
+        std::cerr << "usage: emulate_bench ANCHOR.crt LEAF.crt LEAF.key [SECONDS [CRL.pem]]\n";
         return 2;
     }
     const double seconds = argc > 4 ? std::stod(argv[4]) : 2.0;
@@ -79,6 +80,13 @@ int main(int argc, char** argv) try {
         const auto d = sessions.create_session(signed_req, std::chrono::system_clock::now());
         if (!std::holds_alternative<exchange::CreatedSession>(d)) throw std::runtime_error("refused: " + std::get<exchange::Refusal>(d).message);
     };
+    // The same anchor (same ARN) with the CRL imported: revocation is checked on every request.
+    const auto crl_config = argc > 5 ? exchange::quick_emulator_config(argv[1], {argv[5]}) : config;
+    exchange::SessionVerifier crl_sessions(crl_config, store);
+    const auto in_process_crl = [&] {
+        const auto d = crl_sessions.create_session(signed_req, std::chrono::system_clock::now());
+        if (!std::holds_alternative<exchange::CreatedSession>(d)) throw std::runtime_error("refused: " + std::get<exchange::Refusal>(d).message);
+    };
 
     exchange::EmulatorServer server(config);
     const int port = server.bind(0);
@@ -99,10 +107,12 @@ int main(int argc, char** argv) try {
     // Warm up once each, then measure in one run so the ratios compare like with like.
     raw();
     in_process();
+    in_process_crl();
     over_http();
     const double raw1 = rate(seconds, raw);
     const double fresh = rate(seconds, raw_fresh);
     const double inproc = rate(seconds, in_process);
+    const double inproc_crl = argc > 5 ? rate(seconds, in_process_crl) : 0;
     const double http = rate(seconds, over_http);
     const double raw2 = rate(seconds, raw);
     const double raw_rate = (raw1 + raw2) / 2;
@@ -112,6 +122,7 @@ int main(int argc, char** argv) try {
     std::cout << fmt::format("raw Botan ECDSA P-256 verify:            {:9.0f} /s  (runs: {:.0f}, {:.0f})\n", raw_rate, raw1, raw2)
               << fmt::format("raw verify, new PK_Verifier each time:  {:9.0f} /s  ratio to raw verify {:.2f}\n", fresh, fresh / raw_rate)
               << fmt::format("CreateSession, in process (1 thread):    {:9.0f} /s  ratio to raw verify {:.2f}\n", inproc, inproc / raw_rate)
+              << (argc > 5 ? fmt::format("CreateSession, in process, anchor + CRL:  {:9.0f} /s  ratio to raw verify {:.2f}\n", inproc_crl, inproc_crl / raw_rate) : "")
               << fmt::format("CreateSession, loopback HTTP (1 client): {:9.0f} /s  ratio to raw verify {:.2f}\n", http, http / raw_rate)
               << fmt::format("target >= 1500 /s: in process {}, HTTP {}\n", inproc >= 1500 ? "met" : "NOT met", http >= 1500 ? "met" : "NOT met");
     return 0;
