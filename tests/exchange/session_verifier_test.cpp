@@ -289,3 +289,21 @@ TEST_CASE("emulator: a certificate presented again is checked afresh on every re
         refused(h.decide(h.request("ec")), ServiceErrorType::AccessDenied, "expired at");
     }
 }
+
+TEST_CASE("emulator: a CRL counts only while its own signature verifies, also after it was checked once", "[emulate]") {
+    // CRL signature checks are remembered; the memory must be of the signed bytes, not of the CRL's
+    // signature or its place in the configuration.
+    Harness h;
+    refused(h.decide(h.request("revoked")), ServiceErrorType::AccessDenied, "is revoked by the CRL of CN=Test Root CA");
+    auto der = h.config.anchors[0].crls[0].BER_encode();
+    // thisUpdate's last seconds digit: still a CRL of the same issuer revoking the same serials,
+    // with the same signature, which no longer verifies.
+    const std::vector<uint8_t> utc_time{0x17, 0x0D};
+    const auto at = std::search(der.begin(), der.end(), utc_time.begin(), utc_time.end());
+    REQUIRE(at != der.end());
+    auto& digit = *(at + 2 + 11);
+    digit = digit == '9' ? '0' : static_cast<uint8_t>(digit + 1);
+    h.config.anchors[0].crls[0] = Botan::X509_CRL(der);
+    REQUIRE(h.config.anchors[0].crls[0].is_revoked(EmulatorFixture::get().cert("revoked")));
+    granted(h.decide(h.request("revoked")));
+}
