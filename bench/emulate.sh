@@ -13,4 +13,5 @@ trap 'rm -rf "$dir"' EXIT
 "$pkitool" --quiet ca init --dir "$dir/ca" --subject "CN=Bench Root" >/dev/null
 "$pkitool" --quiet issue --ca "$dir/ca" --subject "CN=bench-vm" --key-type ec:p256 --out "$dir/vm.crt" --key-out "$dir/vm.key" --yes >/dev/null
 echo "== emulate CreateSession (EC P-256 leaf, $(nproc) cores, $(date -u +%FT%TZ))"
-"$bench" "$dir/ca/ca.crt" "$dir/vm.crt" "$dir/vm.key" "$seconds"
+"$pkitool" --quiet crl --ca "$dir/ca" >/dev/null   # an empty CRL: still fetched, signature-checked and searched
+"$bench" "$dir/ca/ca.crt" "$dir/vm.crt" "$dir/vm.key" "$seconds" "$dir/ca/crl.pem"

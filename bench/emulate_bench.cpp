@@ -1,6 +1,7 @@
 // CreateSession verifications per second, side by side with the raw Botan ECDSA verify rate that
 // bounds them: in-process (SessionVerifier) and over loopback HTTP (EmulatorServer + httplib client).
-// Usage: emulate_bench ANCHOR.crt LEAF.crt LEAF.key [SECONDS]   (bench/emulate.sh makes the files)
+// Usage: emulate_bench ANCHOR.crt LEAF.crt LEAF.key [SECONDS [CRL.pem]]   (bench/emulate.sh makes the files)
+// With a CRL, one more in-process rate: the same anchor with that CRL imported.
 #include "exchange/emulator_server.h"
 #include "exchange/session_verifier.h"
 #include "issue/key.h"
@@ -38,7 +39,7 @@ double rate(double seconds, Op op) {
 
 int main(int argc, char** argv) try {
     if (argc < 4) {
-        std::cerr << "usage: emulate_bench ANCHOR.crt LEAF.crt LEAF.key [SECONDS]\n";
+        std::cerr << "usage: emulate_bench ANCHOR.crt LEAF.crt LEAF.key [SECONDS [CRL.pem]]\n";
         return 2;
     }
     const double seconds = argc > 4 ? std::stod(argv[4]) : 2.0;
@@ -79,6 +80,13 @@ int main(int argc, char** argv) try {
         const auto d = sessions.create_session(signed_req, std::chrono::system_clock::now());
         if (!std::holds_alternative<exchange::CreatedSession>(d)) throw std::runtime_error("refused: " + std::get<exchange::Refusal>(d).message);
     };
+    // The same anchor (same ARN) with the CRL imported: revocation is checked on every request.
+    const auto crl_config = argc > 5 ? exchange::quick_emulator_config(argv[1], {argv[5]}) : config;
+    exchange::SessionVerifier crl_sessions(crl_config, store);
+    const auto in_process_crl = [&] {
+        const auto d = crl_sessions.create_session(signed_req, std::chrono::system_clock::now());
+        if (!std::holds_alternative<exchange::CreatedSession>(d)) throw std::runtime_error("refused: " + std::get<exchange::Refusal>(d).message);
+    };
 
     exchange::EmulatorServer server(config);
     const int port = server.bind(0);
@@ -96,23 +104,52 @@ int main(int argc, char** argv) try {
         if (!res || res->status != 201) throw std::runtime_error("HTTP CreateSession failed: " + (res ? res->body : httplib::to_string(res.error())));
     };
 
+    // The loopback floor: the same requests from the same client to an httplib server that answers
+    // 201 with a constant body at once, set up as EmulatorServer is (no Nagle, long keep-alive).
+    httplib::Server floor_server;
+    floor_server.set_tcp_nodelay(true);
+    floor_server.set_keep_alive_max_count(1000);
+    const std::string floor_body(1200, 'x');
+    floor_server.Post("/sessions", [&](const httplib::Request&, httplib::Response& r) {
+        r.status = 201;
+        r.set_content(floor_body, "application/json");
+    });
+    const int floor_port = floor_server.bind_to_any_port("127.0.0.1");
+    std::thread floor_serving([&] { floor_server.listen_after_bind(); });
+    httplib::Client floor_client("127.0.0.1", floor_port);
+    floor_client.set_keep_alive(true);
+    floor_client.set_tcp_nodelay(true);
+    const auto over_http_floor = [&] {
+        auto res = floor_client.Post(target.c_str(), headers, http_req.body, "application/json");
+        if (!res || res->status != 201) throw std::runtime_error("HTTP floor request failed");
+    };
+
     // Warm up once each, then measure in one run so the ratios compare like with like.
     raw();
     in_process();
+    in_process_crl();
     over_http();
+    over_http_floor();
     const double raw1 = rate(seconds, raw);
     const double fresh = rate(seconds, raw_fresh);
     const double inproc = rate(seconds, in_process);
+    const double inproc_crl = argc > 5 ? rate(seconds, in_process_crl) : 0;
     const double http = rate(seconds, over_http);
+    const double floor = rate(seconds, over_http_floor);
     const double raw2 = rate(seconds, raw);
     const double raw_rate = (raw1 + raw2) / 2;
     server.stop();
     serving.join();
+    floor_server.stop();
+    floor_serving.join();
 
     std::cout << fmt::format("raw Botan ECDSA P-256 verify:            {:9.0f} /s  (runs: {:.0f}, {:.0f})\n", raw_rate, raw1, raw2)
               << fmt::format("raw verify, new PK_Verifier each time:  {:9.0f} /s  ratio to raw verify {:.2f}\n", fresh, fresh / raw_rate)
               << fmt::format("CreateSession, in process (1 thread):    {:9.0f} /s  ratio to raw verify {:.2f}\n", inproc, inproc / raw_rate)
+              << (argc > 5 ? fmt::format("CreateSession, in process, anchor + CRL:  {:9.0f} /s  ratio to raw verify {:.2f}\n", inproc_crl, inproc_crl / raw_rate) : "")
               << fmt::format("CreateSession, loopback HTTP (1 client): {:9.0f} /s  ratio to raw verify {:.2f}\n", http, http / raw_rate)
+              << fmt::format("loopback floor: constant 201, same client: {:8.0f} /s  (HTTP CreateSession predicted from it and in-process: {:.0f} /s)\n",
+                             floor, 1 / (1 / inproc + 1 / floor))
               << fmt::format("target >= 1500 /s: in process {}, HTTP {}\n", inproc >= 1500 ? "met" : "NOT met", http >= 1500 ? "met" : "NOT met");
     return 0;
 } catch (const std::exception& e) {

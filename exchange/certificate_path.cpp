@@ -5,6 +5,8 @@
 #include "issue/subject.h"
 #include "profiles/conformance.h"
 
+#include <botan/hash.h>
+#include <botan/hex.h>
 #include <botan/x509_crl.h>
 
 namespace pkitool::exchange {
@@ -20,13 +22,15 @@ std::optional<std::string> check_dates(const Botan::X509_Certificate& c, std::ch
     return std::nullopt;
 }
 
+}  // namespace
+
 // Only the anchor's imported CRLs count (protocol §1: no CDP or OCSP fetching); a CRL is used only
 // when its issuer is the certificate's issuer and its signature verifies with that issuer's key.
-std::optional<std::string> check_revocation(const Botan::X509_Certificate& c, const Botan::X509_Certificate& issuer, const TrustAnchor& anchor) {
+std::optional<std::string> PathValidator::check_revocation(const Botan::X509_Certificate& c, const Botan::X509_Certificate& issuer,
+                                                           const TrustAnchor& anchor) {
     for (const auto& crl : anchor.crls) {
         if (!(crl.issuer_dn() == issuer.subject_dn())) continue;
-        std::unique_ptr<Botan::Public_Key> key(issuer.subject_public_key());
-        if (!crl.check_signature(*key)) continue;
+        if (!crl_signed_by(crl, issuer)) continue;
         if (crl.is_revoked(c))
             return profiles::certificate_label(c) + " is revoked by the CRL of " + issue::format_dn(issuer.subject_dn()) +
                    " imported into trust anchor \"" + anchor.name + "\"";
@@ -34,7 +38,34 @@ std::optional<std::string> check_revocation(const Botan::X509_Certificate& c, co
     return std::nullopt;
 }
 
-}  // namespace
+bool PathValidator::crl_signed_by(const Botan::X509_CRL& crl, const Botan::X509_Certificate& issuer) {
+    // Keyed by what decides the answer: the issuer, and a digest of the signed bytes, the signature
+    // algorithm and the signature. Hashing is a small part of the verify it saves.
+    auto h = Botan::HashFunction::create_or_throw("SHA-256");
+    h->update(crl.tbs_data());
+    h->update(crl.signature_algorithm().BER_encode());
+    h->update(crl.signature());
+    const std::string key = "crl/" + issuer.fingerprint("SHA-256") + "/" + Botan::hex_encode(h->final());
+    {
+        std::lock_guard lock(mutex_);
+        if (verified_.count(key)) return true;
+    }
+    bool ok = false;
+    try {
+        std::unique_ptr<Botan::Public_Key> pub(issuer.subject_public_key());
+        ok = crl.check_signature(*pub);
+    } catch (const std::exception&) {
+        ok = false;
+    }
+    if (ok) remember(key);
+    return ok;
+}
+
+void PathValidator::remember(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    if (verified_.size() >= kMaxCachedSignatures) verified_.clear();
+    verified_.insert(key);
+}
 
 bool PathValidator::signed_by(const Botan::X509_Certificate& cert, const Botan::X509_Certificate& issuer) {
     const std::string key = cert.fingerprint("SHA-256") + "/" + issuer.fingerprint("SHA-256");
@@ -49,11 +80,7 @@ bool PathValidator::signed_by(const Botan::X509_Certificate& cert, const Botan::
     } catch (const std::exception&) {
         ok = false;
     }
-    if (ok) {
-        std::lock_guard lock(mutex_);
-        if (verified_.size() >= kMaxCachedSignatures) verified_.clear();
-        verified_.insert(key);
-    }
+    if (ok) remember(key);
     return ok;
 }
 

@@ -29,6 +29,10 @@ private:
     // Certificate signatures are pure functions of (certificate, issuer): remembering the ones that
     // verified halves the public-key work per request. Failures are never cached.
     bool signed_by(const Botan::X509_Certificate& cert, const Botan::X509_Certificate& issuer);
+    // The same for the anchor's CRLs, which are otherwise verified again on every request.
+    bool crl_signed_by(const Botan::X509_CRL& crl, const Botan::X509_Certificate& issuer);
+    std::optional<std::string> check_revocation(const Botan::X509_Certificate& c, const Botan::X509_Certificate& issuer, const TrustAnchor& anchor);
+    void remember(const std::string& key);
 
     std::mutex mutex_;
     std::unordered_set<std::string> verified_;

@@ -6,6 +6,8 @@
 #include "exchange/refreshing_credentials.h"
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 namespace httplib {
@@ -26,10 +28,16 @@ public:
     void stop();
 
 private:
+    // The credentials document for `snap`, rendered once per distinct snapshot.
+    std::string rendered(const RefreshingCredentials::Snapshot& snap);
+
     std::string role_name_;
     RefreshingCredentials& credentials_;
     ImdsTokens tokens_;
     std::unique_ptr<httplib::Server> server_;
+    std::mutex rendered_mutex_;
+    std::optional<RefreshingCredentials::Snapshot> rendered_for_;
+    std::string rendered_body_;
 };
 
 }  // namespace pkitool::exchange

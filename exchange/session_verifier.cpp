@@ -9,7 +9,6 @@
 #include "issue/subject.h"
 #include "profiles/conformance.h"
 
-#include <botan/base64.h>
 #include <botan/bigint.h>
 #include <botan/hex.h>
 
@@ -27,15 +26,6 @@ using nlohmann::json;
 Refusal denied(const std::string& m) { return {ServiceErrorType::AccessDenied, m}; }
 Refusal invalid(const std::string& m) { return {ServiceErrorType::Validation, m}; }
 Refusal not_found(const std::string& m) { return {ServiceErrorType::ResourceNotFound, m}; }
-
-std::optional<Botan::X509_Certificate> decode_certificate(const std::string& b64) {
-    try {
-        const auto der = Botan::base64_decode(b64);
-        return Botan::X509_Certificate(der.data(), der.size());
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
 
 // IAM role session names: [\w+=,.@-]{2,64}.
 bool session_name_ok(const std::string& n) {
@@ -94,8 +84,8 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     if (chain_header && !std::binary_search(sh.begin(), sh.end(), std::string("x-amz-x509-chain")))
         return denied("X-Amz-X509-Chain is sent but x-amz-x509-chain is not among SignedHeaders");
 
-    const auto leaf = decode_certificate(*x509);
-    if (!leaf) return denied("X-Amz-X509 is not a base64-encoded DER certificate");
+    const auto presented = presented_.decode(*x509);
+    if (!presented) return denied("X-Amz-X509 is not a base64-encoded DER certificate");
     std::vector<Botan::X509_Certificate> intermediates;
     if (chain_header) {
         size_t b = 0;
@@ -104,19 +94,21 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
             const auto part = chain_header->substr(b, e == std::string::npos ? std::string::npos : e - b);
             if (intermediates.size() == kMaxIntermediates)
                 return denied("X-Amz-X509-Chain holds more than " + std::to_string(kMaxIntermediates) + " certificates");
-            auto c = decode_certificate(part);
+            const auto c = presented_.decode(part);
             if (!c) return denied("X-Amz-X509-Chain entry " + std::to_string(intermediates.size() + 1) + " is not a base64-encoded DER certificate");
-            intermediates.push_back(std::move(*c));
+            intermediates.push_back(c->cert());
             if (e == std::string::npos) break;
             b = e + 1;
         }
     }
-    const std::string leaf_label = profiles::certificate_label(*leaf);
-    const std::string serial = Botan::BigInt(leaf->serial_number()).to_dec_string();
+    const Botan::X509_Certificate* leaf = &presented->cert();
+    const std::string& leaf_label = presented->label();
+    const std::string& serial = presented->serial_decimal();
     if (auth.credential != serial)
         return denied("Credential= names serial " + auth.credential + " but the X-Amz-X509 certificate has serial " + serial + " (decimal)");
 
-    std::unique_ptr<Botan::Public_Key> leaf_key(leaf->subject_public_key());
+    const Botan::Public_Key* leaf_key = presented->key();
+    if (!leaf_key) return invalid("malformed request: " + presented->key_error());  // as when Botan threw here per request
     const std::string key_algo = leaf_key->algo_name();
     const std::string want_algo = key_algo == "RSA" ? "AWS4-X509-RSA-SHA256" : key_algo == "ECDSA" ? "AWS4-X509-ECDSA-SHA256" : "";
     if (want_algo.empty()) return denied(leaf_label + " has a " + key_algo + " key; Roles Anywhere accepts RSA and EC keys");
@@ -128,7 +120,7 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     } catch (const std::exception&) {
         return denied("Signature= is not an even number of hex digits");
     }
-    if (!verify_x509(*leaf_key, auth.algorithm, signed_req.string_to_sign, signature))
+    if (!presented->verify_x509(auth.algorithm, signed_req.string_to_sign, signature))
         return denied("Invalid signature: the signature does not verify with the public key of " + leaf_label +
                       " over the canonical request rebuilt from SignedHeaders=" + fmt::format("{}", fmt::join(sh, ";")) + " (canonical request SHA-256 " +
                       sha256_hex(signed_req.canonical_request) + "; compare with the client's --debug output)");

@@ -5,6 +5,7 @@
 #include "exchange/certificate_path.h"
 #include "exchange/emulator_config.h"
 #include "exchange/issued_credentials.h"
+#include "exchange/presented_certificates.h"
 #include "exchange/service_error.h"
 #include "exchange/sigv4.h"
 
@@ -39,6 +40,7 @@ private:
     const EmulatorConfig& config_;
     CredentialStore& store_;
     PathValidator paths_;
+    PresentedCertificates presented_;
 };
 
 }  // namespace pkitool::exchange

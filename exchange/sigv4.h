@@ -5,9 +5,11 @@
 
 #include "issue/key.h"
 
+#include <botan/pubkey.h>
 #include <botan/x509cert.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -62,6 +64,10 @@ struct SigningTrace {
 SigningTrace sign_x509(HttpRequest& req, const issue::PrivateKey& key, const Botan::X509_Certificate& leaf,
                        const std::vector<Botan::X509_Certificate>& intermediates, const std::string& host,
                        const std::string& region, std::chrono::system_clock::time_point now);
+
+// A verifier for SigV4-X509 signatures of `algorithm` with `key`; null when the algorithm does not
+// fit the key (RSA keys sign AWS4-X509-RSA-SHA256, EC keys AWS4-X509-ECDSA-SHA256).
+std::unique_ptr<Botan::PK_Verifier> x509_verifier(const Botan::Public_Key& key, const std::string& algorithm);
 
 // Checks a SigV4-X509 signature (hex-decoded) over the string to sign with the leaf's public key.
 bool verify_x509(const Botan::Public_Key& key, const std::string& algorithm, const std::string& string_to_sign,

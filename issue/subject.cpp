@@ -118,10 +118,16 @@ std::string escape(const std::string& v) {
 }
 
 std::string short_name(const Botan::OID& oid) {
-    const std::string dotted = oid.to_string();
-    for (const auto& a : attributes())
-        if (dotted == a.oid) return a.name;
-    return dotted;
+    // OIDs compared as values: Botan 2's OID::to_string builds an ostringstream per call, which
+    // made this a visible cost of `lint` (a label per certificate) and of every CreateSession.
+    static const std::vector<std::pair<Botan::OID, const char*>> known = [] {
+        std::vector<std::pair<Botan::OID, const char*>> k;
+        for (const auto& a : attributes()) k.emplace_back(Botan::OID(a.oid), a.name);
+        return k;
+    }();
+    for (const auto& [o, name] : known)
+        if (o == oid) return name;
+    return oid.to_string();
 }
 
 }  // namespace

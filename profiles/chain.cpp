@@ -72,9 +72,18 @@ bool ChainLinter::verifies(const Botan::X509_Certificate& subject, const Botan::
         if (emsa == nullptr) return subject.check_signature(*key);
         // X509_Object::check_signature builds a PK_Verifier (and, for ECDSA, precomputes multiples
         // of the public point) on every call; one verifier per issuer key serves every certificate.
-        auto& verifier = verifiers_[{key, oid}];
-        if (!verifier) verifier = std::make_unique<Botan::PK_Verifier>(*key, *emsa, key->default_x509_signature_format());
-        return verifier->verify_message(subject.tbs_data(), subject.signature());
+        const auto it = verifiers_.try_emplace({key, oid}).first;
+        bool ok = false;
+        try {
+            if (!it->second) it->second = std::make_unique<Botan::PK_Verifier>(*key, *emsa, key->default_x509_signature_format());
+            ok = it->second->verify_message(subject.tbs_data(), subject.signature());
+        } catch (const std::exception&) {
+            ok = false;
+        }
+        // Botan 2 answers false for a signature that is not DER without finishing the verifier's
+        // hash, which would then prefix the next certificate's: a failed verifier is not reused.
+        if (!ok) verifiers_.erase(it);
+        return ok;
     } catch (const std::exception&) {
         return false;
     }

@@ -141,7 +141,7 @@ std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, cons
             add("ra.ee.digital-signature", Severity::Error, "no keyUsage extension, Roles Anywhere requires digitalSignature", fix);
         else if (!(cert.constraints() & Botan::DIGITAL_SIGNATURE))
             add("ra.ee.digital-signature", Severity::Error, "keyUsage lacks digitalSignature, which Roles Anywhere requires", fix);
-        if (issue::format_dn(cert.subject_dn()).empty())
+        if (cert.subject_dn().dn_info().empty())  // format_dn is empty exactly when there is no attribute
             add("ra.ee.subject-empty", Severity::Error, "the subject is empty; Roles Anywhere needs a subject even when SANs are present", "re-issue it with " + command + " --subject \"CN=...\"`");
         const auto& ekus = cert.extended_key_usage();
         for (const auto& want : profile.extended_key_usage)

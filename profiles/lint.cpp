@@ -7,6 +7,7 @@
 #include "profiles/anchor_bundle.h"
 #include "profiles/chain.h"
 #include "profiles/conformance.h"
+#include "profiles/pem_base64.h"
 #include "profiles/rfc5280.h"
 
 #include <botan/base64.h>
@@ -100,8 +101,10 @@ ReadResult read_certificates(const std::vector<uint8_t>& data, std::vector<uint8
         ++blocks;
         try {
             // Into a plain reused buffer: Botan's secure_vector version would mlock-allocate per certificate.
-            der.resize(Botan::base64_decode_max_output(end - body));
-            const size_t n = Botan::base64_decode(der.data(), text.data() + body, end - body, true);
+            der.resize(Botan::base64_decode_max_output(end - body) + 3);
+            const auto b64 = text.substr(body, end - body);
+            const auto fast = decode_pem_base64(b64, der.data());
+            const size_t n = fast ? *fast : Botan::base64_decode(der.data(), b64.data(), b64.size(), true);
             r.certs.emplace_back(der.data(), n);
         } catch (const std::exception& e) {
             r.problems.push_back("certificate #" + std::to_string(blocks) + " is corrupt (" + e.what() + ")");

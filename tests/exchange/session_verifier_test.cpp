@@ -263,3 +263,47 @@ TEST_CASE("emulator: no crash on mangled requests", "[emulate]") {
     HttpRequest empty;
     refused(h.decide(empty), ServiceErrorType::AccessDenied, "missing Authorization header");
 }
+
+TEST_CASE("emulator: a certificate presented again is checked afresh on every request", "[emulate]") {
+    // The verifier remembers decoded certificates and reuses signature verifiers across requests;
+    // neither may carry a verdict, or state, from one request to the next.
+    Harness h;
+    granted(h.decide(h.request("ec")));
+    SECTION("a signature that is not DER does not spoil the next request") {
+        // Botan 2 returns false on it without finishing the message hash of the verifier.
+        auto req = h.request("ec");
+        auto auth = *req.header("Authorization");
+        auth.replace(auth.find("Signature=") + 10, std::string::npos, "3000");
+        req.set_header("Authorization", auth);
+        refused(h.decide(req), ServiceErrorType::AccessDenied, "Invalid signature");
+        granted(h.decide(h.request("ec")));
+        granted(h.decide(h.request("ec")));
+    }
+    SECTION("a tampered body is refused after the same certificate was granted") {
+        auto req = h.request("ec");
+        req.body = "{\"durationSeconds\":3601}";
+        refused(h.decide(req), ServiceErrorType::AccessDenied, "Invalid signature");
+    }
+    SECTION("the validity dates are checked at each request's time") {
+        h.now = EmulatorFixture::get().cert("ec").not_after().to_std_timepoint() + std::chrono::hours(1);
+        refused(h.decide(h.request("ec")), ServiceErrorType::AccessDenied, "expired at");
+    }
+}
+
+TEST_CASE("emulator: a CRL counts only while its own signature verifies, also after it was checked once", "[emulate]") {
+    // CRL signature checks are remembered; the memory must be of the signed bytes, not of the CRL's
+    // signature or its place in the configuration.
+    Harness h;
+    refused(h.decide(h.request("revoked")), ServiceErrorType::AccessDenied, "is revoked by the CRL of CN=Test Root CA");
+    auto der = h.config.anchors[0].crls[0].BER_encode();
+    // thisUpdate's last seconds digit: still a CRL of the same issuer revoking the same serials,
+    // with the same signature, which no longer verifies.
+    const std::vector<uint8_t> utc_time{0x17, 0x0D};
+    const auto at = std::search(der.begin(), der.end(), utc_time.begin(), utc_time.end());
+    REQUIRE(at != der.end());
+    auto& digit = *(at + 2 + 11);
+    digit = digit == '9' ? '0' : static_cast<uint8_t>(digit + 1);
+    h.config.anchors[0].crls[0] = Botan::X509_CRL(der);
+    REQUIRE(h.config.anchors[0].crls[0].is_revoked(EmulatorFixture::get().cert("revoked")));
+    granted(h.decide(h.request("revoked")));
+}

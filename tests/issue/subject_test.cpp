@@ -39,3 +39,12 @@ TEST_CASE("subject: bad input is a usage error naming the problem", "[subject]")
     CHECK(Subject::parse("").empty());
     CHECK(Subject::parse("   ").empty());
 }
+
+TEST_CASE("format_dn: every known attribute by its short name, others by dotted OID", "[subject]") {
+    const std::string all = "UID=h,DC=g,emailAddress=x@example.com,serialNumber=1,STREET=f,ST=e,L=d,C=US,OU=c,O=b,CN=a";
+    CHECK(pkitool::issue::format_dn(Subject::parse(all).dn()) == all);
+    Botan::X509_DN dn;
+    dn.add_attribute(Botan::OID("1.2.3.4"), "v");
+    dn.add_attribute(Botan::OID("2.5.4.3"), "name");
+    CHECK(pkitool::issue::format_dn(dn) == "CN=name,1.2.3.4=v");
+}

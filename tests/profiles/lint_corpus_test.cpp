@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <map>
 #include <set>
 
 using namespace pkitool;
@@ -121,6 +122,28 @@ TEST_CASE("lint corpus: each defect gives its rule and nothing unrelated; clean 
         CHECK_THAT(shell("openssl verify -CAfile root.crt bad-sig.pem", lint_corpus()).out + shell("openssl verify -CAfile root.crt bad-sig.pem", lint_corpus()).err,
                    Catch::Contains("signature failure"));
         CHECK(shell("openssl verify -CAfile root.crt clean-ec.crt", lint_corpus()).code == 0);
+    }
+
+    SECTION("a signature that is not DER spoils nothing for the next certificate of the same issuer") {
+        // One verifier per issuer serves every certificate; Botan 2 returns false on a signature that
+        // is not a DER SEQUENCE without finishing that verifier's hash.
+        TempDir t;
+        const auto cert = issue::load_certificate(lint_corpus() / "clean-ec.crt");
+        auto der = cert.BER_encode();
+        der[der.size() - cert.signature().size()] = 0x31;  // the ECDSA-Sig-Value SEQUENCE tag, now a SET
+        std::ofstream(t / "a-not-der.der", std::ios::binary).write(reinterpret_cast<const char*>(der.data()), static_cast<long>(der.size()));
+        fs::copy_file(lint_corpus() / "clean-ec.crt", t / "b-clean.crt");
+        fs::copy_file(lint_corpus() / "clean-ec.crt", t / "c-clean.crt");
+        pf::LintRequest req;
+        req.inputs = {t.path()};
+        req.anchors = paths({"root.crt"});
+        const auto report = pf::lint(req, pf::Catalog());
+        std::map<std::string, std::set<std::string>> rules;
+        for (const auto& item : report.items)
+            for (const auto& f : item.findings) rules[fs::path(item.source).filename()].insert(f.rule);
+        CHECK(rules["a-not-der.der"] == std::set<std::string>{"ra.chain.signature"});
+        CHECK(rules["b-clean.crt"].empty());
+        CHECK(rules["c-clean.crt"].empty());
     }
 
     SECTION("a directory: every certificate file in it, keys and CSRs skipped, unreadable files are findings") {

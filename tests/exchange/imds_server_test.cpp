@@ -1,0 +1,44 @@
+// The IMDS endpoint in process: the credentials document follows every refresh of the credentials.
+#include "exchange/imds_server.h"
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <thread>
+
+using namespace pkitool::exchange;
+
+TEST_CASE("imds server: each refresh of the credentials is what the next GET serves", "[serve]") {
+    // Credentials that expire within the refresh margin are replaced on every request.
+    int issued = 0;
+    RefreshingCredentials credentials([&issued] {
+        ++issued;
+        Credentials c;
+        c.access_key_id = "ASIATEST" + std::to_string(issued);
+        c.secret_access_key = "secret-" + std::to_string(issued);
+        c.session_token = "token-" + std::to_string(issued);
+        c.expiration = Clock::now() + std::chrono::minutes(1);
+        return c;
+    });
+    ImdsServer server("TestRole", credentials);
+    const int port = server.bind(0);
+    std::thread serving([&] { server.run(); });
+    httplib::Client client("127.0.0.1", port);
+    const auto token = client.Put("/latest/api/token", httplib::Headers{{"X-aws-ec2-metadata-token-ttl-seconds", "60"}}, "", "text/plain");
+    REQUIRE(token);
+    REQUIRE(token->status == 200);
+    const httplib::Headers auth{{"X-aws-ec2-metadata-token", token->body}};
+    for (int i = 0; i < 3; ++i) {
+        const auto res = client.Get("/latest/meta-data/iam/security-credentials/TestRole", auth);
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        const auto j = nlohmann::json::parse(res->body);
+        CHECK(j["AccessKeyId"] == "ASIATEST" + std::to_string(issued));
+        CHECK(j["SecretAccessKey"] == "secret-" + std::to_string(issued));
+        CHECK(j["Token"] == "token-" + std::to_string(issued));
+    }
+    CHECK(issued >= 3);
+    server.stop();
+    serving.join();
+}
