@@ -146,19 +146,22 @@ std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Ove
         templates.push_back(CertificateTemplate{row.subject, row.sans, std::move(*subject_keys[i]), row.profile,
                                                 plan.validity[i].not_before, plan.validity[i].not_after});
     }
-    auto issued = ca.issue_many(templates, on_progress);
-    for (size_t i = 0; i < issued.size(); ++i) {
-        const auto& row = plan.rows[i];
-        try {
-            files::write_atomic(plan.out_dir / (row.name + ".key"), key_pems[i], files::Mode::Secret, overwrite);
-            files::write_atomic(plan.out_dir / (row.name + ".crt"), issued[i].certificate.PEM_encode(), files::Mode::Public, overwrite);
-        } catch (const Error& e) {
-            throw Error(std::string(e.what()) + " (row " + std::to_string(row.line) + "; all " + std::to_string(issued.size()) +
-                            " certificates are recorded, rows before it are written)",
-                        "export the certificate with `pkitool db show --ca " + ca.layout().dir.string() + " " +
-                            issued[i].record.serial.hex() + " --pem`");
+    // Each chunk's files are written as soon as its rows are committed (record before release).
+    const auto release = [&](const std::vector<Issued>& issued, size_t first, size_t end) {
+        for (size_t i = first; i < end; ++i) {
+            const auto& row = plan.rows[i];
+            try {
+                files::write_atomic(plan.out_dir / (row.name + ".key"), key_pems[i], files::Mode::Secret, overwrite);
+                files::write_atomic(plan.out_dir / (row.name + ".crt"), issued[i].pem, files::Mode::Public, overwrite);
+            } catch (const Error& e) {
+                throw Error(std::string(e.what()) + " (row " + std::to_string(row.line) + "; the " + std::to_string(end) +
+                                " certificates up to its chunk are recorded, rows before it are written, later rows were not issued)",
+                            "export the certificate with `pkitool db show --ca " + ca.layout().dir.string() + " " +
+                                issued[i].record.serial.hex() + " --pem`");
+            }
         }
-    }
+    };
+    auto issued = ca.issue_many(templates, on_progress, release);
     return issued;
 }
 
