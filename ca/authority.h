@@ -65,6 +65,7 @@ struct Validity {
 struct Issued {
     Botan::X509_Certificate certificate;
     db::CertificateRecord record;
+    std::string pem;  // the certificate PEM-encoded once, for every file that holds it
 };
 
 struct CrlIssued {
@@ -114,9 +115,13 @@ public:
     Issued issue(const CertificateTemplate& t);
 
     // Signs many: each chunk is one transaction, committed before its files are written.
+    // `release(issued, first, end)` then delivers templates [first, end) (the caller's own files),
+    // on a second thread while this CA's copies under certs/ are written; an exception from it
+    // stops the batch, later chunks are neither signed nor recorded.
     // `on_progress(done, total)` is called after each chunk.
+    using Release = std::function<void(const std::vector<Issued>&, size_t first, size_t end)>;
     std::vector<Issued> issue_many(const std::vector<CertificateTemplate>& templates,
-                                   const std::function<void(size_t, size_t)>& on_progress = {});
+                                   const std::function<void(size_t, size_t)>& on_progress = {}, const Release& release = {});
 
     // Marks a certificate of this CA revoked as of `now`. Error when the serial is unknown or
     // already revoked; the revocation becomes public with the next issue_crl().

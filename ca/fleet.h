@@ -37,7 +37,8 @@ struct FleetPlan {
 // overwrite). Nothing is generated or written.
 FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::path& out_dir, files::Overwrite overwrite);
 
-// Generates the keys, issues them (recorded chunk by chunk), then writes NAME.key (0600) and NAME.crt.
+// Generates the keys, issues them recorded chunk by chunk, and writes each chunk's NAME.key (0600)
+// and NAME.crt once it is committed.
 std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Overwrite overwrite,
                                 const std::function<void(size_t, size_t)>& on_progress = {});
 

@@ -51,7 +51,16 @@ public:
         if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
             throw Error(where_ + ": database error: " + sqlite3_errmsg(db));
     }
-    ~Statement() { sqlite3_finalize(stmt_); }
+    // A statement kept by the Store: reset and unbound when done, finalized by the Store.
+    Statement(sqlite3* db, sqlite3_stmt* cached, const std::string& where) : db_(db), where_(where), stmt_(cached), owned_(false) {}
+    ~Statement() {
+        if (owned_) {
+            sqlite3_finalize(stmt_);
+        } else {
+            sqlite3_reset(stmt_);
+            sqlite3_clear_bindings(stmt_);
+        }
+    }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
 
@@ -88,6 +97,7 @@ private:
     sqlite3* db_;
     std::string where_;
     sqlite3_stmt* stmt_ = nullptr;
+    bool owned_ = true;
 };
 
 constexpr const char* kColumns =
@@ -193,17 +203,27 @@ Store Store::open(const std::filesystem::path& path, Open mode) {
 }
 
 Store::Store(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
-Store::Store(Store&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+Store::Store(Store&& o) noexcept : db_(o.db_), path_(std::move(o.path_)), insert_(o.insert_) {
+    o.db_ = nullptr;
+    o.insert_ = nullptr;
+}
 Store& Store::operator=(Store&& o) noexcept {
     if (this != &o) {
+        sqlite3_finalize(insert_);
         sqlite3_close(db_);
         db_ = o.db_;
         path_ = std::move(o.path_);
+        insert_ = o.insert_;
         o.db_ = nullptr;
+        o.insert_ = nullptr;
     }
     return *this;
 }
-Store::~Store() { sqlite3_close(db_); }
+// sqlite3_close refuses (SQLITE_BUSY) while a prepared statement is alive: finalize it first.
+Store::~Store() {
+    sqlite3_finalize(insert_);
+    sqlite3_close(db_);
+}
 
 void Store::exec(const char* sql) const {
     char* err = nullptr;
@@ -249,10 +269,13 @@ void Store::Transaction::commit() {
 }
 
 bool Store::insert(const CertificateRecord& r) {
-    Statement s(db_,
-                "INSERT INTO certificates (serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, "
-                "revoked_at, revocation_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                path_.string());
+    if (!insert_ &&
+        sqlite3_prepare_v3(db_,
+                           "INSERT INTO certificates (serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, "
+                           "revoked_at, revocation_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr) != SQLITE_OK)
+        throw Error(path_.string() + ": database error: " + sqlite3_errmsg(db_));
+    Statement s(db_, insert_, path_.string());
     s.bind(1, r.serial.hex());
     s.bind(2, r.subject);
     s.bind(3, r.sans);

@@ -141,7 +141,11 @@ KeyType key_type_of(const Botan::Public_Key& key) {
 PrivateKey PrivateKey::generate(const KeyType& type) {
     if (type.algorithm() == KeyType::Algorithm::RSA)
         return PrivateKey(std::make_shared<Botan::RSA_PrivateKey>(rng(), type.bits()));
-    return PrivateKey(std::make_shared<Botan::ECDSA_PrivateKey>(rng(), Botan::EC_Group(type.curve())));
+    // Botan leaves a new key's public point in projective coordinates, so every encoding of it
+    // (the SubjectPublicKeyInfo, the PKCS#8 file) pays two field inversions again. Decoding the
+    // key from its own encoding yields the same key with an affine point: one conversion in all.
+    const Botan::ECDSA_PrivateKey fresh(rng(), Botan::EC_Group(type.curve()));
+    return PrivateKey(std::make_shared<Botan::ECDSA_PrivateKey>(fresh.algorithm_identifier(), FixedLengthEcView(fresh).private_key_bits()));
 }
 
 PrivateKey PrivateKey::load(const std::filesystem::path& path, const Passphrase& passphrase) {

@@ -83,7 +83,7 @@ void issue_one(const Args& a, Context& ctx) {
                           a.ca.dir + " " + issued.record.serial.hex() + " --pem`";
     try {
         if (new_key) files::write_atomic(a.key_out, new_key->to_pem(std::nullopt), files::Mode::Secret, overwrite);
-        files::write_atomic(a.out, issued.certificate.PEM_encode(), files::Mode::Public, overwrite);
+        files::write_atomic(a.out, issued.pem, files::Mode::Public, overwrite);
         if (!chain.empty()) files::write_atomic(a.chain_out, chain, files::Mode::Public, overwrite);
     } catch (const Error& e) {
         throw Error(e.what(), recovery);

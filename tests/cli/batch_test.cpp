@@ -104,3 +104,31 @@ TEST_CASE("batch: 1,000 issuances give 1,000 distinct serials and 1,000 rows", "
     INFO(keys.err);
     CHECK(keys.out == "ok\n");
 }
+
+TEST_CASE("batch: a file that cannot be written stops the batch after its chunk is recorded", "[cli][batch]") {
+    TempDir t;
+    REQUIRE(run("ca init --dir ca --subject CN=Root", t.path()).code == 0);
+    fs::create_directory(t / "fleet");
+    {
+        std::ofstream csv(t / "fleet.csv");
+        csv << "name,subject,san,key_type,days,profile\n";
+        for (int i = 0; i < 600; ++i) csv << "vm-" << i << ",CN=vm-" << i << ",,,,\n";
+    }
+    // With --force an existing path passes the plan; a directory there makes the rename fail.
+    fs::create_directory(t / "fleet" / "vm-2.crt");
+    const auto r = run("issue --ca ca --batch fleet.csv --out-dir fleet --yes --force", t.path());
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("pkitool: error: fleet/vm-2.crt: cannot replace"));
+    CHECK_THAT(r.err, Catch::Contains("row 4; the 500 certificates up to its chunk are recorded"));
+    CHECK_THAT(r.err, Catch::Contains("pkitool db show --ca ca "));
+    // Recorded before released: the first chunk (500 rows) is in the inventory with its copies
+    // under certs/, the rows before the failure are written, nothing after the chunk was signed.
+    CHECK(nlohmann::json::parse(run("db list --ca ca --json", t.path()).out)["count"] == 500);
+    size_t copies = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(t / "ca" / "certs")) ++copies;
+    CHECK(copies == 500);
+    CHECK(shell("openssl verify -x509_strict -CAfile ca/ca.crt fleet/vm-0.crt fleet/vm-1.crt", t.path()).code == 0);
+    CHECK(fs::exists(t / "fleet" / "vm-2.key"));
+    CHECK_FALSE(fs::exists(t / "fleet" / "vm-3.key"));
+    CHECK_FALSE(fs::exists(t / "fleet" / "vm-599.key"));
+}
