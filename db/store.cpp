@@ -191,8 +191,11 @@ Store Store::open(const std::filesystem::path& path, Open mode) {
     // Another pkitool process may hold the write lock briefly (batch chunks); wait rather than fail.
     sqlite3_busy_timeout(db, 5000);
     store.exec("PRAGMA journal_mode=WAL");
-    // NORMAL is durable across application crashes in WAL mode; a power loss may drop the last commits.
-    store.exec("PRAGMA synchronous=NORMAL");
+    // FULL: each commit's WAL frames reach the disk before the commit returns. "Record before
+    // release" must survive a power loss too: with NORMAL, a certificate already written out could
+    // lose its row, and with it the means to find and revoke it. One fdatasync per commit (per
+    // chunk in a batch), measured at ~0.15 ms here.
+    store.exec("PRAGMA synchronous=FULL");
     // Without this, closing the last connection checkpoints the WAL and fsyncs the database:
     // several milliseconds on every `pkitool issue`, more than the signature. The WAL is folded
     // in by SQLite's automatic checkpoints instead (back up with `sqlite3 DB .backup`, not cp).
