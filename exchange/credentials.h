@@ -15,6 +15,8 @@ struct Credentials {
     std::string session_token;
     Clock::time_point expiration;
     std::string role_arn;  // from the response; may be empty (not in the cache format)
+
+    bool operator==(const Credentials&) const = default;
 };
 
 // RFC 3339 "2026-11-25T03:00:00Z", also with fractional seconds or a numeric offset.

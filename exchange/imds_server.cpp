@@ -74,15 +74,10 @@ ImdsServer::ImdsServer(std::string role_name, RefreshingCredentials& credentials
 ImdsServer::~ImdsServer() = default;
 
 std::string ImdsServer::rendered(const RefreshingCredentials::Snapshot& snap) {
-    // The body is a function of these fields alone; building and dumping the JSON was a third of
+    // The body is a function of the snapshot alone; building and dumping the JSON was a third of
     // serve's CPU per request (callgrind under wrk), so it is redone only when they change.
-    const auto same = [](const RefreshingCredentials::Snapshot& a, const RefreshingCredentials::Snapshot& b) {
-        return a.last_updated == b.last_updated && a.credentials.expiration == b.credentials.expiration &&
-               a.credentials.access_key_id == b.credentials.access_key_id && a.credentials.secret_access_key == b.credentials.secret_access_key &&
-               a.credentials.session_token == b.credentials.session_token;
-    };
     std::lock_guard lock(rendered_mutex_);
-    if (rendered_for_ && same(*rendered_for_, snap)) return rendered_body_;
+    if (rendered_for_ == snap) return rendered_body_;
     nlohmann::ordered_json j;
     j["Code"] = "Success";
     j["LastUpdated"] = issue::rfc3339(snap.last_updated);

@@ -22,6 +22,8 @@ public:
     struct Snapshot {
         Credentials credentials;
         Clock::time_point last_updated;
+
+        bool operator==(const Snapshot&) const = default;
     };
     // Fresh credentials, or the reason none can be had. When a refresh fails but the previous
     // credentials have not expired yet, those are returned (the caller can retry later).
