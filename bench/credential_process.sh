@@ -5,6 +5,7 @@
 # (tests/exchange/fake_rolesanywhere.py, which is itself slower than a C++ endpoint would be).
 # Usage: bench/credential_process.sh [PKITOOL] [N]     (default build/pkitool/pkitool, 200)
 set -euo pipefail
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"  # Debian's python3, aws, openssl first (issue #16)
 here=$(cd "$(dirname "$0")/.." && pwd)
 pkitool=$(realpath "${1:-$here/build/pkitool/pkitool}")
 n=${2:-200}

@@ -3,6 +3,7 @@
 # the same N revoked serials, side by side in one run. Prints each median and the ratio.
 # Usage: bench/crl.sh [PKITOOL_BINARY] [N entries, default 10000] [runs, default 5]
 set -euo pipefail
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"  # Debian's python3, aws, openssl first (issue #16)
 pkitool=$(realpath "${1:-build/pkitool/pkitool}")
 n=${2:-10000}
 runs=${3:-5}

@@ -2,6 +2,7 @@
 # Local endpoint CreateSession verifications/s with EC keys, next to the raw ECDSA verify rate.
 # Usage: bench/emulate.sh [BUILD_DIR] [SECONDS]   (default build/, 2 s per measurement)
 set -euo pipefail
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"  # Debian's python3, aws, openssl first (issue #16)
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 seconds=${2:-2}

@@ -7,6 +7,7 @@
 # Every way issues EC P-256 certificates with the Roles Anywhere client extensions.
 # Usage: bench/issue.sh [N]   (default 300). Needs a built pkitool (bash .ci/build).
 set -euo pipefail
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"  # Debian's python3, aws, openssl first (issue #16)
 N=${1:-300}
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkitool=${PKITOOL:-$root/build/pkitool/pkitool}

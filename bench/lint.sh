@@ -11,6 +11,7 @@
 #                                                        (and check_signature alone, pre-parsed)
 # Targets (issue 4): structural >= 20,000 certs/s; with signatures >= 80 % of the raw Botan rate.
 set -euo pipefail
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"  # Debian's python3, aws, openssl first (issue #16)
 cd "$(dirname "$0")/.."
 build=${1:-build}
 n=${2:-10000}

@@ -12,6 +12,7 @@
 # wrk runs on the same 2 cores as the servers, so the absolute figures depend on the load average
 # printed at the top; compare the ratio.
 set -euo pipefail
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"  # Debian's python3, aws, openssl first (issue #16)
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath "${1:-$root/build}")
 seconds=${2:-5}

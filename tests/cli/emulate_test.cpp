@@ -23,7 +23,7 @@ namespace {
 // SigV4-X509 written from protocol §3 alone: canonical request, string to sign, RSA PKCS#1 v1.5 or
 // ECDSA (DER) over SHA-256. Prints {"status", "errorType", "body"} as one JSON line.
 constexpr const char* kClient = R"PY(
-import base64, datetime, hashlib, http.client, json, sys, urllib.parse
+import base64, datetime, hashlib, http.client, json, re, sys, urllib.parse
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
@@ -38,7 +38,9 @@ host = urllib.parse.urlparse(url).netloc
 amz = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
 h = {'content-type': 'application/json', 'host': host, 'x-amz-date': amz, 'x-amz-x509': der64(cert)}
 if chainf:
-    h['x-amz-x509-chain'] = ','.join(der64(c) for c in x509.load_pem_x509_certificates(open(chainf, 'rb').read()))
+    # One PEM block at a time: Debian 12's cryptography (38) has no load_pem_x509_certificates.
+    pems = re.findall(rb'-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----', open(chainf, 'rb').read(), re.S)
+    h['x-amz-x509-chain'] = ','.join(der64(x509.load_pem_x509_certificate(p)) for p in pems)
 query = '&'.join(f'{enc(k)}={enc(v)}' for k, v in sorted([('profileArn', profile), ('roleArn', role), ('trustAnchorArn', anchor)]))
 names = sorted(h)
 creq = '\n'.join(['POST', '/sessions', query] + [f'{n}:{h[n]}' for n in names] + ['', ';'.join(names), hashlib.sha256(body.encode()).hexdigest()])
