@@ -1,7 +1,7 @@
 // Diagnosis of a refused CreateSession from the certificate side.
 #include "exchange/diagnosis.h"
 
-#include "profiles/chain.h"
+#include "profiles/path_engine.h"
 #include "profiles/conformance.h"
 #include "profiles/lint.h"
 #include "profiles/profile.h"

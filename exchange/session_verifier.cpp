@@ -8,6 +8,7 @@
 #include "issue/serial.h"
 #include "issue/subject.h"
 #include "profiles/conformance.h"
+#include "profiles/validity.h"
 
 #include <botan/bigint.h>
 #include <botan/hex.h>
@@ -58,6 +59,20 @@ std::variant<Arns, Refusal> find_arns(const HttpRequest& req, const json& body) 
 
 }  // namespace
 
+std::shared_ptr<const profiles::TrustAnchors> SessionVerifier::trust_of(const TrustAnchor& anchor) {
+    // Each certificate's and CRL's parsed data identifies it (Botan shares it between copies).
+    // The prepared entry keeps copies, so that data stays alive and its address cannot be reused
+    // by a certificate or CRL that replaces it in the configuration.
+    std::vector<const void*> identity;
+    for (const auto& c : anchor.certificates) identity.push_back(&c.subject_dn());
+    for (const auto& c : anchor.crls) identity.push_back(&c.get_revoked());
+    std::lock_guard lock(trust_mutex_);
+    auto& entry = trust_[&anchor];
+    if (!entry.trust || entry.identity != identity)
+        entry = {std::move(identity), std::make_shared<const profiles::TrustAnchors>(anchor.certificates, anchor.crls)};
+    return entry.trust;
+}
+
 SessionDecision SessionVerifier::create_session(const HttpRequest& req, std::chrono::system_clock::time_point now) {
     try {
         return decide(req, now);
@@ -92,8 +107,8 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
         for (;;) {
             const auto e = chain_header->find(',', b);
             const auto part = chain_header->substr(b, e == std::string::npos ? std::string::npos : e - b);
-            if (intermediates.size() == kMaxIntermediates)
-                return denied("X-Amz-X509-Chain holds more than " + std::to_string(kMaxIntermediates) + " certificates");
+            if (intermediates.size() == profiles::kMaxIntermediates)
+                return denied("X-Amz-X509-Chain holds more than " + std::to_string(profiles::kMaxIntermediates) + " certificates");
             const auto c = presented_.decode(part);
             if (!c) return denied("X-Amz-X509-Chain entry " + std::to_string(intermediates.size() + 1) + " is not a base64-encoded DER certificate");
             intermediates.push_back(c->cert());
@@ -169,7 +184,16 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     const TrustAnchor* anchor = config_.find_anchor(arns.anchor);
     if (!anchor) return not_found("no trust anchor " + arns.anchor + " on this endpoint");
     if (!anchor->enabled) return denied("trust anchor \"" + anchor->name + "\" (" + anchor->arn + ") is disabled");
-    if (auto bad = paths_.check(*leaf, intermediates, *anchor, now)) return denied("Untrusted signing certificate: " + *bad);
+    // The leaf's dates, then the path: the same engine as `pkitool lint --chain --anchor`.
+    const auto untrusted = [](const profiles::Finding& f) {
+        return denied("Untrusted signing certificate: " + f.certificate + ": " + f.message + " [" + f.rule + "]");
+    };
+    for (const auto& f : profiles::check_validity(*leaf, leaf_label, now, false))
+        if (f.severity == profiles::Severity::Error) return untrusted(f);
+    const auto trust = trust_of(*anchor);
+    profiles::PathEngine engine(*trust, intermediates, now, &signatures_);
+    for (const auto& f : engine.check(*leaf, leaf_label))
+        if (f.severity == profiles::Severity::Error) return untrusted(f);
 
     // --- Authorization: profile, role, trust policy ---
     const EmulatedProfile* profile = config_.find_profile(arns.profile);

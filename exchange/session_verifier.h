@@ -2,16 +2,19 @@
 // decision out. Every refusal says exactly which check failed.
 #pragma once
 
-#include "exchange/certificate_path.h"
 #include "exchange/emulator_config.h"
 #include "exchange/issued_credentials.h"
 #include "exchange/presented_certificates.h"
 #include "exchange/service_error.h"
 #include "exchange/sigv4.h"
+#include "profiles/path_engine.h"
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <variant>
 
 namespace pkitool::exchange {
@@ -37,10 +40,19 @@ public:
 private:
     SessionDecision decide(const HttpRequest& req, std::chrono::system_clock::time_point now);
 
+    // The anchor's certificates and CRLs prepared for the path engine, rebuilt when they change.
+    std::shared_ptr<const profiles::TrustAnchors> trust_of(const TrustAnchor& anchor);
+
     const EmulatorConfig& config_;
     CredentialStore& store_;
-    PathValidator paths_;
     PresentedCertificates presented_;
+    profiles::VerifiedSignatures signatures_;
+    struct PreparedAnchor {
+        std::vector<const void*> identity;
+        std::shared_ptr<const profiles::TrustAnchors> trust;
+    };
+    std::mutex trust_mutex_;
+    std::map<const TrustAnchor*, PreparedAnchor> trust_;
 };
 
 }  // namespace pkitool::exchange

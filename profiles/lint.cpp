@@ -5,7 +5,7 @@
 #include "pkitool/error.h"
 #include "pkitool/files.h"
 #include "profiles/anchor_bundle.h"
-#include "profiles/chain.h"
+#include "profiles/path_engine.h"
 #include "profiles/conformance.h"
 #include "profiles/pem_base64.h"
 #include "profiles/rfc5280.h"
@@ -138,12 +138,26 @@ public:
         report_.items.push_back({std::move(certificate), std::move(source), std::move(profile), {}});
         return report_.items.size() - 1;
     }
+    // An item judged against `profile`, which path findings may already have opened (an anchor).
+    size_t own_item(const std::string& certificate, const std::string& source, const std::string& profile) {
+        const auto it = support_.find(certificate);
+        if (it == support_.end() || !report_.items[it->second].profile.empty()) return add_item(certificate, source, profile);
+        report_.items[it->second].source = source;
+        report_.items[it->second].profile = profile;
+        return it->second;
+    }
     // A finding on `own` when it names that item's certificate, else on the (shared) item of the certificate it names.
+    // The same finding reached twice (an anchor's validity, from its own rules and from the path) is kept once.
     void add(Finding f, size_t own, const std::string& source) {
-        if (report_.items[own].certificate == f.certificate) return report_.items[own].findings.push_back(std::move(f));
-        auto it = support_.find(f.certificate);
-        if (it == support_.end()) it = support_.emplace(f.certificate, add_item(f.certificate, source, "")).first;
-        report_.items[it->second].findings.push_back(std::move(f));
+        size_t at = own;
+        if (report_.items[own].certificate != f.certificate) {
+            auto it = support_.find(f.certificate);
+            if (it == support_.end()) it = support_.emplace(f.certificate, add_item(f.certificate, source, "")).first;
+            at = it->second;
+        }
+        auto& list = report_.items[at].findings;
+        const auto same = [&](const Finding& g) { return g.rule == f.rule && g.message == f.message; };
+        if (std::find_if(list.begin(), list.end(), same) == list.end()) list.push_back(std::move(f));
     }
     void add_all(std::vector<Finding> fs, size_t own, const std::string& source) {
         for (auto& f : fs) add(std::move(f), own, source);
@@ -181,11 +195,13 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
 
     LintReport report;
     Grouper group(report);
-    std::optional<ChainLinter> chain;
+    std::optional<TrustAnchors> trust;
+    std::optional<PathEngine> chain;
     if (!req.chain.empty() || !req.anchors.empty() || !req.crls.empty()) {
         std::vector<Botan::X509_CRL> crls;
         for (const auto& p : req.crls) crls.push_back(issue::load_crl(p));
-        chain.emplace(load_all(req.chain), load_all(req.anchors), std::move(crls), req.now);
+        trust.emplace(load_all(req.anchors), std::move(crls));
+        chain.emplace(*trust, load_all(req.chain), req.now);
     }
 
     std::vector<uint8_t> data, der;
@@ -226,7 +242,7 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
         if (!bundle.empty()) group.add_all(std::move(bundle), group.add_item(path.string(), path.string(), ""), path.string());
         for (const auto& cert : certs) {
             const std::string label = certificate_label(cert);
-            const auto own = group.add_item(label, path.string(), anchor_profile.name);
+            const auto own = group.own_item(label, path.string(), anchor_profile.name);
             group.add_all(lint_certificate(cert, anchor_profile, label, req.now), own, path.string());
         }
     }
@@ -246,7 +262,8 @@ std::vector<Finding> lint_chain(const Botan::X509_Certificate& leaf, const std::
     const Catalog builtins;
     const std::string label = certificate_label(leaf);
     auto out = lint_certificate(leaf, builtins.find(default_client_profile_name()), label, now);
-    ChainLinter chain(intermediates, anchors, crls, now);
+    const TrustAnchors trust(anchors, crls);
+    PathEngine chain(trust, intermediates, now);
     for (auto& f : chain.check(leaf, label)) out.push_back(std::move(f));
     for (auto& f : chain.check_crls()) out.push_back(std::move(f));
     const auto& anchor_profile = builtins.find("rolesanywhere-anchor");

@@ -237,7 +237,7 @@ TEST_CASE("emulate: a leaf under an intermediate, with the chain header", "[cli]
     const auto no_chain = create_session(t, server.info, "vm.crt", "vm.key", server.info["roleArn"], "{}");
     CHECK(no_chain["status"] == 403);
     CHECK(no_chain["errorType"] == "AccessDeniedException");
-    CHECK_THAT(no_chain["body"]["message"].get<std::string>(), Catch::Contains("the issuer of CN=chained-vm (serial 4E), CN=Issuing, is neither trust anchor"));
+    CHECK_THAT(no_chain["body"]["message"].get<std::string>(), Catch::Contains("CN=chained-vm (serial 4E): its issuer `CN=Issuing` is neither a trust anchor"));
 }
 
 TEST_CASE("emulate --config: a role that trusts only CN=MyOnpremVM, and revocation from the CRL", "[cli][emulate]") {
@@ -276,7 +276,7 @@ TEST_CASE("emulate --config: a role that trusts only CN=MyOnpremVM, and revocati
     with_crl["trustAnchorArn"] = server.info["trustAnchors"][1]["arn"];
     const auto revoked = create_session(t, with_crl, "other.crt", "other.key", role);
     CHECK(revoked["status"] == 403);
-    CHECK_THAT(revoked["body"]["message"].get<std::string>(), Catch::Contains("is revoked by the CRL of CN=Emulate Root"));
+    CHECK_THAT(revoked["body"]["message"].get<std::string>(), Catch::Contains("revoked by the CRL issued by CN=Emulate Root"));
     const auto long_session = create_session(t, server.info, "good.crt", "good.key", role, "{\"durationSeconds\":50000}");
     CHECK(long_session["status"] == 400);
     CHECK(long_session["errorType"] == "ValidationException");

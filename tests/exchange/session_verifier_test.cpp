@@ -161,14 +161,14 @@ TEST_CASE("emulator: refusals of the certificate", "[emulate]") {
     const auto& f = EmulatorFixture::get();
     SECTION("issued by another CA") {
         refused(h.decide(h.request("foreign")), ServiceErrorType::AccessDenied,
-                "Untrusted signing certificate: the issuer of CN=foreign-vm (serial 5A5A5A5A), CN=Other Root CA, is neither trust anchor \"anchor\"");
+                "Untrusted signing certificate: CN=foreign-vm (serial 5A5A5A5A): its issuer `CN=Other Root CA` is neither a trust anchor nor among the intermediates");
     }
     SECTION("expired") {
-        refused(h.decide(h.request("expired")), ServiceErrorType::AccessDenied, "CN=expired-vm (serial 1003) expired at 2020-02-01T00:00:00Z");
+        refused(h.decide(h.request("expired")), ServiceErrorType::AccessDenied, "CN=expired-vm (serial 1003): expired on 2020-02-01T00:00:00Z [ra.validity.expired]");
     }
     SECTION("revoked by the anchor's CRL") {
         refused(h.decide(h.request("revoked")), ServiceErrorType::AccessDenied,
-                "CN=revoked-vm (serial 1004) is revoked by the CRL of CN=Test Root CA imported into trust anchor \"anchor\"");
+                "CN=revoked-vm (serial 1004): revoked by the CRL issued by CN=Test Root CA [ra.crl.revoked]");
     }
     SECTION("revoked certificate is accepted when the anchor has no CRL") {
         h.config.anchors[0].crls.clear();
@@ -185,7 +185,7 @@ TEST_CASE("emulator: refusals of the certificate", "[emulate]") {
         refused(h.decide(h.request("nods")), ServiceErrorType::AccessDenied, "CN=nods-vm (serial 1006): keyUsage lacks digitalSignature, which Roles Anywhere requires [ra.ee.digital-signature]");
     }
     SECTION("leaf under the issuing CA without the chain header") {
-        refused(h.decide(h.request("sub")), ServiceErrorType::AccessDenied, "CN=Test Issuing CA, is neither trust anchor");
+        refused(h.decide(h.request("sub")), ServiceErrorType::AccessDenied, "its issuer `CN=Test Issuing CA` is neither a trust anchor");
     }
     SECTION("chain longer than 5") {
         refused(h.decide(h.request("sub", "{}", 0, 0, {"intca", "intca", "intca", "intca", "intca", "intca"})), ServiceErrorType::AccessDenied,
@@ -286,7 +286,7 @@ TEST_CASE("emulator: a certificate presented again is checked afresh on every re
     }
     SECTION("the validity dates are checked at each request's time") {
         h.now = EmulatorFixture::get().cert("ec").not_after().to_std_timepoint() + std::chrono::hours(1);
-        refused(h.decide(h.request("ec")), ServiceErrorType::AccessDenied, "expired at");
+        refused(h.decide(h.request("ec")), ServiceErrorType::AccessDenied, "expired on");
     }
 }
 
@@ -294,7 +294,7 @@ TEST_CASE("emulator: a CRL counts only while its own signature verifies, also af
     // CRL signature checks are remembered; the memory must be of the signed bytes, not of the CRL's
     // signature or its place in the configuration.
     Harness h;
-    refused(h.decide(h.request("revoked")), ServiceErrorType::AccessDenied, "is revoked by the CRL of CN=Test Root CA");
+    refused(h.decide(h.request("revoked")), ServiceErrorType::AccessDenied, "revoked by the CRL issued by CN=Test Root CA");
     auto der = h.config.anchors[0].crls[0].BER_encode();
     // thisUpdate's last seconds digit: still a CRL of the same issuer revoking the same serials,
     // with the same signature, which no longer verifies.
