@@ -227,6 +227,16 @@ Validity Authority::validate(const profiles::Profile& p, const issue::Subject& s
     const unsigned days = requested_days.value_or(p.default_days);
     if (days == 0 || days > p.max_days)
         throw usage_error(fmt::format("--days {}: profile {} allows 1 to {} days", days, p.name, p.max_days));
+    // A CA certificate under a CA whose pathLenConstraint allows none is refused by every validator
+    // (RFC 5280 §6.1.4 (m), issue #8): whatever the profile, fleet rows included.
+    if (p.is_ca()) {
+        const auto upwards = is_root() ? std::vector<Botan::X509_Certificate>{cert_} : chain();
+        const auto levels = ca_levels_below(upwards);
+        if (levels && *levels == 0)
+            throw Error(layout_.certificate().string() + ": its path length constraint (pathlen:0 here or above it) allows no CA below it, so it cannot sign a " +
+                            p.name + " certificate",
+                        "issue end-entity certificates from this CA, or sign the sub-CA with a CA whose path length allows it");
+    }
     const auto ca_end = cert_.not_after().to_std_timepoint();
     if (ca_end <= now)
         throw Error(layout_.certificate().string() + ": the CA certificate expired on " + day(ca_end), "create a new CA");

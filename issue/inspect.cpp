@@ -1,9 +1,12 @@
 // Field extraction from Botan objects into JSON; the CLI renders it as text or prints it as is.
 #include "issue/inspect.h"
 
+#include "issue/general_name.h"
 #include "issue/san.h"
 #include "issue/serial.h"
 #include "issue/subject.h"
+
+#include <algorithm>
 
 #include <botan/hash.h>
 #include <botan/hex.h>
@@ -122,12 +125,24 @@ nlohmann::json describe(const Botan::X509_Certificate& cert) {
     }
     if (!cert.subject_key_id().empty()) e["subject_key_id"] = hex_colon(cert.subject_key_id());
     if (!cert.authority_key_id().empty()) e["authority_key_id"] = hex_colon(cert.authority_key_id());
-    const auto sans = SubjectAltNames::from(cert.subject_alt_name());
-    if (!sans.empty()) {
-        std::vector<std::string> list;
-        for (const auto& s : sans.entries()) list.push_back(s.to_string());
-        e["subject_alt_names"] = list;
+    // Every SAN of every type, IPv6 included (Botan's AlternativeName drops some, issue #8).
+    std::vector<std::string> sans;
+    try {
+        for (const auto& n : subject_alt_names(cert)) sans.push_back(n.to_string());
+    } catch (const std::exception& x) {
+        sans.push_back(std::string("(undecodable: ") + x.what() + ")");
     }
+    if (!sans.empty()) e["subject_alt_names"] = sans;
+    // The rest by OID: an extension is never hidden, least of all a critical one (RFC 5280 §4.2).
+    static const std::vector<Botan::OID> shown = {bc, ku, eku, Botan::OID("2.5.29.14"), Botan::OID("2.5.29.35"), Botan::OID("2.5.29.17")};
+    nlohmann::json other = nlohmann::json::array();
+    for (const auto& oid : ext.get_extension_oids()) {
+        if (std::find(shown.begin(), shown.end(), oid) != shown.end()) continue;
+        const std::string name = oid.to_formatted_string();
+        other.push_back({{"oid", oid.to_string()}, {"name", name == oid.to_string() ? nlohmann::json() : nlohmann::json(name)},
+                         {"critical", ext.critical_extension_set(oid)}});
+    }
+    if (!other.empty()) e["other"] = other;
     j["extensions"] = e;
     auto sha256 = Botan::HashFunction::create_or_throw("SHA-256");
     j["sha256_fingerprint"] = hex_colon(Botan::unlock(sha256->process(cert.BER_encode())));
@@ -142,9 +157,11 @@ nlohmann::json describe(const Botan::PKCS10_Request& csr) {
     std::unique_ptr<Botan::Public_Key> pub(csr.subject_public_key());
     j["public_key"] = describe_public_key(*pub);
     j["signature_valid"] = csr.check_signature(*pub);
-    const auto sans = SubjectAltNames::from(csr.subject_alt_name());
     std::vector<std::string> list;
-    for (const auto& s : sans.entries()) list.push_back(s.to_string());
+    const auto raw = csr.extensions().extensions_raw();
+    const auto san = raw.find(Botan::OID("2.5.29.17"));
+    if (san != raw.end())
+        for (const auto& n : decode_general_names(san->second.first)) list.push_back(n.to_string());
     j["subject_alt_names"] = list;
     return j;
 }

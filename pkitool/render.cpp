@@ -40,6 +40,9 @@ void render_extensions(std::ostream& out, const nlohmann::json& e) {
         for (const auto& s : e["subject_alt_names"]) out << " " << str(s);
         out << "\n";
     }
+    for (const auto& x : e.value("other", nlohmann::json::array()))
+        out << "    " << (x["name"].is_null() ? "Extension " + str(x["oid"]) : str(x["name"]) + " (" + str(x["oid"]) + ")") << ":"
+            << (x["critical"].get<bool>() ? " critical" : " not critical") << "\n";
 }
 
 }  // namespace

@@ -169,12 +169,14 @@ const Botan::X509_Certificate* PathEngine::find_issuer(const Botan::X509_Certifi
 }
 
 void PathEngine::check_member(const Botan::X509_Certificate& c, const std::string& label, bool is_anchor, std::vector<Finding>& out) {
-    // RFC 5280 §6.1.4 (k), (n): every issuer must be a CA allowed to sign certificates.
-    if (!basic_constraints_ca(c) || !(c.constraints() == Botan::NO_CONSTRAINTS || (c.constraints() & Botan::KEY_CERT_SIGN)))
-        out.push_back({"ra.chain.issuer-ca", Severity::Error, label,
-                       basic_constraints_ca(c) ? "used as an issuer but its keyUsage lacks keyCertSign (RFC 5280 §4.2.1.3)"
-                                               : "used as an issuer but it is not a CA: basicConstraints CA:TRUE is missing (RFC 5280 §4.2.1.9)",
-                       is_anchor ? "upload a CA certificate as the trust anchor" : kReissueCa});
+    // RFC 5280 §6.1.4 (k), (n): every issuer must be a CA allowed to sign certificates, and
+    // §4.2.1.3 makes keyUsage mandatory on CA certificates (openssl -x509_strict agrees).
+    const char* not_issuer = !basic_constraints_ca(c) ? "used as an issuer but it is not a CA: basicConstraints CA:TRUE is missing (RFC 5280 §4.2.1.9)"
+                             : c.constraints() == Botan::NO_CONSTRAINTS ? "a CA certificate without keyUsage, which RFC 5280 §4.2.1.3 requires on CAs"
+                             : !(c.constraints() & Botan::KEY_CERT_SIGN) ? "used as an issuer but its keyUsage lacks keyCertSign (RFC 5280 §4.2.1.3)"
+                                                                          : nullptr;
+    if (not_issuer)
+        out.push_back({"ra.chain.issuer-ca", Severity::Error, label, not_issuer, is_anchor ? "upload a CA certificate as the trust anchor" : kReissueCa});
     for (auto& f : check_validity(c, label, now_, false)) out.push_back(std::move(f));
     for (const auto& oid : unhandled_critical_extensions(c))
         out.push_back({"ra.chain.critical-extension", Severity::Error, label,

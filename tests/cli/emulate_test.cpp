@@ -20,42 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-// SigV4-X509 written from protocol §3 alone: canonical request, string to sign, RSA PKCS#1 v1.5 or
-// ECDSA (DER) over SHA-256. Prints {"status", "errorType", "body"} as one JSON line.
-constexpr const char* kClient = R"PY(
-import base64, datetime, hashlib, http.client, json, re, sys, urllib.parse
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding
-url, certf, keyf, anchor, profile, role = sys.argv[1:7]
-body = sys.argv[7] if len(sys.argv) > 7 else '{"durationSeconds":3600}'
-chainf = sys.argv[8] if len(sys.argv) > 8 else ''
-enc = lambda s: urllib.parse.quote(s, safe='-_.~')
-cert = x509.load_pem_x509_certificate(open(certf, 'rb').read())
-key = serialization.load_pem_private_key(open(keyf, 'rb').read(), None)
-der64 = lambda c: base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode()
-host = urllib.parse.urlparse(url).netloc
-amz = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
-h = {'content-type': 'application/json', 'host': host, 'x-amz-date': amz, 'x-amz-x509': der64(cert)}
-if chainf:
-    # One PEM block at a time: Debian 12's cryptography (38) has no load_pem_x509_certificates.
-    pems = re.findall(rb'-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----', open(chainf, 'rb').read(), re.S)
-    h['x-amz-x509-chain'] = ','.join(der64(x509.load_pem_x509_certificate(p)) for p in pems)
-query = '&'.join(f'{enc(k)}={enc(v)}' for k, v in sorted([('profileArn', profile), ('roleArn', role), ('trustAnchorArn', anchor)]))
-names = sorted(h)
-creq = '\n'.join(['POST', '/sessions', query] + [f'{n}:{h[n]}' for n in names] + ['', ';'.join(names), hashlib.sha256(body.encode()).hexdigest()])
-is_ec = isinstance(key, ec.EllipticCurvePrivateKey)
-alg = 'AWS4-X509-ECDSA-SHA256' if is_ec else 'AWS4-X509-RSA-SHA256'
-scope = f'{amz[:8]}/us-east-1/rolesanywhere/aws4_request'
-sts = '\n'.join([alg, amz, scope, hashlib.sha256(creq.encode()).hexdigest()]).encode()
-sig = key.sign(sts, ec.ECDSA(hashes.SHA256())) if is_ec else key.sign(sts, padding.PKCS1v15(), hashes.SHA256())
-h['authorization'] = f'{alg} Credential={cert.serial_number}/{scope}, SignedHeaders={";".join(names)}, Signature={sig.hex()}'
-conn = http.client.HTTPConnection(host, timeout=10)
-conn.request('POST', '/sessions?' + query, body=body, headers=h)
-r = conn.getresponse()
-print(json.dumps({'status': r.status, 'errorType': r.getheader('X-Amzn-ErrorType'), 'body': json.loads(r.read() or b'null')}))
-)PY";
-
 // Hostile traffic: garbage bytes, a 100 kB header, a 1 MB body, a wrong method. Prints the status
 // line of each answer (or "closed").
 constexpr const char* kHostile = R"PY(
@@ -153,8 +117,7 @@ private:
 
 json create_session(const TempDir& t, const json& info, const std::string& cert, const std::string& key, const std::string& role,
                     const std::string& body = "{\"durationSeconds\":3600}", const std::string& chain = "") {
-    std::ofstream(t / "client.py") << kClient;
-    const auto r = shell("timeout 30 python3 client.py '" + info["endpoint"].get<std::string>() + "' " + cert + " " + key + " '" +
+    const auto r = shell("timeout 30 /usr/bin/python3 '" PKITOOL_SOURCE_DIR "/tests/support/create_session.py' '" + info["endpoint"].get<std::string>() + "' " + cert + " " + key + " '" +
                              info["trustAnchorArn"].get<std::string>() + "' '" + info["profileArn"].get<std::string>() + "' '" + role + "' '" + body +
                              "' '" + chain + "'",
                          t.path());
