@@ -221,12 +221,12 @@ std::vector<Botan::X509_Certificate> Authority::chain() const {
 Validity Authority::validate(const profiles::Profile& p, const issue::Subject& subject, const issue::KeyType& type,
                              std::optional<unsigned> requested_days, Clock::time_point now) const {
     if (!p.allows_key(type)) throw Error("key type " + type.name() + " is not allowed by profile " + p.name);
+    // Content errors (exit 1): the subject may come from a CSR and the days from a fleet row; the
+    // CLI refuses its own flags' values as usage errors before asking (issue #8, defect 10).
     if (p.require_subject && subject.empty())
-        throw usage_error("the subject is empty; profile " + p.name + " requires one",
-                          "give one with --subject \"CN=...\" (Roles Anywhere refuses certificates with only SANs)");
+        throw Error("the subject is empty; profile " + p.name + " requires one", "give a subject such as CN=... (Roles Anywhere refuses certificates with only SANs)");
     const unsigned days = requested_days.value_or(p.default_days);
-    if (days == 0 || days > p.max_days)
-        throw usage_error(fmt::format("--days {}: profile {} allows 1 to {} days", days, p.name, p.max_days));
+    if (!p.allows_days(days)) throw Error(fmt::format("days {}: profile {} allows 1 to {} days", days, p.name, p.max_days));
     // A CA certificate under a CA whose pathLenConstraint allows none is refused by every validator
     // (RFC 5280 §6.1.4 (m), issue #8): whatever the profile, fleet rows included.
     if (p.is_ca()) {
@@ -245,8 +245,8 @@ Validity Authority::validate(const profiles::Profile& p, const issue::Subject& s
     // We refuse rather than silently shorten what the operator asked for.
     if (not_after > ca_end) {
         const auto max_days = std::chrono::duration_cast<std::chrono::hours>(ca_end - now).count() / 24;
-        throw Error(fmt::format("--days {}: the certificate would outlive its CA, which expires on {}", days, day(ca_end)),
-                    fmt::format("use --days {} or less", max_days));
+        throw Error(fmt::format("days {}: the certificate would outlive its CA, which expires on {}", days, day(ca_end)),
+                    fmt::format("at most {} days", max_days));
     }
     return Validity{now - kBackdate, not_after};
 }

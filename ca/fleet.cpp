@@ -11,6 +11,9 @@ namespace pkitool::ca {
 
 namespace {
 
+// A fleet file is the one input that grows with the fleet: a million rows fit in 256 MiB.
+constexpr size_t kMaxFleetBytes = 256u << 20;
+
 const std::vector<std::string> kColumns = {"name", "subject", "san", "key_type", "days", "profile"};
 
 // Splits a CSV text into records of fields; quotes may hold commas, newlines and "" escapes.
@@ -62,7 +65,7 @@ bool valid_name(const std::string& n) {
 
 std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile) {
     const std::string file = csv.string();
-    const auto records = parse_csv(files::read_text(csv), file);
+    const auto records = parse_csv(files::read_text(csv, kMaxFleetBytes), file);
     if (records.empty()) throw Error(file + ": empty; expected a header row: name,subject,san,key_type,days,profile");
     const auto& header = records.front().second;
     if (header != kColumns)

@@ -4,6 +4,7 @@
 #include "pkitool/error.h"
 #include "pkitool/files.h"
 
+#include <botan/ber_dec.h>
 #include <botan/data_src.h>
 #include <botan/pem.h>
 #include <botan/pk_keys.h>
@@ -37,8 +38,33 @@ std::vector<uint8_t> read_nonempty(const fs::path& path, const char* what) {
     return data;
 }
 
+// The PEM blocks of `data` whose label contains `label`.
+size_t pem_blocks(const std::vector<uint8_t>& data, const std::string& label) {
+    const std::string text(data.begin(), data.end());
+    size_t n = 0;
+    for (size_t at = text.find("-----BEGIN "); at != std::string::npos; at = text.find("-----BEGIN ", at + 11)) {
+        const auto end = text.find("-----", at + 11);
+        if (end != std::string::npos && text.substr(at + 11, end - at - 11).find(label) != std::string::npos) ++n;
+    }
+    return n;
+}
+
 template <typename T>
 T decode_one(const fs::path& path, const std::vector<uint8_t>& data, const char* what, const char* label) {
+    // One object per file: a second request or CRL, or bytes after the first, is never ignored.
+    if (is_pem(data)) {
+        if (const size_t n = pem_blocks(data, label); n > 1)
+            throw Error(path.string() + ": holds " + std::to_string(n) + " PEM blocks \"" + label + "\", expected exactly one " + what,
+                        "split the file: one " + std::string(what) + " per file");
+    } else {
+        bool trailing = false;
+        try {
+            trailing = has_trailing_data(data.data(), data.size());
+        } catch (const std::exception& e) {
+            throw Error(path.string() + ": corrupt or truncated " + what + " (" + e.what() + ")");
+        }
+        if (trailing) throw Error(path.string() + ": bytes follow the DER " + what + ": the file is not one " + what);
+    }
     try {
         Botan::DataSource_Memory src(data);
         return T(src);
@@ -70,7 +96,11 @@ std::vector<Botan::X509_Certificate> load_certificates(const fs::path& path) {
         }
         if (label != "CERTIFICATE" && label != "X509 CERTIFICATE") continue;  // bundles may carry keys, CRLs
         try {
+            if (has_trailing_data(der.data(), der.size()))
+                throw Error(path.string() + ": certificate #" + std::to_string(certs.size() + 1) + " has bytes after its DER encoding");
             certs.emplace_back(der);
+        } catch (const Error&) {
+            throw;
         } catch (const std::exception& e) {
             throw Error(path.string() + ": certificate #" + std::to_string(certs.size() + 1) + " is corrupt (" + e.what() + ")");
         }
@@ -130,5 +160,12 @@ FileKind detect_kind(const std::vector<uint8_t>& data) {
 }
 
 std::string to_pem(const Botan::X509_Certificate& cert) { return cert.PEM_encode(); }
+
+bool has_trailing_data(const uint8_t* der, size_t size) {
+    Botan::BER_Decoder in(der, size);
+    const auto first = in.get_next_object();
+    if (!first.is_set()) throw Botan::Decoding_Error("no DER object");
+    return in.more_items();
+}
 
 }  // namespace pkitool::issue

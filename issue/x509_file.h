@@ -27,4 +27,8 @@ FileKind detect_kind(const std::vector<uint8_t>& data);
 
 std::string to_pem(const Botan::X509_Certificate& cert);
 
+// Bytes follow the first DER object of `der` (issue #8: a certificate with junk appended is not
+// that certificate). Throws Botan::Decoding_Error when there is no complete first object.
+bool has_trailing_data(const uint8_t* der, size_t size);
+
 }  // namespace pkitool::issue

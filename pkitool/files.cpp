@@ -7,7 +7,7 @@
 #include <cstdio>  // renameat2, RENAME_NOREPLACE (glibc 2.28+)
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
+#include <algorithm>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,21 +33,53 @@ void write_all(int fd, std::string_view data, const fs::path& path) {
 
 }  // namespace
 
-std::vector<uint8_t> read(const fs::path& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) throw Error(path.string() + ": is a directory, expected a file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+std::vector<uint8_t> read(const fs::path& path, size_t max_bytes) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(path.string() + ": cannot read: " + describe_errno(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
         const int err = errno;
-        throw Error(path.string() + ": cannot read: " + describe_errno(err ? err : ENOENT));
+        ::close(fd);
+        throw Error(path.string() + ": cannot read: " + describe_errno(err));
     }
-    std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw Error(path.string() + ": cannot read: I/O error");
+    const auto too_large = [&] {
+        return Error(path.string() + ": larger than " + std::to_string(max_bytes >> 20) + " MiB, the most pkitool reads from one input file",
+                     "is this the right file?");
+    };
+    if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        throw Error(path.string() + ": is a directory, expected a file");
+    }
+    if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes) {
+        ::close(fd);
+        throw too_large();
+    }
+    // Pipes and devices have no size to ask: read at most one byte past the cap.
+    std::vector<uint8_t> data(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0);
+    size_t got = 0;
+    for (;;) {
+        if (got == data.size()) {
+            if (data.size() > max_bytes) break;
+            data.resize(std::min(max_bytes + 1, std::max<size_t>(data.size() * 2, 64 << 10)));
+        }
+        const ssize_t n = ::read(fd, data.data() + got, data.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(fd);
+            throw Error(path.string() + ": cannot read: " + describe_errno(err));
+        }
+        if (n == 0) break;
+        got += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    if (got > max_bytes) throw too_large();
+    data.resize(got);
     return data;
 }
 
-std::string read_text(const fs::path& path) {
-    auto bytes = read(path);
+std::string read_text(const fs::path& path, size_t max_bytes) {
+    auto bytes = read(path, max_bytes);
     return std::string(bytes.begin(), bytes.end());
 }
 

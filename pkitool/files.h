@@ -14,9 +14,15 @@ namespace fs = std::filesystem;
 enum class Mode { Public, Secret };  // 0644 or 0600
 enum class Overwrite { No, Yes };
 
-// Whole file as bytes; Error "PATH: cannot read: reason" when it cannot be read.
-std::vector<uint8_t> read(const fs::path& path);
-std::string read_text(const fs::path& path);
+// The most pkitool reads from one certificate, key, CSR, CRL or configuration file (issue #8: a
+// read of /dev/zero must end with an error, not std::bad_alloc). 4 MiB is ten times the largest
+// CRL Roles Anywhere imports (300,000 characters).
+constexpr size_t kMaxInputBytes = 4u << 20;
+
+// Whole file as bytes; Error "PATH: cannot read: reason" when it cannot be read, and
+// "PATH: larger than N MiB" past `max_bytes` (pipes and devices included).
+std::vector<uint8_t> read(const fs::path& path, size_t max_bytes = kMaxInputBytes);
+std::string read_text(const fs::path& path, size_t max_bytes = kMaxInputBytes);
 
 // Writes through a temporary file in the same directory, then renames it over `path`,
 // so a reader never sees a half-written file. Secret files are created 0600 from the start.

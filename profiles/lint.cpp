@@ -60,6 +60,10 @@ void read_file(const fs::path& path, std::vector<uint8_t>& buf) {
         ::close(fd);
         throw Error(path.string() + ": not a regular file");
     }
+    if (static_cast<uint64_t>(st.st_size) > files::kMaxInputBytes) {
+        ::close(fd);
+        throw Error(path.string() + ": larger than " + std::to_string(files::kMaxInputBytes >> 20) + " MiB, the most pkitool reads from one input file");
+    }
     buf.resize(static_cast<size_t>(st.st_size));
     size_t got = 0;
     while (got < buf.size()) {
@@ -78,7 +82,10 @@ ReadResult read_certificates(const std::vector<uint8_t>& data, std::vector<uint8
     const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
     if (text.find("-----BEGIN ") == std::string_view::npos) {
         try {
-            r.certs.emplace_back(data.data(), data.size());
+            if (issue::has_trailing_data(data.data(), data.size()))
+                r.problems.push_back("bytes follow the DER certificate: the file is not one certificate");
+            else
+                r.certs.emplace_back(data.data(), data.size());
         } catch (const std::exception& e) {
             r.problems.push_back(std::string("not a PEM or DER certificate (") + e.what() + ")");
         }
@@ -105,6 +112,10 @@ ReadResult read_certificates(const std::vector<uint8_t>& data, std::vector<uint8
             const auto b64 = text.substr(body, end - body);
             const auto fast = decode_pem_base64(b64, der.data());
             const size_t n = fast ? *fast : Botan::base64_decode(der.data(), b64.data(), b64.size(), true);
+            if (issue::has_trailing_data(der.data(), n)) {
+                r.problems.push_back("certificate #" + std::to_string(blocks) + " has bytes after its DER encoding");
+                continue;
+            }
             r.certs.emplace_back(der.data(), n);
         } catch (const std::exception& e) {
             r.problems.push_back("certificate #" + std::to_string(blocks) + " is corrupt (" + e.what() + ")");

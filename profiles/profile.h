@@ -36,6 +36,7 @@ struct Profile {
 
     bool is_ca() const { return role == Role::CertificateAuthority; }
     bool allows_key(const issue::KeyType& t) const;
+    bool allows_days(unsigned days) const { return days >= 1 && days <= max_days; }
     std::string key_usage_text() const;  // "digitalSignature, keyCertSign"
 };
 

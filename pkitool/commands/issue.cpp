@@ -11,7 +11,11 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 namespace pkitool::cli {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -51,11 +55,30 @@ std::string chain_to_write(const ca::Authority& authority, const Args& a) {
     return pem;
 }
 
+// Two flags naming one file would have the second write replace the first (a private key in
+// the certificate's file, issue #8 defect 10): refused before anything is signed.
+void refuse_same_file(const std::vector<std::pair<const char*, std::string>>& paths) {
+    for (size_t i = 0; i < paths.size(); ++i)
+        for (size_t j = i + 1; j < paths.size(); ++j) {
+            if (paths[i].second.empty() || paths[j].second.empty()) continue;
+            std::error_code ec;
+            const auto a = fs::weakly_canonical(fs::absolute(paths[i].second), ec);
+            const auto b = ec ? fs::path() : fs::weakly_canonical(fs::absolute(paths[j].second), ec);
+            if (!ec && a == b) throw usage_error(std::string(paths[i].first) + " and " + paths[j].first + " name the same file " + paths[j].second,
+                                        "give each output its own file");
+        }
+}
+
 void issue_one(const Args& a, Context& ctx) {
     auto authority = ca::Authority::open(a.ca.dir);
     const auto& profile = profiles::find(a.profile);
     const auto overwrite = a.force.overwrite();
     if (a.out.empty()) throw usage_error("--out is required", "name the certificate file: --out vm.crt");
+    refuse_same_file({{"--out", a.out}, {"--key-out", a.key_out}, {"--chain-out", a.chain_out}, {"--csr", a.csr}});
+    if (a.subject.given() && issue::Subject::parse(a.subject.text).empty())
+        throw usage_error("--subject is empty; profile " + profile.name + " requires one", "give one with --subject \"CN=...\"");
+    if (a.days.days && !profile.allows_days(*a.days.days))
+        throw usage_error(fmt::format("--days {}: profile {} allows 1 to {} days", *a.days.days, profile.name, profile.max_days));
     const auto chain = chain_to_write(authority, a);
 
     ca::IssueRequest req{issue::Subject::parse(a.subject.text), issue::SubjectAltNames::parse(a.san.values), nullptr, profile, a.days.days};

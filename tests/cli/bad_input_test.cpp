@@ -157,6 +157,58 @@ TEST_CASE("bad input: a certificate never outlives its CA", "[cli][bad-input]") 
     REQUIRE(run("ca init --dir ca --subject CN=Short --days 30", t.path()).code == 0);
     const auto r = run("issue --ca ca --subject CN=a --out a.crt --key-out a.key --yes", t.path());
     check_error(r, 1, "would outlive its CA");
-    CHECK_THAT(r.err, Catch::Contains("hint: use --days 29 or less"));
+    CHECK_THAT(r.err, Catch::Contains("hint: at most 29 days"));
     CHECK(run("issue --ca ca --subject CN=a --days 29 --out a.crt --key-out a.key --yes", t.path()).code == 0);
+}
+
+TEST_CASE("bad input: extra input is refused, not ignored (issue #8, defect 8)", "[cli][bad-input]") {
+    Fixture f;
+    // Two requests in one file: which one would be signed?
+    REQUIRE(run("csr new --key vm.key --subject CN=other --out other.csr", f.t.path()).code == 0);
+    f.write("two.csr", slurp(f.t / "vm.csr") + slurp(f.t / "other.csr"));
+    check_error(f.issue_csr("two.csr"), 1, "two.csr: holds 2 PEM blocks");
+    // A certificate with bytes after its DER: openssl refuses it too.
+    REQUIRE(shell("openssl x509 -in ca/ca.crt -outform DER -out ca.der && cp ca.der junk.der && printf 'junk' >> junk.der", f.t.path()).code == 0);
+    CHECK(shell("openssl x509 -inform DER -in junk.der -noout", f.t.path()).code == 0);  // openssl reads the first object only...
+    auto r = run("lint junk.der", f.t.path());
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Catch::Contains("lint.parse") && Catch::Contains("bytes follow the DER certificate"));
+    CHECK(run("lint ca.der", f.t.path()).code == 0);
+    check_error(run("lint ca.der --anchor junk.der", f.t.path()), 1, "junk.der: bytes follow the DER certificate");
+    CHECK_FALSE(fs::exists(f.t / "out.crt"));
+    CHECK(f.rows() == 0);
+}
+
+TEST_CASE("bad input: input files are size-capped (issue #8, defect 9)", "[cli][bad-input]") {
+    Fixture f;
+    // /dev/zero used to be read until std::bad_alloc.
+    check_error(run("show /dev/zero", f.t.path()), 1, "/dev/zero: larger than 4 MiB");
+    check_error(f.issue_csr("/dev/zero"), 1, "/dev/zero: larger than 4 MiB");
+    REQUIRE(shell("head -c 5000000 /dev/zero > big.pem", f.t.path()).code == 0);
+    check_error(run("show big.pem", f.t.path()), 1, "big.pem: larger than 4 MiB");
+    check_error(run("lint --anchor big.pem ca/ca.crt", f.t.path()), 1, "big.pem: larger than 4 MiB");
+    const auto r = run("lint big.pem", f.t.path());
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Catch::Contains("larger than 4 MiB"));
+}
+
+TEST_CASE("bad input: one file for two outputs, and content errors exit 1 (issue #8, defect 10)", "[cli][bad-input]") {
+    Fixture f;
+    check_error(run("issue --ca ca --subject CN=a --out same.crt --key-out same.crt --yes", f.t.path()), 2,
+                "--out and --key-out name the same file same.crt");
+    check_error(run("issue --ca ca --subject CN=a --out same.crt --key-out ./same.crt --yes", f.t.path()), 2, "name the same file");
+    CHECK_FALSE(fs::exists(f.t / "same.crt"));
+    CHECK(f.rows() == 0);
+    // A CSR with an empty subject is the file's fault, not the command line's.
+    REQUIRE(shell("openssl req -new -key vm.key -subj / -out empty-subject.csr 2>/dev/null || "
+                  "openssl req -new -key vm.key -subj '/' -out empty-subject.csr",
+                  f.t.path()).code == 0);
+    check_error(f.issue_csr("empty-subject.csr"), 1, "the subject is empty");
+    // A fleet row's days are the row's, worded as such.
+    fs::create_directory(f.t / "fleet");
+    f.write("fleet.csv", "name,subject,san,key_type,days,profile\nvm-01,CN=a,,,900,\n");
+    const auto r = run("issue --ca ca --batch fleet.csv --out-dir fleet --yes", f.t.path());
+    check_error(r, 1, "row 2 (vm-01): days 900: profile rolesanywhere-client allows 1 to 825 days");
+    CHECK(r.err.find("--days") == std::string::npos);
+    CHECK(f.rows() == 0);
 }
