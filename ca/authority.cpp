@@ -5,6 +5,7 @@
 #include "ca/path_length.h"
 #include "issue/x509_file.h"
 #include "pkitool/error.h"
+#include "pkitool/file_lock.h"
 #include "pkitool/files.h"
 #include "profiles/conformance.h"
 
@@ -38,6 +39,10 @@ std::string first_problem(const std::vector<profiles::Finding>& findings) {
     return "";
 }
 
+std::string certificate_sha256(const Botan::X509_Certificate& cert) {
+    return Botan::hex_encode(Botan::HashFunction::create_or_throw("SHA-256")->process(cert.BER_encode()), false);
+}
+
 // `ca init` never touches an existing CA: the directory must be new, or empty.
 void refuse_existing(const fs::path& dir) {
     std::error_code ec;
@@ -58,7 +63,7 @@ void write_ca_files(const Layout& dir, const issue::PrivateKey& key, const issue
         for (const auto& c : parents) chain += c.PEM_encode();
         files::write_atomic(dir.chain(), chain, files::Mode::Public);
     }
-    db::Store::open(dir.database(), db::Store::Open::CreateNew);
+    db::Store::open(dir.database(), db::Store::Open::CreateNew).set_ca_fingerprint(certificate_sha256(cert));
 }
 
 // Builds a CA directory in a private sibling, then renames it into place: a failure half-way
@@ -194,6 +199,15 @@ Authority Authority::open(const fs::path& dir) {
         throw Error(dir.string() + ": not a CA directory (no ca.crt)", "create one with `pkitool ca init --dir DIR --subject \"CN=...\"`");
     auto cert = issue::load_certificate(layout.certificate());
     auto store = db::Store::open(layout.database(), db::Store::Open::Existing);
+    // The inventory must be this CA's: a pkitool.db copied from another CA would hand out its
+    // serials and revocations as this one's.
+    const auto mine = certificate_sha256(cert);
+    const auto recorded = store.ca_fingerprint();
+    if (!recorded) store.set_ca_fingerprint(mine);  // an inventory from before the fingerprint was kept
+    else if (*recorded != mine)
+        throw Error(layout.database().string() + ": the inventory belongs to another CA (certificate SHA-256 " + recorded->substr(0, 16) +
+                        "…), not to " + layout.certificate().string() + " (" + mine.substr(0, 16) + "…)",
+                    "restore this CA's own pkitool.db");
     return Authority(layout, std::move(cert), std::move(store));
 }
 
@@ -311,6 +325,26 @@ db::CertificateRecord Authority::revoke(const issue::Serial& serial, db::Reason 
 CrlIssued Authority::issue_crl(std::chrono::seconds validity, Clock::time_point now) {
     if (!key_) throw Error("internal: CA key not loaded");
     now = std::chrono::floor<std::chrono::seconds>(now);
+    // One CRL at a time per CA, from number to file: two `crl` runs used to commit #1 and #2 and
+    // then rename in either order, so crl.pem could end at #1 (issue #8, defect 5).
+    const files::FileLock lock(layout_.dir / ".crl.lock");
+    // The published CRL is the inventory's high-water mark: a number above the inventory's counter
+    // means rows were lost (a restored old copy, a missing -wal), and a CRL from it would forget
+    // revocations.
+    std::error_code ec;
+    if (fs::exists(layout_.crl(), ec)) {
+        uint64_t published = 0;
+        try {
+            published = issue::load_crl(layout_.crl()).crl_number();
+        } catch (const Error&) {
+            // An unreadable crl.pem is replaced by the new one; the inventory's counter decides.
+        }
+        const auto last = store_.last_crl_number();
+        if (published > last)
+            throw Error(layout_.crl().string() + ": is CRL number " + std::to_string(published) + ", but the inventory's last CRL number is " +
+                            std::to_string(last) + ": " + layout_.database().string() + " is older than what this CA published, and lost rows",
+                        "restore the inventory from a backup made by `pkitool db backup` before signing another CRL");
+    }
     Botan::X509_CRL crl;
     CrlContents contents;
     {

@@ -7,6 +7,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>  // renameat2
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace pkitool::db {
 
@@ -41,6 +46,14 @@ const char* const kMigrations[] = {
     );
     INSERT INTO crl_state (id, last_number) VALUES (1, 0);
     CREATE INDEX certificates_revoked_at ON certificates(revoked_at) WHERE revoked_at IS NOT NULL;
+    )sql",
+    // v3: which CA this inventory belongs to (SHA-256 of its certificate), so a copy of another
+    // CA's inventory is never taken for this one's (issue #8). Filled on first open.
+    R"sql(
+    CREATE TABLE ca_identity (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        certificate_sha256 TEXT NOT NULL
+    );
     )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -190,16 +203,23 @@ Store Store::open(const std::filesystem::path& path, Open mode) {
     Store store(db, path);
     // Another pkitool process may hold the write lock briefly (batch chunks); wait rather than fail.
     sqlite3_busy_timeout(db, 5000);
+    // An existing inventory without a schema was lost, not new: re-creating it would issue a CRL
+    // that forgets every revocation and restarts the cRLNumber (issue #8, defect 4). Asked before
+    // anything below writes to the file.
+    if (mode == Open::Existing && store.schema_version() == 0)
+        throw Error(path.string() + ": the inventory is empty (no schema) in an existing CA directory: its rows are lost, or were in a " +
+                        path.filename().string() + "-wal that is missing",
+                    "restore " + path.filename().string() + " (with its -wal file, if the copy has one) from a backup made by `pkitool db backup`; "
+                    "pkitool never re-creates an inventory");
     store.exec("PRAGMA journal_mode=WAL");
     // FULL: each commit's WAL frames reach the disk before the commit returns. "Record before
     // release" must survive a power loss too: with NORMAL, a certificate already written out could
     // lose its row, and with it the means to find and revoke it. One fdatasync per commit (per
     // chunk in a batch), measured at ~0.15 ms here.
     store.exec("PRAGMA synchronous=FULL");
-    // Without this, closing the last connection checkpoints the WAL and fsyncs the database:
-    // several milliseconds on every `pkitool issue`, more than the signature. The WAL is folded
-    // in by SQLite's automatic checkpoints instead (back up with `sqlite3 DB .backup`, not cp).
-    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    // Closing the last connection checkpoints the WAL into the database and removes it, so that
+    // pkitool.db alone holds every row between runs: a copy of the CA directory that misses
+    // pkitool.db-wal (cp of the visible files, a backup tool's filter) loses nothing (issue #8).
     store.exec("PRAGMA foreign_keys=ON");
     store.migrate();
     return store;
@@ -236,6 +256,52 @@ void Store::exec(const char* sql) const {
         if (why.find("locked") != std::string::npos || why.find("busy") != std::string::npos)
             throw Error(path_.string() + ": database is locked by another pkitool process", "try again when it has finished");
         throw Error(path_.string() + ": database error: " + why);
+    }
+}
+
+std::optional<std::string> Store::ca_fingerprint() const {
+    Statement s(db_, "SELECT certificate_sha256 FROM ca_identity WHERE id = 1", path_.string());
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    return s.text(0);
+}
+
+void Store::set_ca_fingerprint(const std::string& sha256_hex) {
+    Statement s(db_, "INSERT INTO ca_identity (id, certificate_sha256) VALUES (1, ?)", path_.string());
+    s.bind(1, sha256_hex);
+    if (s.step() != SQLITE_DONE) throw Error(path_.string() + ": the inventory already belongs to a CA");
+}
+
+void Store::backup(const std::filesystem::path& to) const {
+    std::error_code ec;
+    if (std::filesystem::exists(to, ec)) throw Error(to.string() + ": already exists", "choose a new file name");
+    const auto dir = to.has_parent_path() ? to.parent_path() : std::filesystem::path(".");
+    std::string tmp = (dir / ("." + to.filename().string() + ".tmpXXXXXX")).string();
+    const int fd = ::mkstemp(tmp.data());  // 0600: the copy is as private as the inventory
+    if (fd < 0) throw Error(to.string() + ": cannot create: " + std::strerror(errno));
+    ::close(fd);
+    sqlite3* dest = nullptr;
+    std::string failure;
+    if (sqlite3_open_v2(tmp.c_str(), &dest, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        failure = dest ? sqlite3_errmsg(dest) : "out of memory";
+    } else {
+        // The online backup API copies a consistent snapshot, WAL frames included, while other
+        // processes keep working (https://sqlite.org/backup.html).
+        sqlite3_busy_timeout(dest, 5000);
+        sqlite3_backup* b = sqlite3_backup_init(dest, "main", db_, "main");
+        if (!b) {
+            failure = sqlite3_errmsg(dest);
+        } else {
+            const int rc = sqlite3_backup_step(b, -1);
+            sqlite3_backup_finish(b);
+            if (rc != SQLITE_DONE) failure = sqlite3_errstr(rc);
+        }
+    }
+    if (sqlite3_close(dest) != SQLITE_OK && failure.empty()) failure = "cannot close the copy";
+    if (failure.empty() && ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0)
+        failure = std::strerror(errno);
+    if (!failure.empty()) {
+        ::unlink(tmp.c_str());
+        throw Error(to.string() + ": backup of " + path_.string() + " failed: " + failure);
     }
 }
 

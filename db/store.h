@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 struct sqlite3;
@@ -68,6 +69,15 @@ public:
     };
     Counts counts(Time now) const;  // by derived status, without loading certificates
     int schema_version() const;
+
+    // The SHA-256 (lowercase hex) of the certificate of the CA this inventory belongs to; nullopt
+    // in an inventory made before it was recorded. set_ca_fingerprint() records it, once.
+    std::optional<std::string> ca_fingerprint() const;
+    void set_ca_fingerprint(const std::string& sha256_hex);
+
+    // A consistent copy of the inventory into the new file `to` (0600), made while others may
+    // write. Error naming the file; nothing is left behind on failure.
+    void backup(const std::filesystem::path& to) const;
 
 private:
     explicit Store(sqlite3* db, std::filesystem::path path);

@@ -1,7 +1,7 @@
 // AWS CLI config file editing.
 #include "exchange/aws_config.h"
 
-#include "exchange/file_lock.h"
+#include "pkitool/file_lock.h"
 #include "exchange/ini_document.h"
 #include "pkitool/error.h"
 #include "pkitool/files.h"
@@ -51,7 +51,7 @@ void write_credential_process(const std::filesystem::path& path, const std::stri
     const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::error_code ec;
     if (!std::filesystem::exists(dir, ec)) files::make_directory(dir, files::Mode::Secret);
-    FileLock lock(path.string() + ".lock");
+    files::FileLock lock(path.string() + ".lock");
     const std::string text = std::filesystem::exists(path, ec) ? files::read_text(path) : "";
     files::write_atomic(path, with_credential_process(text, profile, command), files::Mode::Secret, files::Overwrite::Yes);
 }

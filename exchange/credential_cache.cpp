@@ -1,7 +1,7 @@
 // On-disk credential cache with a per-entry lock.
 #include "exchange/credential_cache.h"
 
-#include "exchange/file_lock.h"
+#include "pkitool/file_lock.h"
 #include "pkitool/error.h"
 #include "pkitool/files.h"
 
@@ -54,7 +54,7 @@ Credentials CredentialCache::get(const std::string& key, Clock::time_point now, 
     std::error_code ec;
     std::filesystem::create_directories(dir_.parent_path(), ec);
     files::make_directory(dir_, files::Mode::Secret);
-    FileLock lock(dir_ / (key + ".lock"));
+    files::FileLock lock(dir_ / (key + ".lock"));
     if (auto hit = read(key, now)) return *hit;
     auto fresh = fetch();
     files::write_atomic(entry_path(key), credential_process_json(fresh) + "\n", files::Mode::Secret, files::Overwrite::Yes);

@@ -1,7 +1,7 @@
 // Shared credentials file update.
 #include "exchange/credentials_file.h"
 
-#include "exchange/file_lock.h"
+#include "pkitool/file_lock.h"
 #include "exchange/ini_document.h"
 #include "pkitool/error.h"
 #include "pkitool/files.h"
@@ -28,7 +28,7 @@ void write_credentials_profile(const std::filesystem::path& path, const std::str
     const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::error_code ec;
     if (!std::filesystem::exists(dir, ec)) files::make_directory(dir, files::Mode::Secret);
-    FileLock lock(path.string() + ".lock");
+    files::FileLock lock(path.string() + ".lock");
     const std::string text = std::filesystem::exists(path, ec) ? files::read_text(path) : "";
     files::write_atomic(path, with_credentials(text, profile, c), files::Mode::Secret, files::Overwrite::Yes);
 }

@@ -1,5 +1,5 @@
 // flock-based lock file.
-#include "exchange/file_lock.h"
+#include "pkitool/file_lock.h"
 
 #include "pkitool/error.h"
 
@@ -9,7 +9,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-namespace pkitool::exchange {
+namespace pkitool::files {
 
 FileLock::FileLock(const std::filesystem::path& path) {
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -26,4 +26,4 @@ FileLock::~FileLock() {
     if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
-}  // namespace pkitool::exchange
+}  // namespace pkitool::files

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-namespace pkitool::exchange {
+namespace pkitool::files {
 
 class FileLock {
 public:
@@ -18,4 +18,4 @@ private:
     int fd_ = -1;
 };
 
-}  // namespace pkitool::exchange
+}  // namespace pkitool::files
