@@ -104,7 +104,7 @@ db::CertificateRecord record_for(const Botan::X509_Certificate& cert, const std:
     return db::CertificateRecord{
         issue::Serial::from(Botan::BigInt(cert.serial_number())),
         issue::format_dn(cert.subject_dn()),
-        issue::SubjectAltNames::from(cert.subject_alt_name()).to_string(),
+        issue::SubjectAltNames::of(cert).to_string(),
         to_db_time(cert.not_before().to_std_timepoint()),
         to_db_time(cert.not_after().to_std_timepoint()),
         profile,
@@ -239,6 +239,7 @@ Validity Authority::validate(const profiles::Profile& p, const issue::Subject& s
     // CLI refuses its own flags' values as usage errors before asking (issue #8, defect 10).
     if (p.require_subject && subject.empty())
         throw Error("the subject is empty; profile " + p.name + " requires one", "give a subject such as CN=... (Roles Anywhere refuses certificates with only SANs)");
+    if (const auto why = subject.problem()) throw Error("the subject's " + *why, "issue names within RFC 5280's bounds, without control characters");
     const unsigned days = requested_days.value_or(p.default_days);
     if (!p.allows_days(days)) throw Error(fmt::format("days {}: profile {} allows 1 to {} days", days, p.name, p.max_days));
     // A CA certificate under a CA whose pathLenConstraint allows none is refused by every validator

@@ -35,7 +35,7 @@ Botan::Extensions extensions_for(const CertificateTemplate& t, const Issuer& iss
     ext.add(new Subject_Key_ID(t.public_key.key_id), false);
     ext.add(new Authority_Key_ID(issuer.key_id), false);
     // RFC 5280 §4.2.1.6: SANs are critical only when the subject is empty, which profiles refuse.
-    if (!t.sans.empty()) ext.add(new Subject_Alternative_Name(t.sans.to_botan()), false);
+    if (!t.sans.empty()) ext.add(t.sans.extension().release(), false);
     return ext;
 }
 

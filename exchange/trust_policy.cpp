@@ -1,6 +1,8 @@
 // Trust-policy evaluation over certificate-derived session tags.
 #include "exchange/trust_policy.h"
 
+#include "issue/general_name.h"
+
 #include <botan/pkix_types.h>
 
 namespace pkitool::exchange {
@@ -41,9 +43,16 @@ PrincipalTags principal_tags(const Botan::X509_Certificate& leaf) {
         const auto i = leaf.issuer_dn().get_first_attribute(rdn);
         if (!i.empty()) tags[std::string("x509Issuer/") + rdn] = i;
     }
-    const auto& san = leaf.subject_alt_name();
-    if (const auto dns = san.get_first_attribute("DNS"); !dns.empty()) tags["x509SAN/DNS"] = dns;
-    if (const auto uri = san.get_first_attribute("URI"); !uri.empty()) tags["x509SAN/URI"] = uri;
+    std::vector<issue::GeneralName> sans;
+    try {
+        sans = issue::subject_alt_names(leaf);
+    } catch (const std::exception&) {
+        // An undecodable SAN gives no tags; the path engine has judged the certificate already.
+    }
+    for (const auto& n : sans) {
+        if (n.type == issue::GeneralName::Type::DNS) tags.try_emplace("x509SAN/DNS", n.text);
+        if (n.type == issue::GeneralName::Type::URI) tags.try_emplace("x509SAN/URI", n.text);
+    }
     return tags;
 }
 

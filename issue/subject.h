@@ -3,6 +3,7 @@
 
 #include <botan/pkix_types.h>
 
+#include <optional>
 #include <string>
 
 namespace pkitool::issue {
@@ -18,6 +19,10 @@ public:
     bool empty() const { return dn_.dn_info().empty(); }
     std::string common_name() const;  // empty when there is none
     std::string to_string() const;     // RFC 4514, most specific first
+    // The first attribute value pkitool would not issue: a control character (NUL included),
+    // invalid UTF-8, or longer than RFC 5280 Appendix A's upper bound (ub-common-name 64, ...).
+    // parse() refuses these itself; names from a CSR or a certificate are asked here.
+    std::optional<std::string> problem() const;
 
 private:
     explicit Subject(Botan::X509_DN dn) : dn_(std::move(dn)) {}

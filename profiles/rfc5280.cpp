@@ -3,6 +3,9 @@
 
 #include "profiles/conformance.h"
 
+#include "issue/san.h"
+#include "issue/subject.h"
+
 #include <botan/x509_ext.h>
 
 namespace pkitool::profiles {
@@ -42,7 +45,25 @@ std::vector<Finding> check_rfc5280(const Botan::X509_Certificate& cert, const st
     if (cert.not_before().cmp(cert.not_after()) >= 0)
         add("rfc5280.validity-order", Severity::Error, "notBefore is not before notAfter: the certificate is never valid");
 
+    // Appendix A upper bounds and text rules, and §4.2.1.6 name syntax: what `issue` refuses to
+    // sign (issue #8, defect 7). Warnings: validators, openssl included, accept such names.
+    if (const auto why = issue::Subject::from(cert.subject_dn()).problem())
+        out.push_back({"rfc5280.name-bounds", Severity::Warning, label, "the subject's " + *why, kReissue});
     if (cert.x509_version() != 3) return out;  // v1/v2: no extensions to check (reported by the profile rules)
+    try {
+        const auto sans = issue::subject_alt_names(cert);
+        if (sans.size() > issue::kMaxSans)
+            out.push_back({"rfc5280.san-syntax", Severity::Warning, label,
+                           std::to_string(sans.size()) + " subject alternative names; pkitool issues at most " + std::to_string(issue::kMaxSans), kReissue});
+        for (const auto& n : sans)
+            if (n.type == issue::GeneralName::Type::DNS)
+                if (const auto why = issue::dns_name_problem(n.text)) {
+                    out.push_back({"rfc5280.san-syntax", Severity::Warning, label, "the SAN " + n.to_string() + " is not a DNS name: it " + *why, kReissue});
+                    break;
+                }
+    } catch (const std::exception& e) {
+        out.push_back({"rfc5280.san-syntax", Severity::Error, label, std::string("the subjectAltName extension cannot be decoded: ") + e.what(), kReissue});
+    }
 
     const auto& ext = cert.v3_extensions();
     const bool ca = basic_constraints_ca(cert);

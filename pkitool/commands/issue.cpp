@@ -87,7 +87,7 @@ void issue_one(const Args& a, Context& ctx) {
         const auto csr = issue::load_csr(a.csr);
         req.public_key.reset(csr.subject_public_key());
         if (!a.subject.given()) req.subject = issue::Subject::from(csr.subject_dn());
-        if (a.san.values.empty() && profile.copy_sans_from_csr) req.sans = issue::SubjectAltNames::from(csr.subject_alt_name());
+        if (a.san.values.empty() && profile.copy_sans_from_csr) req.sans = issue::SubjectAltNames::of(csr, a.csr);
     } else {
         if (!a.subject.given()) throw usage_error("give --csr FILE, or --subject DN with --key-out FILE to generate a key");
         if (a.key_out.empty()) throw usage_error("--key-out is required when pkitool generates the key", "or sign an existing request with --csr FILE");

@@ -46,7 +46,7 @@ TEST_CASE("batch: a bad row is reported by line and nothing is issued", "[cli][b
         {"vm-01,CN=a,,,,\nvm-01,CN=b,,,,\n", "appears twice"},
         {"vm-01,\"CN=a,O=b\n", "unterminated quoted field"},
         {"../evil,CN=a,,,,\n", "must be letters, digits"},
-        {"vm-01,CN=a,ip:300.1.1.1,,,\n", "not an IPv4 address"},
+        {"vm-01,CN=a,ip:300.1.1.1,,,\n", "not an IPv4 or IPv6 address"},
         {"vm-01,CN=a,,,0,\n", "days '0'"},
         {"vm-01,CN=a,,,,no-such-profile\n", "unknown profile"},
         {"vm-01,,,,,\n", "subject is empty"},

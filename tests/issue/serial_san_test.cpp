@@ -1,6 +1,9 @@
 // Serial numbers and subject alternative names.
+#include "issue/csr.h"
+#include "issue/key.h"
 #include "issue/san.h"
 #include "issue/serial.h"
+#include "issue/subject.h"
 
 #include <catch2/catch.hpp>
 
@@ -33,14 +36,25 @@ TEST_CASE("san: comma lists, repeated flags and every kind", "[san]") {
     REQUIRE(s.entries().size() == 4);
     CHECK(s.entries()[1] == SanEntry{SanEntry::Kind::URI, "spiffe://x/y"});
     CHECK(s.to_string() == "dns:host.example,uri:spiffe://x/y,ip:10.0.0.1,email:a@b.c");
-    // Round trip through Botan's AlternativeName keeps every entry (order may differ by kind).
-    CHECK(SubjectAltNames::from(s.to_botan()).entries().size() == 4);
+    // Round trip through a CSR's DER keeps every entry, in order, IPv6 included.
+    const auto with_v6 = SubjectAltNames::parse({"dns:host.example,ip:2001:DB8:0:0::1,uri:spiffe://x/y,ip:10.0.0.1,email:a@b.c"});
+    CHECK(with_v6.entries()[1].value == "2001:db8::1");  // canonical form
+    const auto key = PrivateKey::generate(KeyType::parse("ec:p256"));
+    const auto csr = make_csr(key, Subject::parse("CN=x"), with_v6);
+    CHECK(SubjectAltNames::of(csr, "x.csr").entries() == with_v6.entries());
 }
 
 TEST_CASE("san: bad entries are named", "[san]") {
     CHECK_THROWS_WITH(SubjectAltNames::parse({"host.example"}), Catch::Contains("no known type prefix"));
-    CHECK_THROWS_WITH(SubjectAltNames::parse({"ip:999.1.1.1"}), Catch::Contains("not an IPv4 address"));
-    CHECK_THROWS_WITH(SubjectAltNames::parse({"ip:::1"}), Catch::Contains("IPv6"));
+    CHECK_THROWS_WITH(SubjectAltNames::parse({"ip:999.1.1.1"}), Catch::Contains("not an IPv4 or IPv6 address"));
+    CHECK(SubjectAltNames::parse({"ip:::1"}).entries()[0].value == "::1");
+    CHECK_THROWS_WITH(SubjectAltNames::parse({"dns:-bad-.example"}), Catch::Contains("starts or ends with '-'"));
+    CHECK_THROWS_WITH(SubjectAltNames::parse({"dns:a..b"}), Catch::Contains("empty label"));
+    CHECK_THROWS_WITH(SubjectAltNames::parse({"dns:" + std::string(64, 'a') + ".example"}), Catch::Contains("longer than 63"));
+    CHECK(SubjectAltNames::parse({"dns:*.fleet.example"}).entries().size() == 1);
+    std::string many;
+    for (size_t i = 0; i <= kMaxSans; ++i) many += (many.empty() ? "" : ",") + std::string("dns:h") + std::to_string(i) + ".example";
+    CHECK_THROWS_WITH(SubjectAltNames::parse({many}), Catch::Contains("more than 256 names"));
     CHECK_THROWS_WITH(SubjectAltNames::parse({"email:nobody"}), Catch::Contains("not an email address"));
     CHECK_THROWS_WITH(SubjectAltNames::parse({"dns:"}), Catch::Contains("empty value"));
 }

@@ -48,3 +48,22 @@ TEST_CASE("format_dn: every known attribute by its short name, others by dotted 
     dn.add_attribute(Botan::OID("2.5.4.3"), "name");
     CHECK(pkitool::issue::format_dn(dn) == "CN=name,1.2.3.4=v");
 }
+
+TEST_CASE("subject: names without limits are refused (issue #8, defect 7)", "[subject]") {
+    CHECK_THROWS_WITH(Subject::parse("CN=" + std::string(65, 'a')), Catch::Contains("CN is 65 characters long; RFC 5280 allows at most 64"));
+    CHECK(Subject::parse("CN=" + std::string(64, 'a')).common_name().size() == 64);
+    // Characters, not bytes: 64 two-byte characters fit.
+    std::string wide;
+    for (int i = 0; i < 64; ++i) wide += "\xC3\xA9";
+    CHECK(Subject::parse("CN=" + wide).common_name() == wide);
+    CHECK_THROWS_WITH(Subject::parse(std::string("CN=a\0b", 6)), Catch::Contains("control character 0x00"));
+    CHECK_THROWS_WITH(Subject::parse("CN=a\\00b"), Catch::Contains("control character 0x00"));
+    CHECK_THROWS_WITH(Subject::parse("CN=a\\zz"), Catch::Contains("invalid escape \\z"));
+    CHECK_THROWS_WITH(Subject::parse("CN=\xff\xfe"), Catch::Contains("not valid UTF-8"));
+    CHECK(Subject::parse("CN=a\\,b").common_name() == "a,b");
+    // Names from elsewhere (a CSR, a certificate) are asked, not parsed.
+    Botan::X509_DN dn;
+    dn.add_attribute(Botan::OID("2.5.4.3"), std::string(10000, 'x'));
+    CHECK(Subject::from(dn).problem() == std::optional<std::string>("CN is 10000 characters long; RFC 5280 allows at most 64"));
+    CHECK_FALSE(Subject::parse("CN=vm,O=Example").problem());
+}
