@@ -17,7 +17,10 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <csignal>
+#include <fstream>
 #include <cstring>
+#include <unistd.h>
 #include <sys/stat.h>
 
 namespace pkitool::ca {
@@ -66,6 +69,38 @@ void write_ca_files(const Layout& dir, const issue::PrivateKey& key, const issue
     db::Store::open(dir.database(), db::Store::Open::CreateNew).set_ca_fingerprint(certificate_sha256(cert));
 }
 
+// A CA directory being built is `.DIR.tmp-PID-XXXXXX` (0700): the PID says whether its maker is
+// still at work. One whose maker died (kill -9, power loss) holds a complete CA key nobody will
+// use, and is removed by the next `ca init` in the same place (issue #8, defect 11).
+constexpr const char* kTempMarker = ".tmp-";
+
+// A zombie (killed, not yet reaped: its parent died too) is as dead as a process can be.
+bool process_alive(pid_t pid) {
+    if (::kill(pid, 0) != 0) return errno != ESRCH;  // EPERM: someone else's, alive
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    const auto close = line.rfind(')');  // the command name in parentheses may hold anything
+    return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
+}
+
+void remove_abandoned_ca_directories(const fs::path& parent) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(parent, ec)) {
+        const std::string name = e.path().filename().string();
+        const auto marker = name.rfind(kTempMarker);
+        if (name.empty() || name[0] != '.' || marker == std::string::npos || !e.is_directory(ec) || e.is_symlink(ec)) continue;
+        const std::string rest = name.substr(marker + std::strlen(kTempMarker));
+        const auto dash = rest.find('-');
+        if (dash == std::string::npos || dash == 0 || rest.size() != dash + 7) continue;
+        const std::string pid_text = rest.substr(0, dash);
+        if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) continue;
+        const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+        if (pid == ::getpid() || process_alive(pid)) continue;
+        fs::remove_all(e.path(), ec);
+    }
+}
+
 // Builds a CA directory in a private sibling, then renames it into place: a failure half-way
 // leaves no partial CA behind, and a reader never sees one. `publish` runs after the rename; if
 // it fails, the directory is removed again.
@@ -74,9 +109,12 @@ void create_ca_directory(const fs::path& dir, const std::function<void(const Lay
     std::error_code ec;
     const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
     if (!fs::is_directory(parent, ec)) throw Error(dir.string() + ": parent directory " + parent.string() + " does not exist");
+    remove_abandoned_ca_directories(parent);
     std::string name = ".";  // appended piecewise: GCC 12's -Wrestrict misfires on `"." + std::string&&`
     name += dir.filename().string();
-    name += ".tmpXXXXXX";
+    name += kTempMarker;
+    name += std::to_string(::getpid());
+    name += "-XXXXXX";
     std::string tmpl = (parent / name).string();
     if (!::mkdtemp(tmpl.data())) throw Error(dir.string() + ": cannot create: " + std::strerror(errno));
     try {
@@ -169,7 +207,9 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
     parent.unlock(req.parent_passphrase);
 
     const auto key = issue::PrivateKey::generate(req.key_type);
-    const CertificateTemplate t{req.subject, {}, issue::SubjectKey::of(key.public_key()), profile, validity.not_before, validity.not_after};
+    const Layout final_place{req.dir};
+    const CertificateTemplate t{req.subject, {}, issue::SubjectKey::of(key.public_key()), profile, validity.not_before, validity.not_after,
+                                Delivery{final_place.certificate(), final_place.key()}};
     std::optional<Issued> issued;
     // The parent's row is committed only once the new directory is in place, so a failure on
     // either side leaves neither a CA without a record nor a record without a CA.
@@ -285,6 +325,14 @@ Issued Authority::sign_checked(const CertificateTemplate& t, Signer& signer) con
     if (profiles::has_errors(findings))
         throw Error("refusing to issue " + t.subject.to_string() + ": it fails profile " + t.profile.name + ": " + first_problem(findings));
     auto record = record_for(cert, t.profile.name);
+    const auto absolute = [](const std::optional<fs::path>& p) -> std::optional<std::string> {
+        if (!p) return std::nullopt;
+        std::error_code ec;
+        const auto a = fs::absolute(*p, ec);
+        return (ec ? *p : a).lexically_normal().string();
+    };
+    record.cert_path = absolute(t.delivery.certificate);
+    record.key_path = absolute(t.delivery.key);
     auto pem = cert.PEM_encode();
     return Issued{std::move(cert), std::move(record), std::move(pem)};
 }

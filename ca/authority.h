@@ -96,6 +96,7 @@ public:
     const Layout& layout() const { return layout_; }
     const Botan::X509_Certificate& certificate() const { return cert_; }
     db::Store& store() { return store_; }
+    const db::Store& store() const { return store_; }
 
     // A root signs itself; every other CA has a DIR/chain.pem.
     bool is_root() const { return cert_.is_self_signed(); }

@@ -12,6 +12,8 @@
 #include <botan/x509cert.h>
 
 #include <chrono>
+#include <filesystem>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +22,11 @@ namespace pkitool::ca {
 
 using Clock = std::chrono::system_clock;
 
+// Where the caller will write the certificate and its key, recorded with the row (issue #8).
+struct Delivery {
+    std::optional<std::filesystem::path> certificate, key;
+};
+
 struct CertificateTemplate {
     issue::Subject subject;
     issue::SubjectAltNames sans;
@@ -27,6 +34,7 @@ struct CertificateTemplate {
     profiles::Profile profile;
     Clock::time_point not_before;
     Clock::time_point not_after;
+    Delivery delivery = {};
 
     // The lines `issue` shows for review: subject, SANs, validity, profile, extensions.
     std::vector<std::pair<std::string, std::string>> describe() const;

@@ -1,6 +1,8 @@
 // Fleet CSV parsing (RFC 4180 quoting) and batch issuance.
 #include "ca/fleet.h"
 
+#include "issue/x509_file.h"
+
 #include "ca/parallel.h"
 #include "pkitool/error.h"
 #include "pkitool/files.h"
@@ -108,27 +110,85 @@ std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default
     return rows;
 }
 
-FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::path& out_dir, files::Overwrite overwrite) {
+namespace {
+
+enum class RowState { New, Complete, Deliver, Supersede };
+
+// What a resumed batch finds for a row: the newest unrevoked certificate recorded as delivered to
+// NAME.crt, and whether NAME.key (and NAME.crt) hold it.
+RowState resume_state(const Authority& ca, const fs::path& crt, const fs::path& key, std::optional<db::CertificateRecord>& recorded) {
+    std::error_code ec;
+    recorded = ca.store().find_delivered_to(fs::absolute(crt, ec).lexically_normal().string());
+    if (!recorded) return RowState::New;
+    const Botan::X509_Certificate cert(recorded->der);
+    bool key_matches = false;
+    if (fs::exists(key, ec)) {
+        try {
+            std::unique_ptr<Botan::Public_Key> pub(cert.subject_public_key());
+            key_matches = issue::keys_match(issue::PrivateKey::load(key, std::nullopt).botan(), *pub);
+        } catch (const Error&) {
+            key_matches = false;
+        }
+        if (!key_matches) throw Error(key.string() + ": exists but is not the key of certificate " + recorded->serial.hex() + " recorded for this row");
+    }
+    if (!key_matches) return RowState::Supersede;
+    if (fs::exists(crt, ec)) {
+        const auto on_disk = issue::load_certificates(crt);
+        if (on_disk.size() == 1 && on_disk.front() == cert) return RowState::Complete;
+        throw Error(crt.string() + ": exists but is not certificate " + recorded->serial.hex() + " recorded for this row");
+    }
+    return RowState::Deliver;
+}
+
+}  // namespace
+
+FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::path& out_dir, files::Overwrite overwrite, bool resume) {
     std::error_code ec;
     if (!fs::is_directory(out_dir, ec))
         throw Error(out_dir.string() + ": output directory does not exist", "create it first: mkdir -p " + out_dir.string());
     FleetPlan plan{{}, {}, out_dir};
     const auto now = Clock::now();
-    for (const auto& row : rows) {
+    for (auto& row : rows) {
+        const auto key = out_dir / (row.name + ".key"), crt = out_dir / (row.name + ".crt");
         try {
+            std::optional<db::CertificateRecord> recorded;
+            const auto state = resume ? resume_state(ca, crt, key, recorded) : RowState::New;
+            // Issuing again what a killed batch recorded would leave two valid certificates, one
+            // of them with a key nobody has.
+            if (!resume && overwrite == files::Overwrite::No)
+                if (const auto earlier = ca.store().find_delivered_to(fs::absolute(crt, ec).lexically_normal().string()))
+                    throw Error("certificate " + earlier->serial.hex() + " is already recorded for " + crt.string(),
+                                "to finish a batch that was interrupted, run it again with --resume");
+            if (state == RowState::Complete) {
+                ++plan.complete;
+                continue;
+            }
+            if (state == RowState::Deliver) {
+                plan.deliver.push_back(std::move(*recorded));
+                continue;
+            }
             plan.validity.push_back(ca.validate(row.profile, row.subject, row.key_type, row.days, now));
-            files::ensure_writable(out_dir / (row.name + ".key"), overwrite);
-            files::ensure_writable(out_dir / (row.name + ".crt"), overwrite);
+            files::ensure_writable(key, overwrite);
+            // The certificate whose key was lost may sit in NAME.crt: the new one replaces it.
+            if (state != RowState::Supersede) files::ensure_writable(crt, overwrite);
+            if (state == RowState::Supersede) plan.supersede.push_back(std::move(*recorded));
+            plan.replace_certificate.push_back(state == RowState::Supersede);
+            plan.rows.push_back(std::move(row));
         } catch (const Error& e) {
-            throw Error("row " + std::to_string(row.line) + " (" + row.name + "): " + e.what(), e.hint(), e.code());
+            throw Error("row " + std::to_string(row.line) + " (" + row.name + "): " + e.what(),
+                        e.hint().empty() && !resume && fs::exists(key, ec) ? "to finish a batch that was interrupted, run it again with --resume" : e.hint(),
+                        e.code());
         }
     }
-    plan.rows = std::move(rows);
     return plan;
 }
 
 std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Overwrite overwrite,
                                 const std::function<void(size_t, size_t)>& on_progress) {
+    // Never delivered, so never used: revoked before their rows are issued again.
+    for (const auto& r : plan.supersede) ca.revoke(r.serial, db::Reason::Superseded);
+    for (const auto& r : plan.deliver)
+        files::write_atomic(*r.cert_path, Botan::X509_Certificate(r.der).PEM_encode(), files::Mode::Public, files::Overwrite::No);
     const size_t n = plan.rows.size();
     // Key generation dominates a fleet (an RSA key takes far longer than its certificate): all cores.
     // The SubjectPublicKeyInfo is encoded here too: for an EC key that converts the public point to
@@ -147,7 +207,8 @@ std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Ove
     for (size_t i = 0; i < n; ++i) {
         const auto& row = plan.rows[i];
         templates.push_back(CertificateTemplate{row.subject, row.sans, std::move(*subject_keys[i]), row.profile,
-                                                plan.validity[i].not_before, plan.validity[i].not_after});
+                                                plan.validity[i].not_before, plan.validity[i].not_after,
+                                                Delivery{plan.out_dir / (row.name + ".crt"), plan.out_dir / (row.name + ".key")}});
     }
     // Each chunk's files are written as soon as its rows are committed (record before release).
     const auto release = [&](const std::vector<Issued>& issued, size_t first, size_t end) {
@@ -155,7 +216,8 @@ std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Ove
             const auto& row = plan.rows[i];
             try {
                 files::write_atomic(plan.out_dir / (row.name + ".key"), key_pems[i], files::Mode::Secret, overwrite);
-                files::write_atomic(plan.out_dir / (row.name + ".crt"), issued[i].pem, files::Mode::Public, overwrite);
+                files::write_atomic(plan.out_dir / (row.name + ".crt"), issued[i].pem, files::Mode::Public,
+                                    plan.replace_certificate[i] ? files::Overwrite::Yes : overwrite);
             } catch (const Error& e) {
                 throw Error(std::string(e.what()) + " (row " + std::to_string(row.line) + "; the " + std::to_string(end) +
                                 " certificates up to its chunk are recorded, rows before it are written, later rows were not issued)",

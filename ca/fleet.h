@@ -28,17 +28,26 @@ struct FleetRow {
 std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile);
 
 struct FleetPlan {
-    std::vector<FleetRow> rows;
+    std::vector<FleetRow> rows;      // the rows to issue
     std::vector<Validity> validity;  // one per row
     fs::path out_dir;
+    // With resume: rows already done, certificates recorded for a row whose key is on disk but
+    // whose NAME.crt is not (written from the inventory, nothing signed), and recorded
+    // certificates whose key never reached the disk (revoked as superseded, then re-issued).
+    size_t complete = 0;
+    std::vector<db::CertificateRecord> deliver;
+    std::vector<db::CertificateRecord> supersede;
+    std::vector<bool> replace_certificate;  // per row: NAME.crt holds a superseded certificate
 };
 
 // Checks every row against its profile and the CA, and that no output file exists (unless
-// overwrite). Nothing is generated or written.
-FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::path& out_dir, files::Overwrite overwrite);
+// overwrite). Nothing is generated or written. `resume` takes up a batch that was killed
+// (issue #8, defect 12): rows whose NAME.crt and NAME.key are this CA's recorded certificate and
+// its key are complete; a row with a recorded, undelivered certificate is finished as above.
+FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::path& out_dir, files::Overwrite overwrite, bool resume = false);
 
-// Generates the keys, issues them recorded chunk by chunk, and writes each chunk's NAME.key (0600)
-// and NAME.crt once it is committed.
+// Revokes and delivers what the plan says, then generates the keys, issues them recorded chunk
+// by chunk, and writes each chunk's NAME.key (0600) and NAME.crt once it is committed.
 std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Overwrite overwrite,
                                 const std::function<void(size_t, size_t)>& on_progress = {});
 

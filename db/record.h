@@ -54,6 +54,10 @@ struct CertificateRecord {
     std::vector<uint8_t> der;
     Time created_at;
     std::optional<Revocation> revocation;
+    // Where `issue` delivered the certificate and its key (absolute paths); unset when pkitool did
+    // not write them (a CSR signed with only --out has no key_path), or for rows from before v4.
+    std::optional<std::string> cert_path = std::nullopt;
+    std::optional<std::string> key_path = std::nullopt;
 
     // Derived, never stored: revoked wins over expired.
     Status status(Time now) const {

@@ -55,6 +55,13 @@ const char* const kMigrations[] = {
         certificate_sha256 TEXT NOT NULL
     );
     )sql",
+    // v4: where each certificate and key were delivered, so that `db check` finds rows whose files
+    // never reached the disk and `issue --batch --resume` finishes a killed batch (issue #8).
+    R"sql(
+    ALTER TABLE certificates ADD COLUMN cert_path TEXT;
+    ALTER TABLE certificates ADD COLUMN key_path TEXT;
+    CREATE INDEX certificates_cert_path ON certificates(cert_path) WHERE cert_path IS NOT NULL;
+    )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -114,7 +121,7 @@ private:
 };
 
 constexpr const char* kColumns =
-    "serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, revoked_at, revocation_reason";
+    "serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, revoked_at, revocation_reason, cert_path, key_path";
 
 Time from_unix(int64_t s) { return Time(std::chrono::seconds(s)); }
 int64_t to_unix(Time t) { return t.time_since_epoch().count(); }
@@ -130,6 +137,8 @@ CertificateRecord read_row(const Statement& s) {
         issue::Serial::parse(s.text(0)), s.text(1), s.text(2), from_unix(s.integer(3)), from_unix(s.integer(4)),
         s.text(5), s.text(6), s.blob(7), from_unix(s.integer(8)), std::nullopt};
     if (!s.is_null(9)) r.revocation = Revocation{from_unix(s.integer(9)), read_reason(s, 10)};
+    if (!s.is_null(11)) r.cert_path = s.text(11);
+    if (!s.is_null(12)) r.key_path = s.text(12);
     return r;
 }
 
@@ -341,7 +350,7 @@ bool Store::insert(const CertificateRecord& r) {
     if (!insert_ &&
         sqlite3_prepare_v3(db_,
                            "INSERT INTO certificates (serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, "
-                           "revoked_at, revocation_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                           "revoked_at, revocation_reason, cert_path, key_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                            -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr) != SQLITE_OK)
         throw Error(path_.string() + ": database error: " + sqlite3_errmsg(db_));
     Statement s(db_, insert_, path_.string());
@@ -361,6 +370,8 @@ bool Store::insert(const CertificateRecord& r) {
         s.bind_null(10);
         s.bind_null(11);
     }
+    if (r.cert_path) s.bind(12, *r.cert_path); else s.bind_null(12);
+    if (r.key_path) s.bind(13, *r.key_path); else s.bind_null(13);
     return s.step() != SQLITE_CONSTRAINT;
 }
 
@@ -396,6 +407,14 @@ uint64_t Store::next_crl_number() {
     s.step();
     if (sqlite3_changes(db_) != 1) throw Error(path_.string() + ": database error: the CRL number is missing");
     return last_crl_number();
+}
+
+std::optional<CertificateRecord> Store::find_delivered_to(const std::string& cert_path) const {
+    Statement s(db_, (std::string("SELECT ") + kColumns + " FROM certificates WHERE cert_path = ?1 AND revoked_at IS NULL ORDER BY id DESC LIMIT 1").c_str(),
+                path_.string());
+    s.bind(1, cert_path);
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    return read_row(s);
 }
 
 std::optional<CertificateRecord> Store::find(const issue::Serial& serial) const {

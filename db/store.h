@@ -61,6 +61,8 @@ public:
     uint64_t last_crl_number() const;
     uint64_t next_crl_number();
     std::optional<CertificateRecord> find(const issue::Serial& serial) const;
+    // The newest unrevoked certificate recorded as delivered to `cert_path` (absolute).
+    std::optional<CertificateRecord> find_delivered_to(const std::string& cert_path) const;
     std::vector<CertificateRecord> list(const Query& q) const;
     size_t count() const;
 

@@ -36,7 +36,7 @@ constexpr Command kCommands[] = {
     {"ca", register_ca_init},   {"ca", register_ca_show},     {nullptr, register_issue},
     {"key", register_key_new},  {"key", register_key_show},   {"key", register_key_public},
     {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},
-    {"db", register_db_show},   {"db", register_db_backup},
+    {"db", register_db_show},   {"db", register_db_backup},   {"db", register_db_check},
     {nullptr, register_revoke}, {nullptr, register_crl},
     {nullptr, register_lint},   {"profiles", register_profiles_list}, {"profiles", register_profiles_show},
     {"exchange", register_exchange_credential_process}, {"exchange", register_exchange_serve},

@@ -18,6 +18,7 @@ void register_issue(CLI::App& app, Context& ctx);
 void register_db_list(CLI::App& db, Context& ctx);
 void register_db_show(CLI::App& db, Context& ctx);
 void register_db_backup(CLI::App& db, Context& ctx);
+void register_db_check(CLI::App& db, Context& ctx);
 void register_revoke(CLI::App& app, Context& ctx);
 void register_crl(CLI::App& app, Context& ctx);
 void register_lint(CLI::App& app, Context& ctx);

@@ -30,6 +30,7 @@ struct Args {
     std::string out;
     std::string key_out;
     std::string batch;
+    bool resume = false;
     std::string out_dir;
     std::string chain_out;
     bool yes = false;
@@ -96,7 +97,8 @@ void issue_one(const Args& a, Context& ctx) {
         req.public_key = new_key->public_key();
     }
     files::ensure_writable(a.out, overwrite);
-    const auto tmpl = authority.draft(req);
+    auto tmpl = authority.draft(req);
+    tmpl.delivery = {a.out, new_key ? std::optional<fs::path>(a.key_out) : std::nullopt};
     authority.unlock(a.passphrase.get());
     review(ctx, a.yes, "Sign this certificate?", tmpl.describe(), "certificate");
 
@@ -128,8 +130,12 @@ void issue_batch(const Args& a, Context& ctx) {
     auto authority = ca::Authority::open(a.ca.dir);
     (void)profiles::find(a.profile);  // an unknown default profile is a usage error even if every row names one
     const auto chain = chain_to_write(authority, a);
-    auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile), a.out_dir, a.force.overwrite());
+    auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile), a.out_dir, a.force.overwrite(), a.resume);
     authority.unlock(a.passphrase.get());
+    if (a.resume)
+        ctx.note(fmt::format("resuming: {} row(s) complete, {} certificate(s) to write from the inventory, {} undelivered to revoke "
+                             "(superseded) and issue again, {} to issue",
+                             plan.complete, plan.deliver.size(), plan.supersede.size(), plan.rows.size() - plan.supersede.size()));
 
     std::vector<std::pair<std::string, std::string>> summary{
         {"Certificates", std::to_string(plan.rows.size()) + " (one key + certificate each, into " + a.out_dir + "/)"},
@@ -151,7 +157,14 @@ void issue_batch(const Args& a, Context& ctx) {
         for (size_t i = 0; i < issued.size(); ++i)
             list.push_back({{"name", plan.rows[i].name}, {"serial", issued[i].record.serial.hex()}, {"subject", issued[i].record.subject},
                             {"not_after", issue::rfc3339(issued[i].record.not_after)}, {"profile", issued[i].record.profile}});
-        return ctx.print_json({{"issued", list}, {"out_dir", a.out_dir}, {"chain_path", a.chain_out}});
+        nlohmann::json resumed = nlohmann::json::object();
+        if (a.resume) {
+            nlohmann::json delivered = nlohmann::json::array(), superseded = nlohmann::json::array();
+            for (const auto& r : plan.deliver) delivered.push_back({{"serial", r.serial.hex()}, {"certificate_path", *r.cert_path}});
+            for (const auto& r : plan.supersede) superseded.push_back({{"serial", r.serial.hex()}, {"certificate_path", *r.cert_path}});
+            resumed = {{"complete", plan.complete}, {"delivered", delivered}, {"superseded", superseded}};
+        }
+        return ctx.print_json({{"issued", list}, {"out_dir", a.out_dir}, {"chain_path", a.chain_out}, {"resume", resumed}});
     }
     ctx.note(fmt::format("issued {} certificates into {}/", issued.size(), a.out_dir));
 }
@@ -175,6 +188,11 @@ void register_issue(CLI::App& app, Context& ctx) {
     auto* batch = cmd->add_option("--batch", a->batch, "Issue one key + certificate per row of this CSV file")
                       ->check(CLI::ExistingFile)->option_text("FLEET.csv");
     cmd->add_option("--out-dir", a->out_dir, "With --batch: where NAME.key and NAME.crt go")->option_text("DIR");
+    cmd->add_flag("--resume", a->resume,
+                  "With --batch: finish a batch that was interrupted. Rows whose files hold their recorded certificate and key are "
+                  "skipped; a recorded certificate whose key is on disk is written out; one whose key was lost is revoked "
+                  "(superseded) and issued again")
+        ->needs(batch);
     cmd->add_option("--chain-out", a->chain_out,
                     "From an intermediate CA: also write the bundle a client sends as intermediates (DIR/chain.pem: "
                     "the issuing CA, then its parents up to but not including the root)")
@@ -199,6 +217,8 @@ void register_issue(CLI::App& app, Context& ctx) {
         "    $ pkitool issue --ca root-ca --subject \"CN=MyOnpremVM\" --out vm.crt --key-out vm.key --yes\n"
         "  A whole fleet:\n"
         "    $ pkitool issue --ca root-ca --batch fleet.csv --out-dir fleet --yes\n"
+        "  The same after it was interrupted (killed, power loss): no row is issued twice:\n"
+        "    $ pkitool issue --ca root-ca --batch fleet.csv --out-dir fleet --yes --resume\n"
         "  From an intermediate, with the chain for `exchange --intermediates`:\n"
         "    $ pkitool issue --ca issuing-ca --subject \"CN=vm-02\" --out vm-02.crt --key-out vm-02.key --chain-out chain.pem --yes\n");
     cmd->callback([a, &ctx] {

@@ -1,0 +1,58 @@
+// pkitool db check: recorded certificates whose files are missing (a batch killed after its chunk
+// was committed, a deleted copy), so that none goes unnoticed (issue #8, defect 12).
+#include "pkitool/commands/commands.h"
+#include "pkitool/options.h"
+#include "pkitool/render.h"
+
+#include "ca/authority.h"
+#include "issue/inspect.h"
+
+#include <filesystem>
+
+namespace pkitool::cli {
+
+void register_db_check(CLI::App& db_group, Context& ctx) {
+    struct Args {
+        CaDirOption ca;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = db_group.add_subcommand("check", "List valid certificates whose delivered files or CA copy are missing");
+    a->ca.add(*cmd);
+    cmd->footer(
+        "\nFor every certificate that is neither revoked nor expired: the CA's copy (DIR/certs/SERIAL.pem)\n"
+        "and the certificate and key files `issue` wrote (recorded for certificates issued since this\n"
+        "version) must exist.\n"
+        "Exit 0 when all do, 1 when some are missing (each is listed).\n"
+        "A batch that was interrupted is finished with `pkitool issue --batch FLEET.csv --out-dir DIR --resume`;\n"
+        "a certificate whose key is lost should be revoked: `pkitool revoke --ca DIR SERIAL --reason superseded`.\n"
+        "\nExamples:\n"
+        "  After a crash or before a backup:\n"
+        "    $ pkitool db check --ca root-ca\n");
+    cmd->callback([a, &ctx] {
+        auto authority = ca::Authority::open(a->ca.dir);
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        db::Query q;
+        q.status = db::Status::Valid;
+        q.now = now;
+        nlohmann::json problems = nlohmann::json::array();
+        size_t checked = 0;
+        for (const auto& r : authority.store().list(q)) {
+            ++checked;
+            std::vector<std::string> missing;
+            std::error_code ec;
+            const auto copy = authority.layout().issued(r.serial);
+            if (!std::filesystem::exists(copy, ec)) missing.push_back(copy.string());
+            for (const auto& p : {r.cert_path, r.key_path})
+                if (p && !std::filesystem::exists(*p, ec)) missing.push_back(*p);
+            if (!missing.empty()) problems.push_back({{"serial", r.serial.hex()}, {"subject", r.subject}, {"missing", missing}});
+        }
+        ctx.exit_code = problems.empty() ? 0 : 1;
+        if (ctx.json) return ctx.print_json({{"checked", checked}, {"problems", problems}});
+        for (const auto& p : problems)
+            for (const auto& m : p["missing"])
+                ctx.out << p["serial"].get<std::string>() << "  " << p["subject"].get<std::string>() << "  missing " << m.get<std::string>() << "\n";
+        ctx.note(std::to_string(checked) + " valid certificate(s) checked, " + std::to_string(problems.size()) + " with missing files");
+    });
+}
+
+}  // namespace pkitool::cli

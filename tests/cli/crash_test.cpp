@@ -1,0 +1,109 @@
+// What a crash leaves (issue #8, defects 11 and 12): pkitool killed with SIGKILL at the worst
+// moment (held there by strace's syscall delay injection) leaves no temporary files, a CA key in a
+// half-made CA directory is removed by the next `ca init`, and a batch killed after its rows were
+// committed is found by `db check` and finished by `--resume` without a duplicate valid certificate.
+#include "tests/support/cli.h"
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+using namespace pkitool::test;
+using nlohmann::json;
+
+namespace {
+
+// Runs `args` under strace with `syscall` delayed 10 s the first time it is made, waits until the
+// process is inside the delay (its marker file appears), then kills it with SIGKILL.
+void kill_during(const std::string& syscall, const std::string& args, const TempDir& t) {
+    const std::string command = "ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o trace.log -e trace=" + syscall + " -e inject=" + syscall +
+                                ":delay_enter=10000000:when=1 '" PKITOOL_BINARY "' " + args;
+    const auto r = shell("(" + command + ") & for i in $(seq 100); do grep -q '" + syscall + "(' trace.log 2>/dev/null && break; sleep 0.1; done; "
+                         "pkill -KILL -f -- '" + args + "'; wait; "
+                         "for i in $(seq 100); do pgrep -f -- '" + args + "' >/dev/null || break; sleep 0.1; done",
+                         t.path());
+    INFO(r.out << r.err);
+}
+
+size_t count_matching(const fs::path& dir, const std::string& needle) {
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().find(needle) != std::string::npos) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("crash: a killed ca init leaves a CA directory that the next ca init removes", "[cli][crash]") {
+    TempDir t;
+    // Killed at the rename that would publish the finished directory.
+    kill_during("rename", "ca init --dir root --subject CN=Root", t);
+    CHECK_FALSE(fs::exists(t / "root"));
+    REQUIRE(count_matching(t.path(), ".root.tmp-") == 1);  // a complete CA key, still private
+    for (const auto& e : fs::directory_iterator(t.path()))
+        if (e.path().filename().string().find(".root.tmp-") == 0) {
+            CHECK(mode_of(e.path() / "private") == 0700);
+            CHECK(mode_of(e.path() / "private/ca.key") == 0600);
+        }
+    run_ok("ca init --dir other --subject CN=Other", t);
+    CHECK(count_matching(t.path(), ".root.tmp-") == 0);
+    run_ok("ca init --dir root --subject CN=Root", t);
+}
+
+TEST_CASE("crash: a batch killed after its commit is listed by db check and finished by --resume", "[cli][crash]") {
+    TempDir t;
+    run_ok("ca init --dir ca --subject CN=Root", t);
+    fs::create_directory(t / "fleet");
+    {
+        std::ofstream csv(t / "fleet.csv");
+        csv << "name,subject,san,key_type,days,profile\n";
+        for (int i = 0; i < 20; ++i) csv << "vm-" << i << ",CN=vm-" << i << ",,,,\n";
+    }
+    // Killed at the first file published after the chunk's commit: rows recorded, no file out.
+    kill_during("linkat", "issue --ca ca --batch fleet.csv --out-dir fleet --yes", t);
+    CHECK(count_matching(t / "fleet", "") == 0);  // no temporary file left either (O_TMPFILE)
+    CHECK(count_matching(t / "ca/certs", ".tmp") == 0);
+    REQUIRE(json::parse(run("db list --ca ca --json", t.path()).out)["count"] == 20);
+
+    auto check = run("db check --ca ca --json", t.path());
+    CHECK(check.code == 1);
+    CHECK(json::parse(check.out)["problems"].size() == 20);
+    // A plain re-run would issue twenty more valid certificates: refused, with the way out.
+    auto again = run("issue --ca ca --batch fleet.csv --out-dir fleet --yes", t.path());
+    CHECK(again.code == 1);
+    CHECK_THAT(again.err, Catch::Contains("is already recorded for fleet/vm-0.crt") && Catch::Contains("--resume"));
+
+    // Resume: keys were never written, so each recorded certificate is revoked and issued anew.
+    auto resumed = run("issue --ca ca --batch fleet.csv --out-dir fleet --yes --resume --json", t.path());
+    INFO(resumed.err);
+    REQUIRE(resumed.code == 0);
+    const auto j = json::parse(resumed.out);
+    CHECK(j["issued"].size() == 20);
+    CHECK(j["resume"]["superseded"].size() == 20);
+    CHECK(json::parse(run("db list --ca ca --status revoked --json", t.path()).out)["count"] == 20);
+    CHECK(json::parse(run("db list --ca ca --status valid --json", t.path()).out)["count"] == 20);
+    run_ok("crl --ca ca", t);
+    CHECK_THAT(shell("openssl crl -in ca/crl.pem -noout -text", t.path()).out, Catch::Contains("Superseded"));
+    for (int i = 0; i < 20; i += 7) {
+        const std::string n = "fleet/vm-" + std::to_string(i);
+        CHECK(shell("openssl verify -x509_strict -CAfile ca/ca.crt -crl_check -CRLfile ca/crl.pem " + n + ".crt", t.path()).code == 0);
+        CHECK(shell("openssl x509 -in " + n + ".crt -noout -pubkey", t.path()).out == shell("openssl pkey -in " + n + ".key -pubout", t.path()).out);
+    }
+    CHECK(run("db check --ca ca", t.path()).code == 0);
+
+    // A certificate file lost after delivery, its key still there: written again from the inventory.
+    const auto before = slurp(t / "fleet/vm-3.crt");
+    fs::remove(t / "fleet/vm-3.crt");
+    CHECK(run("db check --ca ca", t.path()).code == 1);
+    resumed = run("issue --ca ca --batch fleet.csv --out-dir fleet --yes --resume --json", t.path());
+    INFO(resumed.err);
+    REQUIRE(resumed.code == 0);
+    const auto k = json::parse(resumed.out);
+    CHECK(k["issued"].empty());
+    CHECK(k["resume"]["complete"] == 19);
+    CHECK(k["resume"]["delivered"].size() == 1);
+    CHECK(slurp(t / "fleet/vm-3.crt") == before);
+    CHECK(json::parse(run("db list --ca ca --json", t.path()).out)["count"] == 40);  // nothing more issued
+}
