@@ -66,8 +66,11 @@ bool valid_name(const std::string& n) {
 }  // namespace
 
 std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile) {
-    const std::string file = csv.string();
-    const auto records = parse_csv(files::read_text(csv, kMaxFleetBytes), file);
+    return parse_fleet(files::read_text(csv, kMaxFleetBytes), csv.string(), default_profile);
+}
+
+std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& file, const std::string& default_profile) {
+    const auto records = parse_csv(text, file);
     if (records.empty()) throw Error(file + ": empty; expected a header row: name,subject,san,key_type,days,profile");
     const auto& header = records.front().second;
     if (header != kColumns)

@@ -26,6 +26,8 @@ struct FleetRow {
 
 // Parses every row; Error names the file and line.
 std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile);
+// The same from the file's text; `file` is what errors call it.
+std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& file, const std::string& default_profile);
 
 struct FleetPlan {
     std::vector<FleetRow> rows;      // the rows to issue

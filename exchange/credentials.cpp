@@ -1,6 +1,8 @@
 // Credential JSON in the three shapes pkitool reads or writes.
 #include "exchange/credentials.h"
 
+#include "exchange/sigv4.h"
+
 #include "issue/inspect.h"
 #include "pkitool/error.h"
 
@@ -43,6 +45,8 @@ Clock::time_point parse_rfc3339(const std::string& text, const std::string& what
         throw bad();
     }
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) throw bad();
+    // system_clock counts nanoseconds in 64 bits: years past 2262 overflow it (found by fuzzing).
+    if (y < 1970 || y > kLastYear) throw bad();
     std::tm tm{};
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;

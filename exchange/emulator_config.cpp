@@ -74,9 +74,10 @@ struct Reader {
     }
     void only_keys(const json& obj, const std::string& field, std::initializer_list<const char*> allowed) const {
         if (!obj.is_object()) fail(field, "must be an object");
-        for (const auto& [k, v] : obj.items())
-            if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }))
-                fail(field + "." + k, "unknown field");
+        for (const auto& item : obj.items()) {
+            const std::string& k = item.key();  // a plain reference: C++20 lambdas cannot capture bindings in clang 14
+            if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; })) fail(field + "." + k, "unknown field");
+        }
     }
 };
 

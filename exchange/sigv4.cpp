@@ -126,6 +126,8 @@ std::optional<std::chrono::system_clock::time_point> parse_amz_date(const std::s
     const std::chrono::year_month_day ymd{std::chrono::year(num(0, 4)), std::chrono::month(num(4, 2)), std::chrono::day(num(6, 2))};
     const int hh = num(9, 2), mm = num(11, 2), ss = num(13, 2);
     if (!ymd.ok() || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+    // system_clock counts nanoseconds in 64 bits: years past 2262 overflow it (found by fuzzing).
+    if (ymd.year() < std::chrono::year(1970) || ymd.year() > std::chrono::year(kLastYear)) return std::nullopt;
     return std::chrono::sys_days(ymd) + std::chrono::hours(hh) + std::chrono::minutes(mm) + std::chrono::seconds(ss);
 }
 

@@ -17,6 +17,10 @@
 
 namespace pkitool::exchange {
 
+// The last year a date on the wire may name: std::chrono::system_clock (64-bit nanoseconds) ends
+// in 2262, and no credential or request is dated that far out.
+constexpr int kLastYear = 2200;
+
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {

@@ -149,8 +149,10 @@ PrivateKey PrivateKey::generate(const KeyType& type) {
 }
 
 PrivateKey PrivateKey::load(const std::filesystem::path& path, const Passphrase& passphrase) {
-    const auto data = files::read(path);
-    const std::string name = path.string();
+    return parse(files::read(path), path.string(), passphrase);
+}
+
+PrivateKey PrivateKey::parse(const std::vector<uint8_t>& data, const std::string& name, const Passphrase& passphrase) {
     if (data.empty()) throw Error(name + ": file is empty, expected a private key");
     const bool encrypted = looks_encrypted(data);
     if (encrypted && !passphrase)

@@ -47,6 +47,8 @@ public:
     // Reads PEM or DER PKCS#8 (encrypted or not). Errors name the file: wrong passphrase,
     // encrypted key without passphrase, not a private key.
     static PrivateKey load(const std::filesystem::path& path, const Passphrase& passphrase);
+    // The same from bytes already read; `name` is what errors call them.
+    static PrivateKey parse(const std::vector<uint8_t>& data, const std::string& name, const Passphrase& passphrase);
 
     const Botan::Private_Key& botan() const { return *key_; }
     KeyType type() const { return key_type_of(*key_); }

@@ -120,6 +120,21 @@ std::string quoted(const std::string& text) {
     return out + (text.size() > 80 ? "…\"" : "\"");
 }
 
+// Spaces around a value are not part of it (RFC 4514 §3), but an escaped one is: "CN=a\ " ends
+// in a space, and trimming it left a trailing backslash (found by fuzzing the round trip).
+std::string trim_value(const std::string& s) {
+    const auto b = s.find_first_not_of(' ');
+    if (b == std::string::npos) return "";
+    size_t e = s.size();
+    while (e > b && s[e - 1] == ' ') {
+        size_t slashes = 0;
+        while (e - 1 - slashes > b && s[e - 2 - slashes] == '\\') ++slashes;
+        if (slashes % 2 == 1) break;
+        --e;
+    }
+    return s.substr(b, e - b);
+}
+
 // Splits on unescaped commas; keeps escapes in place for the value decoder.
 std::vector<std::string> split_rdns(const std::string& text) {
     std::vector<std::string> parts;
@@ -207,7 +222,7 @@ Subject Subject::parse(const std::string& text) {
             throw usage_error(quoted(text) + ": '" + trim(rdn) + "' is not TYPE=value",
                               "write it like \"CN=vm-01,O=Example,C=US\"");
         const std::string type = trim(rdn.substr(0, eq));
-        const std::string value = unescape(trim(rdn.substr(eq + 1)), text);
+        const std::string value = unescape(trim_value(rdn.substr(eq + 1)), text);
         const Attribute* attr = find_by_name(type);
         if (!attr) {
             std::string names;

@@ -1,5 +1,6 @@
 // SigV4 canonicalisation pinned to hand-written expectations from protocol §3, and the HMAC
 // signing key derivation pinned to AWS's published SigV4 example.
+#include "exchange/credentials.h"
 #include "exchange/sigv4.h"
 
 #include <catch2/catch.hpp>
@@ -55,4 +56,10 @@ TEST_CASE("sigv4: Authorization header parsing", "[sigv4]") {
     CHECK(a.signature == "0a1b");
     CHECK_THROWS_WITH(parse_authorization("AWS4-X509-RSA-SHA256 Credential=x"), Catch::Contains("all required"));
     CHECK_THROWS_WITH(parse_authorization("garbage"), Catch::Contains("no algorithm"));
+}
+
+TEST_CASE("sigv4: dates past what system_clock holds are refused, not overflowed (found by fuzzing)", "[sigv4]") {
+    CHECK(pkitool::exchange::parse_amz_date("99991231T235959Z") == std::nullopt);
+    CHECK(pkitool::exchange::parse_amz_date("22001231T235959Z").has_value());
+    CHECK_THROWS(pkitool::exchange::parse_rfc3339("4052-01-01T00:00:00Z", "Expiration"));
 }

@@ -67,3 +67,11 @@ TEST_CASE("subject: names without limits are refused (issue #8, defect 7)", "[su
     CHECK(Subject::from(dn).problem() == std::optional<std::string>("CN is 10000 characters long; RFC 5280 allows at most 64"));
     CHECK_FALSE(Subject::parse("CN=vm,O=Example").problem());
 }
+
+TEST_CASE("subject: an escaped trailing space survives the round trip (found by fuzzing)", "[subject]") {
+    const auto s = Subject::parse("CN=a\\20");
+    CHECK(s.common_name() == "a ");
+    CHECK(s.to_string() == "CN=a\\ ");
+    CHECK(Subject::parse(s.to_string()).common_name() == "a ");
+    CHECK(Subject::parse("CN=a\\\\ ").common_name() == "a\\");  // an escaped backslash, then a space that is trimmed
+}
