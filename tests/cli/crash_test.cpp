@@ -36,7 +36,7 @@ size_t count_matching(const fs::path& dir, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("crash: a killed ca init leaves a CA directory that the next ca init removes", "[cli][crash]") {
+TEST_CASE("crash: a killed ca init leaves a CA directory that the next ca init removes (under strace)", "[cli][crash]") {
     TempDir t;
     // Killed at the rename that would publish the finished directory.
     kill_during("rename", "ca init --dir root --subject CN=Root", t);
@@ -52,7 +52,7 @@ TEST_CASE("crash: a killed ca init leaves a CA directory that the next ca init r
     run_ok("ca init --dir root --subject CN=Root", t);
 }
 
-TEST_CASE("crash: a batch killed after its commit is listed by db check and finished by --resume", "[cli][crash]") {
+TEST_CASE("crash: a batch killed after its commit is listed by db check and finished by --resume (under strace)", "[cli][crash]") {
     TempDir t;
     run_ok("ca init --dir ca --subject CN=Root", t);
     fs::create_directory(t / "fleet");

@@ -10,13 +10,6 @@ using namespace pkitool::test;
 
 namespace {
 
-// The decimal cRLNumber openssl reads from a CRL.
-long crl_number(const std::string& crl, const TempDir& t) {
-    const auto r = shell("openssl crl -in " + crl + " -noout -crlnumber", t.path());
-    REQUIRE(r.code == 0);
-    return std::stol(r.out.substr(r.out.find('=') + 1), nullptr, 16);
-}
-
 void issue_leaf(const std::string& ca, const std::string& name, const TempDir& t) {
     run_ok("issue --ca " + ca + " --subject CN=" + name + " --out " + name + ".crt --key-out " + name + ".key --yes", t);
 }

@@ -75,6 +75,12 @@ std::string openssl_serial(const std::string& cert, const TempDir& t) {
     return out.substr(0, out.find('\n'));
 }
 
+long crl_number(const std::string& crl, const TempDir& t) {
+    const auto r = shell("openssl crl -in " + crl + " -noout -crlnumber", t.path());
+    REQUIRE(r.code == 0);
+    return std::stol(r.out.substr(r.out.find('=') + 1), nullptr, 16);
+}
+
 const fs::path& lint_corpus() {
     static TempDir dir;
     static const bool made = [] {

@@ -44,6 +44,8 @@ bool has_tool(const std::string& name);
 void run_ok(const std::string& args, const TempDir& t);
 // A certificate's serial as `openssl x509 -serial` prints it (uppercase hex).
 std::string openssl_serial(const std::string& cert, const TempDir& t);
+// The cRLNumber of a CRL file as openssl reads it.
+long crl_number(const std::string& crl, const TempDir& t);
 // The openssl-made lint corpus (tests/data/lint/make-corpus.sh), made once per process.
 const fs::path& lint_corpus();
 
