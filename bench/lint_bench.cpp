@@ -3,7 +3,7 @@
 #include "ca/certificate_template.h"
 #include "issue/key.h"
 #include "issue/x509_file.h"
-#include "pkitool/files.h"
+#include "base/files.h"
 #include "profiles/profile.h"
 
 #include <botan/x509cert.h>

@@ -4,9 +4,9 @@
 #include "ca/parallel.h"
 #include "ca/path_length.h"
 #include "issue/x509_file.h"
-#include "pkitool/error.h"
-#include "pkitool/file_lock.h"
-#include "pkitool/files.h"
+#include "base/error.h"
+#include "base/file_lock.h"
+#include "base/files.h"
 #include "profiles/conformance.h"
 
 #include <botan/hash.h>

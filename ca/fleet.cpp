@@ -4,8 +4,8 @@
 #include "issue/x509_file.h"
 
 #include "ca/parallel.h"
-#include "pkitool/error.h"
-#include "pkitool/files.h"
+#include "base/error.h"
+#include "base/files.h"
 
 #include <set>
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "ca/authority.h"
-#include "pkitool/files.h"
+#include "base/files.h"
 
 #include <filesystem>
 #include <functional>

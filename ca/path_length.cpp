@@ -2,7 +2,7 @@
 #include "ca/path_length.h"
 
 #include "issue/subject.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <botan/x509_ext.h>
 

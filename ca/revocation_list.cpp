@@ -7,7 +7,7 @@
 #include "ca/revocation_list.h"
 
 #include "issue/random.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <botan/asn1_obj.h>
 #include <botan/der_enc.h>

@@ -1,7 +1,7 @@
 // SQLite inventory: schema migrations, prepared statements only, WAL for concurrent readers.
 #include "db/store.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <sqlite3.h>
 

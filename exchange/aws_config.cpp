@@ -1,10 +1,10 @@
 // AWS CLI config file editing.
 #include "exchange/aws_config.h"
 
-#include "pkitool/file_lock.h"
+#include "base/file_lock.h"
 #include "exchange/ini_document.h"
-#include "pkitool/error.h"
-#include "pkitool/files.h"
+#include "base/error.h"
+#include "base/files.h"
 
 #include <cctype>
 #include <cstdlib>

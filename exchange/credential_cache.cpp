@@ -1,9 +1,9 @@
 // On-disk credential cache with a per-entry lock.
 #include "exchange/credential_cache.h"
 
-#include "pkitool/file_lock.h"
-#include "pkitool/error.h"
-#include "pkitool/files.h"
+#include "base/file_lock.h"
+#include "base/error.h"
+#include "base/files.h"
 
 #include <botan/hash.h>
 #include <botan/hex.h>

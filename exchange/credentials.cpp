@@ -4,7 +4,7 @@
 #include "exchange/sigv4.h"
 
 #include "issue/inspect.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <nlohmann/json.hpp>
 

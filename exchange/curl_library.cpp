@@ -1,6 +1,6 @@
 #include "exchange/curl_library.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <dlfcn.h>
 

@@ -3,8 +3,8 @@
 
 #include "exchange/arn.h"
 #include "issue/x509_file.h"
-#include "pkitool/error.h"
-#include "pkitool/files.h"
+#include "base/error.h"
+#include "base/files.h"
 #include "profiles/conformance.h"
 
 #include <nlohmann/json.hpp>

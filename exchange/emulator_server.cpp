@@ -7,7 +7,7 @@
 #include "exchange/sts_verifier.h"
 #include "exchange/url_query.h"
 #include "issue/random.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <httplib.h>
 

@@ -2,7 +2,7 @@
 #include "exchange/http_client.h"
 
 #include "exchange/curl_library.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <memory>
 

@@ -2,7 +2,7 @@
 #include "exchange/imds_server.h"
 
 #include "issue/inspect.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // On-demand refresh of session credentials.
 #include "exchange/refreshing_credentials.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 namespace pkitool::exchange {
 

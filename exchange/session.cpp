@@ -2,7 +2,7 @@
 #include "exchange/session.h"
 
 #include "exchange/diagnosis.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <nlohmann/json.hpp>
 

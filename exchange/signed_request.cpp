@@ -1,7 +1,7 @@
 // SigV4 envelope checks shared by CreateSession and STS.
 #include "exchange/signed_request.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <botan/mem_ops.h>
 

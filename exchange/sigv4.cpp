@@ -2,7 +2,7 @@
 #include "exchange/sigv4.h"
 
 #include "issue/random.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <botan/base64.h>
 #include <botan/bigint.h>

@@ -2,8 +2,8 @@
 #include "issue/key.h"
 
 #include "issue/random.h"
-#include "pkitool/error.h"
-#include "pkitool/files.h"
+#include "base/error.h"
+#include "base/files.h"
 
 #include <botan/ber_dec.h>
 #include <botan/data_src.h>

@@ -2,7 +2,7 @@
 #include "issue/san.h"
 
 #include "issue/subject.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <botan/der_enc.h>
 #include <botan/x509_ext.h>

@@ -2,7 +2,7 @@
 #include "issue/serial.h"
 
 #include "issue/random.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <botan/hex.h>
 

@@ -1,7 +1,7 @@
 // RFC 4514 parsing and printing for the attribute types a private CA uses.
 #include "issue/subject.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <botan/asn1_obj.h>
 

@@ -1,8 +1,8 @@
 // X.509 object decoding: Botan accepts PEM or DER from one DataSource; we add the file name and the reason.
 #include "issue/x509_file.h"
 
-#include "pkitool/error.h"
-#include "pkitool/files.h"
+#include "base/error.h"
+#include "base/files.h"
 
 #include <botan/ber_dec.h>
 #include <botan/data_src.h>

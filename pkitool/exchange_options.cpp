@@ -2,7 +2,7 @@
 #include "pkitool/exchange_options.h"
 
 #include "issue/x509_file.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <filesystem>
 

@@ -1,6 +1,6 @@
 // pkitool's entry point: the command table, global flags, and the one place errors are reported.
 #include "pkitool/commands/commands.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <CLI/CLI.hpp>
 

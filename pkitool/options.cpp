@@ -1,7 +1,7 @@
 // Shared flag definitions and the passphrase lookup.
 #include "pkitool/options.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <cstdlib>
 

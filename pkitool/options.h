@@ -2,7 +2,7 @@
 #pragma once
 
 #include "issue/key.h"
-#include "pkitool/files.h"
+#include "base/files.h"
 #include "profiles/catalog.h"
 
 #include <CLI/CLI.hpp>

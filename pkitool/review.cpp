@@ -1,7 +1,7 @@
 // Review prompt: details and question on stderr, the answer from stdin.
 #include "pkitool/review.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <algorithm>
 

@@ -3,8 +3,8 @@
 
 #include "issue/inspect.h"
 
-#include "pkitool/error.h"
-#include "pkitool/files.h"
+#include "base/error.h"
+#include "base/files.h"
 
 #include <nlohmann/json.hpp>
 

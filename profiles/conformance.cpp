@@ -5,7 +5,7 @@
 #include "issue/serial.h"
 #include "issue/subject.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <botan/ber_dec.h>
 #include <botan/hex.h>

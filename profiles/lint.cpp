@@ -2,8 +2,8 @@
 #include "profiles/lint.h"
 
 #include "issue/x509_file.h"
-#include "pkitool/error.h"
-#include "pkitool/files.h"
+#include "base/error.h"
+#include "base/files.h"
 #include "profiles/anchor_bundle.h"
 #include "profiles/path_engine.h"
 #include "profiles/conformance.h"

@@ -3,7 +3,7 @@
 
 #include "issue/inspect.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 #include "profiles/catalog.h"
 
 #include <algorithm>

@@ -4,7 +4,7 @@
 
 #include "issue/csr.h"
 #include "issue/inspect.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 namespace pkitool::cli {
 

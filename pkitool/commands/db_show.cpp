@@ -5,7 +5,7 @@
 
 #include "ca/authority.h"
 #include "issue/inspect.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 namespace pkitool::cli {
 

@@ -1,7 +1,7 @@
 // pkitool emulate: a local IAM Roles Anywhere + STS endpoint on 127.0.0.1, for offline rehearsals.
 #include "pkitool/commands/commands.h"
 #include "pkitool/commands/server_commands.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 #include "pkitool/options.h"
 
 #include "exchange/emulator_config.h"

@@ -3,7 +3,7 @@
 #include "pkitool/exchange_options.h"
 
 #include "exchange/aws_config.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <filesystem>
 

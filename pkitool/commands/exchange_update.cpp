@@ -4,7 +4,7 @@
 
 #include "exchange/credentials_file.h"
 #include "issue/inspect.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <thread>
 

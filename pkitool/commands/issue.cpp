@@ -7,7 +7,7 @@
 #include "ca/fleet.h"
 #include "issue/inspect.h"
 #include "issue/x509_file.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <fmt/format.h>
 

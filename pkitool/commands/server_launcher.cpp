@@ -2,8 +2,8 @@
 // line to pkitool-server (server_commands.h says why), which parses it, help included.
 #include "pkitool/commands/commands.h"
 #include "pkitool/commands/server_commands.h"
-#include "pkitool/error.h"
-#include "pkitool/files.h"
+#include "base/error.h"
+#include "base/files.h"
 
 #include <unistd.h>
 

@@ -5,7 +5,7 @@
 
 #include "issue/inspect.h"
 #include "issue/x509_file.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <botan/data_src.h>
 #include <botan/x509_key.h>

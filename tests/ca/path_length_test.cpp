@@ -1,6 +1,6 @@
 // pathLenConstraint arithmetic for sub-CAs (RFC 5280 §4.2.1.9, §6.1.4 (l)-(m)).
 #include "ca/path_length.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <catch2/catch.hpp>
 

@@ -16,13 +16,15 @@ using nlohmann::json;
 namespace {
 
 // Runs `args` under strace with `syscall` delayed 10 s the first time it is made, waits until the
-// process is inside the delay (its marker file appears), then kills it with SIGKILL.
+// process is inside the delay (strace logs the call on entry, with the process id), then kills
+// that process with SIGKILL. Only that process: other tests may run the same command meanwhile.
 void kill_during(const std::string& syscall, const std::string& args, const TempDir& t) {
     const std::string command = "ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o trace.log -e trace=" + syscall + " -e inject=" + syscall +
                                 ":delay_enter=10000000:when=1 '" PKITOOL_BINARY "' " + args;
-    const auto r = shell("(" + command + ") & for i in $(seq 100); do grep -q '" + syscall + "(' trace.log 2>/dev/null && break; sleep 0.1; done; "
-                         "pkill -KILL -f -- '" + args + "'; wait; "
-                         "for i in $(seq 100); do pgrep -f -- '" + args + "' >/dev/null || break; sleep 0.1; done",
+    const auto r = shell("(" + command + ") & pid=; for i in $(seq 200); do pid=$(grep -m1 '" + syscall +
+                             "(' trace.log 2>/dev/null | cut -d' ' -f1); [ -n \"$pid\" ] && break; sleep 0.05; done; "
+                             "[ -n \"$pid\" ] && kill -KILL \"$pid\"; wait; "
+                             "for i in $(seq 100); do grep -qs '^State:.*[RSD]' /proc/$pid/status || break; sleep 0.05; done",
                          t.path());
     INFO(r.out << r.err);
 }

@@ -1,6 +1,6 @@
 // Store: revocation (once only), the revoked list, the cRLNumber counter, and the v1 → v2 migration.
 #include "db/store.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 #include "tests/support/cli.h"
 
 #include <catch2/catch.hpp>

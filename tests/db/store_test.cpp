@@ -1,6 +1,6 @@
 // The SQLite inventory: schema version, uniqueness of serials, transactions, derived status, queries.
 #include "db/store.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 #include "tests/support/cli.h"
 
 #include <catch2/catch.hpp>

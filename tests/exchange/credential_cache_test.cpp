@@ -2,7 +2,7 @@
 #include "exchange/credential_cache.h"
 #include "issue/random.h"
 #include "issue/x509_file.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 #include "tests/support/cli.h"
 
 #include <catch2/catch.hpp>

@@ -2,7 +2,7 @@
 #include "exchange/emulator_config.h"
 #include "tests/exchange/emulator_fixture.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <catch2/catch.hpp>
 

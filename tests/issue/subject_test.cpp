@@ -1,6 +1,6 @@
 // RFC 4514 subject parsing and printing.
 #include "issue/subject.h"
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <catch2/catch.hpp>
 

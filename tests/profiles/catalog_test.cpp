@@ -1,7 +1,7 @@
 // User profiles from JSON: what is accepted, and that every mistake is an error naming its field.
 #include "profiles/catalog.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <catch2/catch.hpp>
 

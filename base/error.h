@@ -6,7 +6,7 @@
 
 namespace pkitool {
 
-// Exit codes of the command-line contract (shared/cli.md).
+// Exit codes of the command-line contract: 0 success, 1 failure or problems found, 2 usage.
 enum class ExitCode : int { Ok = 0, Failure = 1, Usage = 2 };
 
 // Thrown by every library when a job cannot be done; caught once, in main.

@@ -1,6 +1,6 @@
 // Atomic output files: permissions, no clobbering, nothing left behind on failure.
-#include "pkitool/error.h"
-#include "pkitool/files.h"
+#include "base/error.h"
+#include "base/files.h"
 #include "tests/support/cli.h"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 // Atomic, permission-aware file output (temp file + rename) and uniform read errors.
-#include "pkitool/files.h"
+#include "base/files.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <cerrno>
 #include <cstdio>  // renameat2, RENAME_NOREPLACE (glibc 2.28+)

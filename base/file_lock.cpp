@@ -1,7 +1,7 @@
 // flock-based lock file.
-#include "pkitool/file_lock.h"
+#include "base/file_lock.h"
 
-#include "pkitool/error.h"
+#include "base/error.h"
 
 #include <cerrno>
 #include <cstring>
