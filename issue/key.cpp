@@ -17,6 +17,7 @@
 #include <botan/x509_key.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace pkitool::issue {
 
@@ -47,6 +48,70 @@ const Known& known(KeyType::Algorithm a, size_t bits) {
 // "iteration" figure. A larger N exceeds OpenSSL's 32 MiB scrypt memory cap and `openssl pkey`
 // could no longer read the key.
 constexpr size_t kScryptIterations = 65536;
+
+// The DER body of the PEM block labelled `label`, or nullopt when there is none. Other blocks
+// (the "EC PARAMETERS" that `openssl ecparam -genkey` writes first) are skipped.
+std::optional<Botan::secure_vector<uint8_t>> pem_block(const std::string& text, const std::string& label) {
+    const std::string begin = "-----BEGIN " + label + "-----", end = "-----END " + label + "-----";
+    const auto b = text.find(begin);
+    if (b == std::string::npos) return std::nullopt;
+    const auto e = text.find(end, b);
+    if (e == std::string::npos) throw Error("the PEM block \"" + label + "\" has no END line");
+    const std::string block = text.substr(b, e + end.size() - b);
+    if (block.find("Proc-Type:") != std::string::npos)
+        throw Error("a legacy encrypted PEM key (Proc-Type: 4,ENCRYPTED) is not read", "convert it to encrypted PKCS#8: openssl pkcs8 -topk8 -scrypt -in FILE");
+    Botan::DataSource_Memory src(block);
+    std::string got;
+    return Botan::PEM_Code::decode(src, got);
+}
+
+// RFC 5915 ECPrivateKey (SEC1, what `openssl ecparam -genkey` and `openssl pkey -outform DER`
+// write): the curve comes from its [0] parameters.
+std::unique_ptr<Botan::Private_Key> sec1_key(const Botan::secure_vector<uint8_t>& der) {
+    Botan::BER_Decoder top(der);
+    Botan::BER_Decoder seq = top.start_cons(Botan::SEQUENCE);
+    size_t version = 0;
+    Botan::secure_vector<uint8_t> scalar;
+    seq.decode(version).decode(scalar, Botan::OCTET_STRING);
+    if (version != 1) throw Botan::Decoding_Error("not an ECPrivateKey (version " + std::to_string(version) + ")");
+    std::optional<Botan::OID> curve;
+    while (seq.more_items()) {
+        const auto obj = seq.get_next_object();
+        if (obj.is_a(0, Botan::ASN1_Tag(Botan::CONTEXT_SPECIFIC | Botan::CONSTRUCTED))) {
+            Botan::OID oid;
+            Botan::BER_Decoder(obj.bits(), obj.length()).decode(oid);
+            curve = oid;
+        }
+    }
+    if (!curve) throw Botan::Decoding_Error("the EC private key names no curve");
+    const Botan::AlgorithmIdentifier alg(Botan::OID("1.2.840.10045.2.1"), Botan::DER_Encoder().encode(*curve).get_contents_unlocked());
+    return std::make_unique<Botan::ECDSA_PrivateKey>(alg, der);
+}
+
+// RFC 8017 §A.1.2 RSAPrivateKey (PKCS#1, `openssl genrsa -traditional`).
+std::unique_ptr<Botan::Private_Key> pkcs1_key(const Botan::secure_vector<uint8_t>& der) {
+    const Botan::AlgorithmIdentifier alg(Botan::OID("1.2.840.113549.1.1.1"), Botan::AlgorithmIdentifier::USE_NULL_PARAM);
+    return std::make_unique<Botan::RSA_PrivateKey>(alg, der);
+}
+
+// A SEC1 or PKCS#1 key in PEM or DER, or null when `data` is neither (issue #10: keys as openssl
+// writes them by default).
+std::unique_ptr<Botan::Private_Key> traditional_key(const std::vector<uint8_t>& data) {
+    const std::string text(data.begin(), data.end());
+    if (auto der = pem_block(text, "EC PRIVATE KEY")) return sec1_key(*der);
+    if (auto der = pem_block(text, "RSA PRIVATE KEY")) return pkcs1_key(*der);
+    if (text.find("-----BEGIN") != std::string::npos) return nullptr;
+    const Botan::secure_vector<uint8_t> der(data.begin(), data.end());
+    try {
+        return sec1_key(der);
+    } catch (const Botan::Exception&) {
+    }
+    try {
+        return pkcs1_key(der);
+    } catch (const Botan::Exception&) {
+    }
+    return nullptr;
+}
 
 bool looks_encrypted(const std::vector<uint8_t>& data) {
     const std::string text(data.begin(), data.end());
@@ -166,11 +231,17 @@ PrivateKey PrivateKey::parse(const std::vector<uint8_t>& data, const std::string
         const std::string text(data.begin(), data.end());
         if (text.find("-----BEGIN CERTIFICATE") != std::string::npos)
             throw Error(name + ": holds a certificate, expected a private key");
-        const bool legacy_der = std::string(e.what()).find("Unknown PKCS #8 version") != std::string::npos;
-        if (legacy_der || text.find("-----BEGIN EC PRIVATE KEY") != std::string::npos || text.find("-----BEGIN RSA PRIVATE KEY") != std::string::npos)
-            throw Error(name + ": legacy (SEC1/PKCS#1) key format is not read",
-                        "convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + name);
-        throw Error(name + ": not a valid PKCS#8 private key (" + std::string(e.what()) + ")");
+        try {
+            key = traditional_key(data);
+        } catch (const Error& legacy) {
+            throw Error(name + ": " + legacy.what(), legacy.hint());
+        } catch (const std::exception& legacy) {
+            throw Error(name + ": not a valid SEC1 or PKCS#1 private key (" + std::string(legacy.what()) + ")");
+        }
+        if (!key)
+            throw Error(name + (text.find("-----BEGIN PRIVATE KEY") != std::string::npos ? ": not a valid PKCS#8 private key ("
+                                                                                          : ": not a valid PKCS#8, SEC1 or PKCS#1 private key (") +
+                        std::string(e.what()) + ")");
     }
     std::shared_ptr<Botan::Private_Key> shared(std::move(key));
     try {
