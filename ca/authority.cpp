@@ -1,6 +1,7 @@
 // CA directory creation and issuance: validate, sign, self-check, record, then write.
 #include "ca/authority.h"
 
+#include "ca/openssl_index.h"
 #include "ca/parallel.h"
 #include "ca/path_length.h"
 #include "issue/x509_file.h"
@@ -136,13 +137,29 @@ void create_ca_directory(const fs::path& dir, const std::function<void(const Lay
 
 }  // namespace
 
+// The inventory's SANs column: as pkitool issues them, or for an adopted certificate with names
+// pkitool does not issue (otherName...), every name as `show` prints it.
+std::string sans_text(const Botan::X509_Certificate& cert) {
+    try {
+        return issue::SubjectAltNames::of(cert).to_string();
+    } catch (const std::exception&) {
+        std::string out;
+        try {
+            for (const auto& n : issue::subject_alt_names(cert)) out += (out.empty() ? "" : ",") + n.to_string();
+        } catch (const std::exception&) {
+            out = "(undecodable)";
+        }
+        return out;
+    }
+}
+
 db::CertificateRecord record_for(const Botan::X509_Certificate& cert, const std::string& profile) {
     auto sha256 = Botan::HashFunction::create_or_throw("SHA-256");
     const auto der = cert.BER_encode();
     return db::CertificateRecord{
         issue::Serial::from(Botan::BigInt(cert.serial_number())),
         issue::format_dn(cert.subject_dn()),
-        issue::SubjectAltNames::of(cert).to_string(),
+        sans_text(cert),
         to_db_time(cert.not_before().to_std_timepoint()),
         to_db_time(cert.not_after().to_std_timepoint()),
         profile,
@@ -228,6 +245,70 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
                     "export the copy with `pkitool db show --ca " + req.parent.string() + " " + issued->record.serial.hex() + " --pem`");
     }
     return std::move(*issued);
+}
+
+ImportSummary Authority::import(const ImportRequest& req) {
+    refuse_existing(req.dir);
+    const auto cert = issue::load_certificate(req.certificate);
+    const auto key = issue::PrivateKey::load(req.key, req.passphrase);
+    std::unique_ptr<Botan::Public_Key> pub(cert.subject_public_key());
+    if (!issue::keys_match(key.botan(), *pub))
+        throw Error(req.key.string() + ": does not match the CA certificate " + req.certificate.string());
+    if (!cert.is_self_signed())
+        throw Error(req.certificate.string() + ": not self-signed; importing an intermediate CA (with its chain) is not supported yet",
+                    "import the root, or create a new intermediate under it with `ca init --parent`");
+    if (!profiles::basic_constraints_ca(cert) || !cert.allowed_usage(Botan::KEY_CERT_SIGN))
+        throw Error(req.certificate.string() + ": not a CA certificate with keyCertSign");
+
+    // Everything the index names is read and checked before anything is written.
+    std::vector<db::CertificateRecord> records;
+    std::vector<Botan::X509_Certificate> issued;
+    ImportSummary summary;
+    if (req.openssl_index) {
+        const auto& index = *req.openssl_index;
+        const auto beside = index.has_parent_path() ? index.parent_path() : fs::path(".");
+        const auto newcerts = req.newcerts.value_or(beside / "newcerts");
+        for (const auto& e : parse_openssl_index(files::read_text(index, 256u << 20), index.string())) {
+            const std::string where = index.string() + ":" + std::to_string(e.line) + ": ";
+            const auto file = newcerts / (e.serial.hex() + ".pem");
+            std::error_code ec;
+            if (!fs::exists(file, ec)) throw Error(where + "serial " + e.serial.hex() + " has no certificate file " + file.string());
+            const auto c = issue::load_certificate(file);
+            if (issue::Serial::from(Botan::BigInt(c.serial_number())).hex() != e.serial.hex())
+                throw Error(where + file.string() + " holds serial " + issue::Serial::from(Botan::BigInt(c.serial_number())).hex() + ", not " + e.serial.hex());
+            bool signed_by_ca = false;
+            try {
+                signed_by_ca = c.check_signature(*pub);
+            } catch (const std::exception&) {
+                signed_by_ca = false;
+            }
+            if (!signed_by_ca) throw Error(where + file.string() + ": not signed by the key of " + req.certificate.string());
+            auto r = record_for(c, "imported");
+            r.revocation = e.revocation;
+            summary.revoked += e.revocation.has_value();
+            records.push_back(std::move(r));
+            issued.push_back(c);
+        }
+        const auto crlnumber = req.crlnumber.value_or(beside / "crlnumber");
+        std::error_code ec;
+        if (req.crlnumber || fs::exists(crlnumber, ec)) {
+            const auto next = read_openssl_crlnumber(crlnumber);
+            summary.last_crl_number = next == 0 ? 0 : next - 1;
+        }
+    }
+    summary.certificates = records.size();
+    create_ca_directory(req.dir, [&](const Layout& tmp) {
+        write_ca_files(tmp, key, req.passphrase, cert, {});
+        auto store = db::Store::open(tmp.database(), db::Store::Open::Existing);
+        db::Store::Transaction tx(store);
+        for (const auto& r : records)
+            if (!store.insert(r)) throw Error(req.openssl_index->string() + ": serial " + r.serial.hex() + " appears twice");
+        store.continue_crl_numbers_after(summary.last_crl_number);
+        tx.commit();
+        for (size_t i = 0; i < issued.size(); ++i)
+            files::write_atomic(tmp.issued(records[i].serial), issued[i].PEM_encode(), files::Mode::Public);
+    });
+    return summary;
 }
 
 Authority Authority::open(const fs::path& dir) {

@@ -48,6 +48,22 @@ struct IntermediateRequest {
     issue::Passphrase parent_passphrase;  // decrypts the parent's key
 };
 
+// Adopting a CA that `openssl ca` ran (issue #10): its certificate and key, and optionally its
+// database with the certificates it issued and the next cRLNumber.
+struct ImportRequest {
+    fs::path dir;
+    fs::path certificate, key;
+    issue::Passphrase passphrase;  // decrypts `key`, and encrypts DIR/private/ca.key again
+    std::optional<fs::path> openssl_index;
+    std::optional<fs::path> newcerts;   // default: newcerts/ beside the index
+    std::optional<fs::path> crlnumber;  // default: crlnumber beside the index, when it exists
+};
+
+struct ImportSummary {
+    size_t certificates = 0, revoked = 0;
+    uint64_t last_crl_number = 0;
+};
+
 // What a caller asks for; the Authority turns it into a CertificateTemplate (`draft`).
 struct IssueRequest {
     issue::Subject subject;
@@ -86,6 +102,12 @@ public:
     // intermediate-ca). DIR/chain.pem holds the new certificate, then its parents up to but not
     // including the root. Returns the parent's record of it.
     static Issued init_intermediate(const IntermediateRequest& req);
+
+    // Creates DIR from an existing root CA: its key (checked against the certificate), and from its
+    // openssl index every certificate it issued (each checked to be signed by it), with statuses,
+    // revocation dates and reasons; the cRLNumber goes on from openssl's. The source is only
+    // read. Refuses, naming the line or file, anything it cannot vouch for; nothing is left behind.
+    static ImportSummary import(const ImportRequest& req);
 
     // Reads ca.crt and opens the inventory; the key is read only by unlock().
     static Authority open(const fs::path& dir);

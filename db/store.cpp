@@ -402,6 +402,12 @@ uint64_t Store::last_crl_number() const {
     return static_cast<uint64_t>(s.integer(0));
 }
 
+void Store::continue_crl_numbers_after(uint64_t last) {
+    Statement s(db_, "UPDATE crl_state SET last_number = max(last_number, ?1) WHERE id = 1", path_.string());
+    s.bind(1, static_cast<int64_t>(last));
+    s.step();
+}
+
 uint64_t Store::next_crl_number() {
     Statement s(db_, "UPDATE crl_state SET last_number = last_number + 1 WHERE id = 1", path_.string());
     s.step();

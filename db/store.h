@@ -60,6 +60,8 @@ public:
     // commits once the CRL is signed, so a failed CRL does not use up a number.
     uint64_t last_crl_number() const;
     uint64_t next_crl_number();
+    // An adopted CA's CRLs go on from `last` (never backwards: the larger number is kept).
+    void continue_crl_numbers_after(uint64_t last);
     std::optional<CertificateRecord> find(const issue::Serial& serial) const;
     // The newest unrevoked certificate recorded as delivered to `cert_path` (absolute).
     std::optional<CertificateRecord> find_delivered_to(const std::string& cert_path) const;

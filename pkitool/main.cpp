@@ -33,7 +33,7 @@ constexpr Group kGroups[] = {
 
 // The whole command line, in the order `pkitool --help` lists it.
 constexpr Command kCommands[] = {
-    {"ca", register_ca_init},   {"ca", register_ca_show},     {nullptr, register_issue},
+    {"ca", register_ca_init},   {"ca", register_ca_show},     {"ca", register_ca_import},   {nullptr, register_issue},
     {"key", register_key_new},  {"key", register_key_show},   {"key", register_key_public},
     {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},
     {"db", register_db_show},   {"db", register_db_backup},   {"db", register_db_check},
