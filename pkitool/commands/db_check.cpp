@@ -5,7 +5,9 @@
 #include "pkitool/render.h"
 
 #include "ca/authority.h"
+#include "base/error.h"
 #include "issue/inspect.h"
+#include "issue/serial.h"
 
 #include <filesystem>
 
@@ -16,13 +18,13 @@ void register_db_check(CLI::App& db_group, Context& ctx) {
         CaDirOption ca;
     };
     auto a = std::make_shared<Args>();
-    auto* cmd = db_group.add_subcommand("check", "List valid certificates whose delivered files or CA copy are missing");
+    auto* cmd = db_group.add_subcommand("check", "List valid certificates whose files are missing, and files in certs/ without a row");
     a->ca.add(*cmd);
     cmd->footer(
         "\nFor every certificate that is neither revoked nor expired: the CA's copy (DIR/certs/SERIAL.pem)\n"
         "and the certificate and key files `issue` wrote (recorded for certificates issued since this\n"
         "version) must exist.\n"
-        "Exit 0 when all do, 1 when some are missing (each is listed).\n"
+        "Every DIR/certs/SERIAL.pem must have its row. Exit 0 when all is well, 1 otherwise (each is listed).\n"
         "A batch that was interrupted is finished with `pkitool issue --batch FLEET.csv --out-dir DIR --resume`;\n"
         "a certificate whose key is lost should be revoked: `pkitool revoke --ca DIR SERIAL --reason superseded`.\n"
         "\nExamples:\n"
@@ -46,12 +48,26 @@ void register_db_check(CLI::App& db_group, Context& ctx) {
                 if (p && !std::filesystem::exists(*p, ec)) missing.push_back(*p);
             if (!missing.empty()) problems.push_back({{"serial", r.serial.hex()}, {"subject", r.subject}, {"missing", missing}});
         }
-        ctx.exit_code = problems.empty() ? 0 : 1;
-        if (ctx.json) return ctx.print_json({{"checked", checked}, {"problems", problems}});
+        // The other way round: a CA copy without a row is a certificate the inventory lost.
+        nlohmann::json unrecorded = nlohmann::json::array();
+        std::error_code ec;
+        for (const auto& e : std::filesystem::directory_iterator(authority.layout().certs_dir(), ec)) {
+            if (e.path().extension() != ".pem") continue;
+            std::optional<issue::Serial> serial;
+            try {
+                serial = issue::Serial::parse(e.path().stem().string());
+            } catch (const Error&) {
+            }
+            if (!serial || !authority.store().find(*serial)) unrecorded.push_back(e.path().string());
+        }
+        ctx.exit_code = problems.empty() && unrecorded.empty() ? 0 : 1;
+        if (ctx.json) return ctx.print_json({{"checked", checked}, {"problems", problems}, {"unrecorded", unrecorded}});
+        for (const auto& f : unrecorded) ctx.out << f.get<std::string>() << "  not in the inventory\n";
         for (const auto& p : problems)
             for (const auto& m : p["missing"])
                 ctx.out << p["serial"].get<std::string>() << "  " << p["subject"].get<std::string>() << "  missing " << m.get<std::string>() << "\n";
-        ctx.note(std::to_string(checked) + " valid certificate(s) checked, " + std::to_string(problems.size()) + " with missing files");
+        ctx.note(std::to_string(checked) + " valid certificate(s) checked, " + std::to_string(problems.size()) + " with missing files, " +
+                 std::to_string(unrecorded.size()) + " file(s) in certs/ without a row");
     });
 }
 

@@ -94,6 +94,11 @@ TEST_CASE("crash: a batch killed after its commit is listed by db check and fini
         CHECK(shell("openssl x509 -in " + n + ".crt -noout -pubkey", t.path()).out == shell("openssl pkey -in " + n + ".key -pubout", t.path()).out);
     }
     CHECK(run("db check --ca ca", t.path()).code == 0);
+    // A CA copy whose row is gone (an inventory restored from an older backup) is listed too.
+    REQUIRE(shell("cp ca/certs/$(ls ca/certs | head -1) ca/certs/0BADC0DE.pem", t.path()).code == 0);
+    const auto stray = json::parse(run("db check --ca ca --json", t.path()).out);
+    CHECK(stray["unrecorded"] == json::array({"ca/certs/0BADC0DE.pem"}));
+    fs::remove(t / "ca/certs/0BADC0DE.pem");
 
     // A certificate file lost after delivery, its key still there: written again from the inventory.
     const auto before = slurp(t / "fleet/vm-3.crt");
