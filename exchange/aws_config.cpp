@@ -43,17 +43,20 @@ std::string shell_join(const std::vector<std::string>& argv) {
     return out;
 }
 
-std::string with_credential_process(const std::string& text, const std::string& profile, const std::string& command) {
-    return set_ini_values(text, config_section(profile), {{"credential_process", command}});
+std::string with_credential_process(const std::string& text, const std::string& profile, const std::string& command, const std::string& region) {
+    IniValues values{{"credential_process", command}};
+    // Without it `aws ... --profile P` stops at "You must specify a region" (issue #10).
+    if (!region.empty()) values.emplace_back("region", region);
+    return set_ini_values(text, config_section(profile), values);
 }
 
-void write_credential_process(const std::filesystem::path& path, const std::string& profile, const std::string& command) {
+void write_credential_process(const std::filesystem::path& path, const std::string& profile, const std::string& command, const std::string& region) {
     const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::error_code ec;
     if (!std::filesystem::exists(dir, ec)) files::make_directory(dir, files::Mode::Secret);
     files::FileLock lock(path.string() + ".lock");
     const std::string text = std::filesystem::exists(path, ec) ? files::read_text(path) : "";
-    files::write_atomic(path, with_credential_process(text, profile, command), files::Mode::Secret, files::Overwrite::Yes);
+    files::write_atomic(path, with_credential_process(text, profile, command, region), files::Mode::Secret, files::Overwrite::Yes);
 }
 
 }  // namespace pkitool::exchange

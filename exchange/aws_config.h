@@ -18,9 +18,11 @@ std::string config_section(const std::string& profile);
 std::string shell_join(const std::vector<std::string>& argv);
 
 // The file's text with `credential_process = <command>` in the profile's section.
-std::string with_credential_process(const std::string& text, const std::string& profile, const std::string& command);
+std::string with_credential_process(const std::string& text, const std::string& profile, const std::string& command,
+                                    const std::string& region = "");
 
 // Edits `path` in place (atomically, 0600, under a lock), creating it and its directory if needed.
-void write_credential_process(const std::filesystem::path& path, const std::string& profile, const std::string& command);
+void write_credential_process(const std::filesystem::path& path, const std::string& profile, const std::string& command,
+                              const std::string& region = "");
 
 }  // namespace pkitool::exchange

@@ -24,7 +24,7 @@ void register_exchange_configure(CLI::App& exchange_group, Context& ctx) {
                      "--profile-arn PROFILE_ARN --role-arn ROLE_ARN\n    $ aws sts get-caller-identity --profile vm"}});
     cmd->callback([args, &ctx] {
         auto& o = args->options;
-        o.target.effective_region();
+        const auto region = o.target.effective_region();
         if (args->profile.find_first_of("[]\n") != std::string::npos) throw usage_error("--profile '" + args->profile + "': not a profile name");
         o.identity();  // refuse to configure a certificate and key that cannot work
         // The AWS CLI runs the command from any directory, so the program and files are absolute.
@@ -32,7 +32,7 @@ void register_exchange_configure(CLI::App& exchange_group, Context& ctx) {
         const auto flags = o.to_args();
         argv.insert(argv.end(), flags.begin(), flags.end());
         const auto path = exchange::default_config_file();
-        exchange::write_credential_process(path, args->profile, exchange::shell_join(argv));
+        exchange::write_credential_process(path, args->profile, exchange::shell_join(argv), region);
         ctx.note("wrote [" + exchange::config_section(args->profile) + "] to " + path.string());
     });
 }

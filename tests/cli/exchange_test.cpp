@@ -300,6 +300,11 @@ TEST_CASE("exchange configure: credential_process profile used by the AWS CLI", 
     CHECK_THAT(config, Catch::Contains("[profile p]\ncredential_process = " PKITOOL_BINARY " exchange credential-process --certificate " +
                                        (t / "ec.crt").string() + " --private-key " + (t / "ec.key").string()));
     CHECK(mode_of(t / "aws-config") == 0600);
+    // The region comes along (the trust anchor ARN's, eu-west-1), so `--profile p` alone is enough for the AWS CLI.
+    const auto region = shell("env -i PATH=/usr/bin:/bin HOME=" + t.path().string() + " AWS_CONFIG_FILE=" + (t / "aws-config").string() +
+                                  " /usr/bin/aws configure get region --profile p",
+                              "/");
+    CHECK(region.out == "eu-west-1\n");
 
     // The AWS CLI runs pkitool from another directory and prints what it got.
     const auto aws = shell(env(t) + "/usr/bin/aws configure export-credentials --profile p", "/");
