@@ -15,12 +15,13 @@ using nlohmann::json;
 
 namespace {
 
-// Runs `args` under strace with `syscall` delayed 10 s the first time it is made, waits until the
-// process is inside the delay (strace logs the call on entry, with the process id), then kills
-// that process with SIGKILL. Only that process: other tests may run the same command meanwhile.
+// Runs `args` under strace with every `syscall` delayed 10 s, so that each thread stops at its
+// first one; waits until one is inside the delay (strace logs the call on entry, with the thread
+// id), then kills that process with SIGKILL. Only that process: other tests may run the same
+// command meanwhile.
 void kill_during(const std::string& syscall, const std::string& args, const TempDir& t) {
     const std::string command = "ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o trace.log -e trace=" + syscall + " -e inject=" + syscall +
-                                ":delay_enter=10000000:when=1 '" PKITOOL_BINARY "' " + args;
+                                ":delay_enter=10000000 '" PKITOOL_BINARY "' " + args;
     const auto r = shell("(" + command + ") & pid=; for i in $(seq 200); do pid=$(grep -m1 '" + syscall +
                              "(' trace.log 2>/dev/null | cut -d' ' -f1); [ -n \"$pid\" ] && break; sleep 0.05; done; "
                              "[ -n \"$pid\" ] && kill -KILL \"$pid\"; wait; "
