@@ -229,12 +229,21 @@ void PathEngine::check_constraints(const std::vector<const Botan::X509_Certifica
                 }
             }
         }
-        std::optional<NameConstraints> nc;
-        try {
-            nc = NameConstraints::of(ca);
-        } catch (const std::exception& e) {
-            add_once(k, {"ra.chain.name-constraints", Severity::Error, labels[k], std::string("its nameConstraints cannot be decoded: ") + e.what(),
-                         kReissueCa});
+        // Decoded once per CA: lint judges thousands of leaves under the same one.
+        auto cached = name_constraints_.find(&ca);
+        if (cached == name_constraints_.end()) {
+            std::optional<NameConstraints> decoded;
+            std::string error;
+            try {
+                decoded = NameConstraints::of(ca);
+            } catch (const std::exception& e) {
+                error = e.what();
+            }
+            cached = name_constraints_.emplace(&ca, std::make_pair(std::move(decoded), std::move(error))).first;
+        }
+        const auto& [nc, decode_error] = cached->second;
+        if (!decode_error.empty()) {
+            add_once(k, {"ra.chain.name-constraints", Severity::Error, labels[k], "its nameConstraints cannot be decoded: " + decode_error, kReissueCa});
             continue;
         }
         if (!nc) continue;

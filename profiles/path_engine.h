@@ -4,6 +4,7 @@
 #pragma once
 
 #include "profiles/finding.h"
+#include "profiles/name_constraints.h"
 #include "profiles/validity.h"
 
 #include <botan/pk_keys.h>
@@ -14,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_set>
@@ -97,6 +99,8 @@ private:
     std::set<const Botan::X509_Certificate*> reported_;       // certificates whose own findings were reported
     std::set<const Botan::X509_Certificate*> revocation_reported_;  // intermediates whose revocation was checked
     std::map<std::string, bool> verified_crls_;               // (CRL, issuer) digests → signature verdict
+    // CA → its decoded nameConstraints (nullopt: none), or why they cannot be decoded.
+    std::map<const Botan::X509_Certificate*, std::pair<std::optional<NameConstraints>, std::string>> name_constraints_;
     std::set<std::string> reported_links_;                    // constraint findings on intermediates, once each
 };
 
