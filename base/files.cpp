@@ -130,7 +130,10 @@ void write_and_close(int& fd, std::string_view data, Mode mode, const fs::path& 
 void write_atomic(const fs::path& path, std::string_view data, Mode mode, Overwrite overwrite) {
     ensure_writable(path, overwrite);
     const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    int fd = open_unnamed(dir);
+    // Naming an unnamed file goes through /proc/self/fd: without /proc (some chroots), use a
+    // named temporary file instead.
+    static const bool have_proc = ::access("/proc/self/fd", X_OK) == 0;
+    int fd = have_proc ? open_unnamed(dir) : -1;
     const bool unnamed = fd >= 0;
     std::string tmpl;
     if (!unnamed) {

@@ -4,6 +4,7 @@
 #include "ca/openssl_index.h"
 #include "ca/parallel.h"
 #include "ca/path_length.h"
+#include "issue/random.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
 #include "base/file_lock.h"
@@ -72,7 +73,7 @@ void write_ca_files(const Layout& dir, const issue::PrivateKey& key, const issue
 
 // A CA directory being built is `.DIR.tmp-PID-XXXXXX` (0700): the PID says whether its maker is
 // still at work. One whose maker died (kill -9, power loss) holds a complete CA key nobody will
-// use, and is removed by the next `ca init` in the same place (issue #8, defect 11).
+// use, and is removed by the next `ca init` of the same DIR (issue #8, defect 11).
 constexpr const char* kTempMarker = ".tmp-";
 
 // A zombie (killed, not yet reaped: its parent died too) is as dead as a process can be.
@@ -85,12 +86,14 @@ bool process_alive(pid_t pid) {
     return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
 }
 
-void remove_abandoned_ca_directories(const fs::path& parent) {
+void remove_abandoned_ca_directories(const fs::path& parent, const std::string& ca_name) {
     std::error_code ec;
+    const std::string prefix = "." + ca_name + kTempMarker;
     for (const auto& e : fs::directory_iterator(parent, ec)) {
         const std::string name = e.path().filename().string();
         const auto marker = name.rfind(kTempMarker);
-        if (name.empty() || name[0] != '.' || marker == std::string::npos || !e.is_directory(ec) || e.is_symlink(ec)) continue;
+        // Only this CA's own: another directory's build may belong to a host sharing the parent.
+        if (name.rfind(prefix, 0) != 0 || marker + std::strlen(kTempMarker) != prefix.size() || !e.is_directory(ec) || e.is_symlink(ec)) continue;
         const std::string rest = name.substr(marker + std::strlen(kTempMarker));
         const auto dash = rest.find('-');
         if (dash == std::string::npos || dash == 0 || rest.size() != dash + 7) continue;
@@ -110,7 +113,7 @@ void create_ca_directory(const fs::path& dir, const std::function<void(const Lay
     std::error_code ec;
     const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
     if (!fs::is_directory(parent, ec)) throw Error(dir.string() + ": parent directory " + parent.string() + " does not exist");
-    remove_abandoned_ca_directories(parent);
+    remove_abandoned_ca_directories(parent, dir.filename().string());
     std::string name = ".";  // appended piecewise: GCC 12's -Wrestrict misfires on `"." + std::string&&`
     name += dir.filename().string();
     name += kTempMarker;
@@ -254,6 +257,10 @@ ImportSummary Authority::import(const ImportRequest& req) {
     std::unique_ptr<Botan::Public_Key> pub(cert.subject_public_key());
     if (!issue::keys_match(key.botan(), *pub))
         throw Error(req.key.string() + ": does not match the CA certificate " + req.certificate.string());
+    // keys_match compares the public part the file states; for EC that is the optional [1]
+    // publicKey, not derived from the scalar. A sign/verify round trip proves the key signs.
+    if (!key.botan().check_key(issue::rng(), true))
+        throw Error(req.key.string() + ": the private key fails its consistency check (its secret does not produce the public key it carries)");
     if (!cert.is_self_signed())
         throw Error(req.certificate.string() + ": not self-signed; importing an intermediate CA (with its chain) is not supported yet",
                     "import the root, or create a new intermediate under it with `ca init --parent`");

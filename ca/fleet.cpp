@@ -134,7 +134,16 @@ RowState resume_state(const Authority& ca, const fs::path& crt, const fs::path& 
         }
         if (!key_matches) throw Error(key.string() + ": exists but is not the key of certificate " + recorded->serial.hex() + " recorded for this row");
     }
-    if (!key_matches) return RowState::Supersede;
+    if (!key_matches) {
+        // The batch writes NAME.key before NAME.crt: a certificate file without its key was
+        // delivered, and the key moved on (to its host). Only when neither reached the disk was
+        // the certificate never delivered, and it is safe to revoke.
+        if (fs::exists(crt, ec))
+            throw Error(crt.string() + ": holds certificate " + recorded->serial.hex() + " but " + key.string() +
+                            " is missing: it was delivered, so it is neither revoked nor issued again",
+                        "put the key back to resume, or revoke the certificate with `pkitool revoke` and remove " + crt.string());
+        return RowState::Supersede;
+    }
     if (fs::exists(crt, ec)) {
         const auto on_disk = issue::load_certificates(crt);
         if (on_disk.size() == 1 && on_disk.front() == cert) return RowState::Complete;
@@ -172,10 +181,8 @@ FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::
             }
             plan.validity.push_back(ca.validate(row.profile, row.subject, row.key_type, row.days, now));
             files::ensure_writable(key, overwrite);
-            // The certificate whose key was lost may sit in NAME.crt: the new one replaces it.
-            if (state != RowState::Supersede) files::ensure_writable(crt, overwrite);
+            files::ensure_writable(crt, overwrite);
             if (state == RowState::Supersede) plan.supersede.push_back(std::move(*recorded));
-            plan.replace_certificate.push_back(state == RowState::Supersede);
             plan.rows.push_back(std::move(row));
         } catch (const Error& e) {
             throw Error("row " + std::to_string(row.line) + " (" + row.name + "): " + e.what(),
@@ -219,8 +226,7 @@ std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Ove
             const auto& row = plan.rows[i];
             try {
                 files::write_atomic(plan.out_dir / (row.name + ".key"), key_pems[i], files::Mode::Secret, overwrite);
-                files::write_atomic(plan.out_dir / (row.name + ".crt"), issued[i].pem, files::Mode::Public,
-                                    plan.replace_certificate[i] ? files::Overwrite::Yes : overwrite);
+                files::write_atomic(plan.out_dir / (row.name + ".crt"), issued[i].pem, files::Mode::Public, overwrite);
             } catch (const Error& e) {
                 throw Error(std::string(e.what()) + " (row " + std::to_string(row.line) + "; the " + std::to_string(end) +
                                 " certificates up to its chunk are recorded, rows before it are written, later rows were not issued)",

@@ -39,13 +39,13 @@ struct FleetPlan {
     size_t complete = 0;
     std::vector<db::CertificateRecord> deliver;
     std::vector<db::CertificateRecord> supersede;
-    std::vector<bool> replace_certificate;  // per row: NAME.crt holds a superseded certificate
 };
 
 // Checks every row against its profile and the CA, and that no output file exists (unless
 // overwrite). Nothing is generated or written. `resume` takes up a batch that was killed
 // (issue #8, defect 12): rows whose NAME.crt and NAME.key are this CA's recorded certificate and
-// its key are complete; a row with a recorded, undelivered certificate is finished as above.
+// its key are complete; a row with a recorded, undelivered certificate (neither file on disk) is
+// finished as above; a certificate file without its key was delivered and is refused.
 FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::path& out_dir, files::Overwrite overwrite, bool resume = false);
 
 // Revokes and delivers what the plan says, then generates the keys, issues them recorded chunk

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <vector>
 
@@ -70,11 +71,19 @@ std::optional<std::string> text_problem(const std::string& v, size_t& chars) {
         const auto c = static_cast<unsigned char>(v[i]);
         const size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
         bool ok = len != 0 && i + len <= v.size();
-        for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(v[i + k]) >> 6) == 2;
+        uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
+        for (size_t k = 1; ok && k < len; ++k) {
+            const auto b = static_cast<unsigned char>(v[i + k]);
+            ok = (b >> 6) == 2;
+            cp = (cp << 6) | (b & 0x3f);
+        }
+        // RFC 3629 §3: the shortest form only, no surrogates, nothing past U+10FFFF.
+        static constexpr uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (ok && (cp < kMinimum[len] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)) ok = false;
         if (!ok) return std::string("is not valid UTF-8");
-        if (c < 0x20 || c == 0x7f) {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "0x%02X", c);
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {  // C0, DEL and C1 controls
+            char hex[12];
+            std::snprintf(hex, sizeof hex, cp < 0x100 ? "0x%02X" : "U+%04X", static_cast<unsigned>(cp));
             return std::string("holds the control character ") + hex;
         }
         i += len;

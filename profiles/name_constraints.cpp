@@ -174,7 +174,13 @@ std::optional<std::string> NameConstraints::violation(const Botan::X509_Certific
     static const Botan::OID email_oid("1.2.840.113549.1.9.1");
     for (const auto& [oid, value] : subject.dn_info())
         if (oid == email_oid) names.push_back({Type::Email, value.value(), {}, std::nullopt});
-    const auto sans = issue::subject_alt_names(cert);
+    std::vector<GeneralName> sans;
+    try {
+        sans = issue::subject_alt_names(cert);
+    } catch (const std::exception& e) {
+        // Names that cannot be read cannot be shown to be inside the constraints.
+        return std::string("its subjectAltName cannot be decoded (") + e.what() + ")";
+    }
     bool dns_san = false;
     for (const auto& n : sans) {
         dns_san = dns_san || n.type == Type::DNS;

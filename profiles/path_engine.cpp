@@ -197,7 +197,8 @@ void PathEngine::check_revocation(const Botan::X509_Certificate& cert, const Bot
         // once its signature verifies with that issuer's key (§6.3.3 (f)).
         if (!crl_names(crls[i], cert) || !key_ids_compatible(cert.authority_key_id(), crls[i].authority_key_id())) continue;
         if (!trust_.revoked(i).count(cert.serial_number())) continue;
-        if (issuer && !crl_verifies(crls[i], *issuer)) continue;
+        // Without the issuer its signature cannot be checked: a forged CRL must not revoke.
+        if (!issuer || !crl_verifies(crls[i], *issuer)) continue;
         out.push_back({"ra.crl.revoked", Severity::Error, label, "revoked by the " + crl_label(crls[i]),
                        "issue a new certificate; a revoked serial is never valid again"});
         return;
@@ -272,7 +273,7 @@ std::vector<Finding> PathEngine::check(const Botan::X509_Certificate& cert, cons
 
     std::vector<const Botan::X509_Certificate*> path{&cert};
     std::vector<std::string> labels{label};
-    bool trusted = false;
+    bool trusted = false, dead_end = false;
     while (path.size() <= 2 * kMaxIntermediates + 2) {
         const auto& current = *path.back();
         const std::string current_label = labels.back();
@@ -299,6 +300,7 @@ std::vector<Finding> PathEngine::check(const Botan::X509_Certificate& cert, cons
                                where + "the chain ends at the root `" + issuer_dn + "`, which is not the trust anchor",
                                "upload this root as the trust anchor, or issue from a CA under the current one"});
             }
+            dead_end = true;
             break;
         }
         // The link: the issuer's key must verify the signature (RFC 5280 §6.1.3 (a)(1)). An
@@ -334,6 +336,12 @@ std::vector<Finding> PathEngine::check(const Botan::X509_Certificate& cert, cons
     check_constraints(path, labels, out);
 
     const size_t intermediates = trusted ? path.size() - 2 : path.size() - 1;
+    // The search gave up before reaching an anchor or a dead end: far too deep either way.
+    if (!trusted && !dead_end && have_anchors)
+        out.push_back({"ra.chain.depth", Severity::Error, label,
+                       "the chain has at least " + std::to_string(intermediates) + " intermediates without reaching the trust anchor; Roles Anywhere accepts at most " +
+                           std::to_string(kMaxIntermediates),
+                       "upload an intermediate closer to the certificate as the trust anchor, or issue from a shallower CA"});
     if (trusted && intermediates > kMaxIntermediates)
         out.push_back({"ra.chain.depth", Severity::Error, label,
                        "the chain to the trust anchor has " + std::to_string(intermediates) + " intermediates; Roles Anywhere accepts at most " +

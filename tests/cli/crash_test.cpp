@@ -39,7 +39,7 @@ size_t count_matching(const fs::path& dir, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("crash: a killed ca init leaves a CA directory that the next ca init removes (under strace)", "[cli][crash]") {
+TEST_CASE("crash: a killed ca init leaves a CA directory that the next init of that CA removes (under strace)", "[cli][crash]") {
     TempDir t;
     // Killed at the rename that would publish the finished directory.
     kill_during("rename", "ca init --dir root --subject CN=Root", t);
@@ -50,9 +50,12 @@ TEST_CASE("crash: a killed ca init leaves a CA directory that the next ca init r
             CHECK(mode_of(e.path() / "private") == 0700);
             CHECK(mode_of(e.path() / "private/ca.key") == 0600);
         }
+    // Another CA's init leaves it alone (it could be another host's, sharing the directory)...
     run_ok("ca init --dir other --subject CN=Other", t);
-    CHECK(count_matching(t.path(), ".root.tmp-") == 0);
+    CHECK(count_matching(t.path(), ".root.tmp-") == 1);
+    // ...the next init of the same CA removes it.
     run_ok("ca init --dir root --subject CN=Root", t);
+    CHECK(count_matching(t.path(), ".root.tmp-") == 0);
 }
 
 TEST_CASE("crash: a batch killed after its commit is listed by db check and finished by --resume (under strace)", "[cli][crash]") {
@@ -114,4 +117,12 @@ TEST_CASE("crash: a batch killed after its commit is listed by db check and fini
     CHECK(k["resume"]["delivered"].size() == 1);
     CHECK(slurp(t / "fleet/vm-3.crt") == before);
     CHECK(json::parse(run("db list --ca ca --json", t.path()).out)["count"] == 40);  // nothing more issued
+
+    // A key moved to its host, its certificate left behind: delivered, so --resume neither revokes
+    // nor re-issues it.
+    fs::rename(t / "fleet/vm-5.key", t / "vm-5.key");
+    const auto moved = run("issue --ca ca --batch fleet.csv --out-dir fleet --yes --resume", t.path());
+    CHECK(moved.code == 1);
+    CHECK_THAT(moved.err, Catch::Contains("fleet/vm-5.crt: holds certificate") && Catch::Contains("it was delivered"));
+    CHECK(json::parse(run("db list --ca ca --status revoked --json", t.path()).out)["count"] == 20);
 }

@@ -60,6 +60,9 @@ TEST_CASE("subject: names without limits are refused (issue #8, defect 7)", "[su
     CHECK_THROWS_WITH(Subject::parse("CN=a\\00b"), Catch::Contains("control character 0x00"));
     CHECK_THROWS_WITH(Subject::parse("CN=a\\zz"), Catch::Contains("invalid escape \\z"));
     CHECK_THROWS_WITH(Subject::parse("CN=\xff\xfe"), Catch::Contains("not valid UTF-8"));
+    CHECK_THROWS_WITH(Subject::parse("CN=a\\C0\\80b"), Catch::Contains("not valid UTF-8"));   // an overlong NUL
+    CHECK_THROWS_WITH(Subject::parse("CN=a\\ED\\A0\\80b"), Catch::Contains("not valid UTF-8"));  // a surrogate
+    CHECK_THROWS_WITH(Subject::parse("CN=a\\C2\\85b"), Catch::Contains("control character 0x85"));  // C1 NEL
     CHECK(Subject::parse("CN=a\\,b").common_name() == "a,b");
     // Names from elsewhere (a CSR, a certificate) are asked, not parsed.
     Botan::X509_DN dn;

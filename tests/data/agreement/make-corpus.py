@@ -53,7 +53,7 @@ SERIAL = [1000]
 
 
 def make(subject, key, issuer=None, *, ca, pathlen=None, ku=None, eku=(ExtendedKeyUsageOID.CLIENT_AUTH,), ski=True, aki=True,
-         san=None, nc=None, extra=(), not_before=None, not_after=None, digest=None, bc=True, aki_critical=False):
+         san=None, nc=None, extra=(), not_before=None, not_after=None, digest=None, bc=True, aki_critical=False, extra_raw=()):
     """A certificate for `subject`/`key`, signed by `issuer` (a Node) or self-signed."""
     SERIAL[0] += 1
     issuer_name = issuer.cert.subject if issuer else subject
@@ -81,6 +81,8 @@ def make(subject, key, issuer=None, *, ca, pathlen=None, ku=None, eku=(ExtendedK
         b = b.add_extension(nc, critical=True)
     for oid, critical in extra:
         b = b.add_extension(x509.UnrecognizedExtension(oid, b"\x05\x00"), critical=critical)
+    for oid, value in extra_raw:  # a known extension with contents of our making
+        b = b.add_extension(x509.UnrecognizedExtension(oid, value), critical=False)
     digest = digest or (hashes.SHA384() if isinstance(signing_key, ec.EllipticCurvePrivateKey) and signing_key.curve.name == "secp384r1"
                         else hashes.SHA256())
     return Node(b.sign(signing_key, digest), key)
@@ -137,6 +139,7 @@ def cases():
     for n in range(1, 6):
         yield f"depth-{n}", lambda n=n: deep(n), None, None
     yield "depth-6", lambda: deep(6), "the path has 6 intermediates; Roles Anywhere accepts at most 5", None
+    yield "depth-12", lambda: deep(12), "the path has 12 intermediates; Roles Anywhere accepts at most 5", None
     # pathLenConstraint (defect 1): on the anchor, on an intermediate, just enough, self-consistent.
     yield "root-pathlen-0-leaf", lambda: chain_to(root(pathlen=0)), None, None
     yield "root-pathlen-0-int", lambda: (lambda r: chain_to(r, ca("Sub", r)))(root(pathlen=0)), None, None
@@ -208,6 +211,8 @@ def cases():
                                                   leaf_kw={"cn": "Plain", "name_attrs": {"o": "Corpus"}}), None, None
     yield "nc-dirname-outside", lambda: chain_to(root(nc=nc([DIR(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Corpus")]))])),
                                                 leaf_kw={"cn": "Plain", "name_attrs": {"o": "Elsewhere"}}), None, None
+    yield "nc-undecodable-san", lambda: chain_to(root(nc=ok_dns), leaf_kw={"extra_raw": [(x509.oid.ExtensionOID.SUBJECT_ALTERNATIVE_NAME,
+                                                                                         b"\x30\x05\x82\x01a\x05\x00")]}), None, None
     yield "leaf-ipv6-san", lambda: chain_to(root(), leaf_kw={"san": [IP(addr("2001:db8::7")), DNS("vm.corpus.example")]}), None, None
     # Revocation through a CRL imported with the anchor.
     yield "leaf-revoked", lambda: (lambda r: (lambda l: (r, [], l, crl_of(r, [l])))(leaf(r)))(root()), None, None
