@@ -34,6 +34,11 @@ void write_all(int fd, std::string_view data, const fs::path& path) {
 
 }  // namespace
 
+Error too_large(const fs::path& path, size_t max_bytes) {
+    return Error(path.string() + ": larger than " + std::to_string(max_bytes >> 20) + " MiB, the most pkitool reads from one input file",
+                 "is this the right file?");
+}
+
 std::vector<uint8_t> read(const fs::path& path, size_t max_bytes) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw Error(path.string() + ": cannot read: " + describe_errno(errno));
@@ -43,17 +48,13 @@ std::vector<uint8_t> read(const fs::path& path, size_t max_bytes) {
         ::close(fd);
         throw Error(path.string() + ": cannot read: " + describe_errno(err));
     }
-    const auto too_large = [&] {
-        return Error(path.string() + ": larger than " + std::to_string(max_bytes >> 20) + " MiB, the most pkitool reads from one input file",
-                     "is this the right file?");
-    };
     if (S_ISDIR(st.st_mode)) {
         ::close(fd);
         throw Error(path.string() + ": is a directory, expected a file");
     }
     if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes) {
         ::close(fd);
-        throw too_large();
+        throw too_large(path, max_bytes);
     }
     // Pipes and devices have no size to ask: read at most one byte past the cap.
     std::vector<uint8_t> data(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0);
@@ -74,7 +75,7 @@ std::vector<uint8_t> read(const fs::path& path, size_t max_bytes) {
         got += static_cast<size_t>(n);
     }
     ::close(fd);
-    if (got > max_bytes) throw too_large();
+    if (got > max_bytes) throw too_large(path, max_bytes);
     data.resize(got);
     return data;
 }

@@ -1,6 +1,8 @@
 // Reading input files and writing outputs atomically, with the permissions pkitool promises.
 #pragma once
 
+#include "base/error.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -22,6 +24,8 @@ constexpr size_t kMaxInputBytes = 4u << 20;
 // Whole file as bytes; Error "PATH: cannot read: reason" when it cannot be read, and
 // "PATH: larger than N MiB" past `max_bytes` (pipes and devices included).
 std::vector<uint8_t> read(const fs::path& path, size_t max_bytes = kMaxInputBytes);
+// The error for an input past `max_bytes`, for readers of their own (lint's reused buffer).
+Error too_large(const fs::path& path, size_t max_bytes = kMaxInputBytes);
 std::string read_text(const fs::path& path, size_t max_bytes = kMaxInputBytes);
 
 // Writes through a temporary file in the same directory, then renames it over `path`,

@@ -413,14 +413,8 @@ Issued Authority::sign_checked(const CertificateTemplate& t, Signer& signer) con
     if (profiles::has_errors(findings))
         throw Error("refusing to issue " + t.subject.to_string() + ": it fails profile " + t.profile.name + ": " + first_problem(findings));
     auto record = record_for(cert, t.profile.name);
-    const auto absolute = [](const std::optional<fs::path>& p) -> std::optional<std::string> {
-        if (!p) return std::nullopt;
-        std::error_code ec;
-        const auto a = fs::absolute(*p, ec);
-        return (ec ? *p : a).lexically_normal().string();
-    };
-    record.cert_path = absolute(t.delivery.certificate);
-    record.key_path = absolute(t.delivery.key);
+    if (t.delivery.certificate) record.cert_path = recorded_path(*t.delivery.certificate);
+    if (t.delivery.key) record.key_path = recorded_path(*t.delivery.key);
     auto pem = cert.PEM_encode();
     return Issued{std::move(cert), std::move(record), std::move(pem)};
 }

@@ -41,6 +41,12 @@ Botan::Extensions extensions_for(const CertificateTemplate& t, const Issuer& iss
 
 }  // namespace
 
+std::string recorded_path(const std::filesystem::path& p) {
+    std::error_code ec;
+    const auto a = std::filesystem::absolute(p, ec);
+    return (ec ? p : a).lexically_normal().string();
+}
+
 std::vector<std::pair<std::string, std::string>> CertificateTemplate::describe() const {
     const auto& p = profile;
     std::vector<std::pair<std::string, std::string>> out;

@@ -27,6 +27,10 @@ struct Delivery {
     std::optional<std::filesystem::path> certificate, key;
 };
 
+// How a delivery path is recorded and looked up: absolute and normalised, so `fleet/vm.crt` and
+// `./fleet/vm.crt` are one file.
+std::string recorded_path(const std::filesystem::path& p);
+
 struct CertificateTemplate {
     issue::Subject subject;
     issue::SubjectAltNames sans;

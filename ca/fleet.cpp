@@ -121,7 +121,7 @@ enum class RowState { New, Complete, Deliver, Supersede };
 // NAME.crt, and whether NAME.key (and NAME.crt) hold it.
 RowState resume_state(const Authority& ca, const fs::path& crt, const fs::path& key, std::optional<db::CertificateRecord>& recorded) {
     std::error_code ec;
-    recorded = ca.store().find_delivered_to(fs::absolute(crt, ec).lexically_normal().string());
+    recorded = ca.store().find_delivered_to(recorded_path(crt));
     if (!recorded) return RowState::New;
     const Botan::X509_Certificate cert(recorded->der);
     bool key_matches = false;
@@ -168,7 +168,7 @@ FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::
             // Issuing again what a killed batch recorded would leave two valid certificates, one
             // of them with a key nobody has.
             if (!resume && overwrite == files::Overwrite::No)
-                if (const auto earlier = ca.store().find_delivered_to(fs::absolute(crt, ec).lexically_normal().string()))
+                if (const auto earlier = ca.store().find_delivered_to(recorded_path(crt)))
                     throw Error("certificate " + earlier->serial.hex() + " is already recorded for " + crt.string(),
                                 "to finish a batch that was interrupted, run it again with --resume");
             if (state == RowState::Complete) {

@@ -84,7 +84,9 @@ std::unique_ptr<Botan::Private_Key> sec1_key(const Botan::secure_vector<uint8_t>
         }
     }
     if (!curve) throw Botan::Decoding_Error("the EC private key names no curve");
-    const Botan::AlgorithmIdentifier alg(Botan::OID("1.2.840.10045.2.1"), Botan::DER_Encoder().encode(*curve).get_contents_unlocked());
+    std::vector<uint8_t> params;
+    Botan::DER_Encoder(params).encode(*curve);
+    const Botan::AlgorithmIdentifier alg(Botan::OID("1.2.840.10045.2.1"), params);
     return std::make_unique<Botan::ECDSA_PrivateKey>(alg, der);
 }
 

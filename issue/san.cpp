@@ -189,7 +189,8 @@ SubjectAltNames SubjectAltNames::of(const Botan::PKCS10_Request& csr, const std:
 }
 
 std::unique_ptr<Botan::Certificate_Extension> SubjectAltNames::extension() const {
-    Botan::DER_Encoder der;
+    std::vector<uint8_t> out;
+    Botan::DER_Encoder der(out);
     der.start_cons(Botan::SEQUENCE);
     for (const auto& e : entries_) {
         const auto tag = static_cast<Botan::ASN1_Tag>(info(e.kind).type);
@@ -203,7 +204,7 @@ std::unique_ptr<Botan::Certificate_Extension> SubjectAltNames::extension() const
         }
     }
     der.end_cons();
-    return std::make_unique<SanExtension>(der.get_contents_unlocked());
+    return std::make_unique<SanExtension>(std::move(out));
 }
 
 std::string SubjectAltNames::to_string() const {

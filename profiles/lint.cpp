@@ -62,7 +62,7 @@ void read_file(const fs::path& path, std::vector<uint8_t>& buf) {
     }
     if (static_cast<uint64_t>(st.st_size) > files::kMaxInputBytes) {
         ::close(fd);
-        throw Error(path.string() + ": larger than " + std::to_string(files::kMaxInputBytes >> 20) + " MiB, the most pkitool reads from one input file");
+        throw files::too_large(path);
     }
     buf.resize(static_cast<size_t>(st.st_size));
     size_t got = 0;

@@ -64,6 +64,14 @@ std::string digest_hex(const std::vector<uint8_t>& a, const std::vector<uint8_t>
     return Botan::hex_encode(h->final());
 }
 
+// RFC 5280 §4.2: a critical extension the engine does not process refuses the certificate.
+void check_critical_extensions(const Botan::X509_Certificate& c, const std::string& label, std::vector<Finding>& out) {
+    for (const auto& oid : unhandled_critical_extensions(c))
+        out.push_back({"ra.chain.critical-extension", Severity::Error, label,
+                       "carries the critical extension " + oid + ", which is not processed: RFC 5280 §4.2 requires refusing the certificate",
+                       "re-issue it without that extension, or with the extension marked non-critical"});
+}
+
 constexpr const char* kReissueCa = "re-create the intermediate with `pkitool ca init --parent` under a CA that allows it";
 
 }  // namespace
@@ -178,10 +186,7 @@ void PathEngine::check_member(const Botan::X509_Certificate& c, const std::strin
     if (not_issuer)
         out.push_back({"ra.chain.issuer-ca", Severity::Error, label, not_issuer, is_anchor ? "upload a CA certificate as the trust anchor" : kReissueCa});
     for (auto& f : check_validity(c, label, now_, false)) out.push_back(std::move(f));
-    for (const auto& oid : unhandled_critical_extensions(c))
-        out.push_back({"ra.chain.critical-extension", Severity::Error, label,
-                       "carries the critical extension " + oid + ", which is not processed: RFC 5280 §4.2 requires refusing the certificate",
-                       "re-issue it without that extension, or with the extension marked non-critical"});
+    check_critical_extensions(c, label, out);
     // Roles Anywhere refuses SHA-1 and MD5 anywhere in the chain (protocol §1); an anchor's own
     // self-signature is judged by the anchor profile instead.
     if (!is_anchor && signature_hash_bits(c) < 256)
@@ -266,10 +271,7 @@ std::vector<Finding> PathEngine::check(const Botan::X509_Certificate& cert, cons
     for (const auto& a : anchors)
         if (a == cert) return out;
 
-    for (const auto& oid : unhandled_critical_extensions(cert))
-        out.push_back({"ra.chain.critical-extension", Severity::Error, label,
-                       "carries the critical extension " + oid + ", which is not processed: RFC 5280 §4.2 requires refusing the certificate",
-                       "re-issue it without that extension, or with the extension marked non-critical"});
+    check_critical_extensions(cert, label, out);
 
     std::vector<const Botan::X509_Certificate*> path{&cert};
     std::vector<std::string> labels{label};
