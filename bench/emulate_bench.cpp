@@ -2,8 +2,8 @@
 // bounds them: in-process (SessionVerifier) and over loopback HTTP (EmulatorServer + httplib client).
 // Usage: emulate_bench ANCHOR.crt LEAF.crt LEAF.key [SECONDS [CRL.pem]]   (bench/emulate.sh makes the files)
 // With a CRL, one more in-process rate: the same anchor with that CRL imported.
-#include "exchange/emulator_server.h"
-#include "exchange/session_verifier.h"
+#include "exchange/emulator/server.h"
+#include "exchange/emulator/session_verifier.h"
 #include "issue/key.h"
 #include "issue/random.h"
 #include "issue/x509_file.h"

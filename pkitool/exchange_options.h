@@ -2,7 +2,7 @@
 // aws_signing_helper's, so an existing credential_process line switches by changing the program.
 #pragma once
 
-#include "exchange/session.h"
+#include "exchange/client/session.h"
 #include "pkitool/options.h"
 
 #include <CLI/CLI.hpp>

@@ -4,8 +4,8 @@
 #include "base/error.h"
 #include "pkitool/options.h"
 
-#include "exchange/emulator_config.h"
-#include "exchange/emulator_server.h"
+#include "exchange/emulator/config.h"
+#include "exchange/emulator/server.h"
 
 #include <atomic>
 #include <chrono>

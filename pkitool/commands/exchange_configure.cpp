@@ -2,7 +2,7 @@
 #include "pkitool/commands/commands.h"
 #include "pkitool/exchange_options.h"
 
-#include "exchange/aws_config.h"
+#include "exchange/client/aws_config.h"
 #include "base/error.h"
 
 #include <filesystem>

@@ -2,7 +2,7 @@
 #include "pkitool/commands/commands.h"
 #include "pkitool/exchange_options.h"
 
-#include "exchange/credential_cache.h"
+#include "exchange/client/credential_cache.h"
 
 namespace pkitool::cli {
 

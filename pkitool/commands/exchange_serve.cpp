@@ -3,7 +3,7 @@
 #include "pkitool/commands/server_commands.h"
 #include "pkitool/exchange_options.h"
 
-#include "exchange/imds_server.h"
+#include "exchange/client/imds_server.h"
 
 #include <csignal>
 #include <pthread.h>

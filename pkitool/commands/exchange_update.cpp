@@ -2,7 +2,7 @@
 #include "pkitool/commands/commands.h"
 #include "pkitool/exchange_options.h"
 
-#include "exchange/credentials_file.h"
+#include "exchange/client/credentials_file.h"
 #include "issue/inspect.h"
 #include "base/error.h"
 

@@ -1,5 +1,5 @@
 // The credential cache: what keys it, when it reuses, its permissions, and concurrent callers.
-#include "exchange/credential_cache.h"
+#include "exchange/client/credential_cache.h"
 #include "issue/random.h"
 #include "issue/x509_file.h"
 #include "base/error.h"

@@ -1,5 +1,5 @@
 // Credential JSON: CreateSession's 201 body in, credential_process JSON out, and RFC 3339 times.
-#include "exchange/credentials.h"
+#include "exchange/client/credentials.h"
 #include "base/error.h"
 
 #include <catch2/catch.hpp>

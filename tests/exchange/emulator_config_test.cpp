@@ -1,5 +1,5 @@
 // emulate.json: a valid file, and errors that name the file and the field.
-#include "exchange/emulator_config.h"
+#include "exchange/emulator/config.h"
 #include "tests/exchange/emulator_fixture.h"
 
 #include "base/error.h"

@@ -2,7 +2,7 @@
 // run: good RSA and EC leaves, a leaf under an issuing CA, and one certificate for each refusal.
 #pragma once
 
-#include "exchange/emulator_config.h"
+#include "exchange/emulator/config.h"
 #include "exchange/sigv4.h"
 #include "issue/key.h"
 #include "tests/support/cli.h"

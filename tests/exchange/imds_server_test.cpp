@@ -1,5 +1,5 @@
 // The IMDS endpoint in process: the credentials document follows every refresh of the credentials.
-#include "exchange/imds_server.h"
+#include "exchange/client/imds_server.h"
 
 #include <catch2/catch.hpp>
 #include <httplib.h>

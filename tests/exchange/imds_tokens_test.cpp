@@ -1,5 +1,5 @@
 // IMDSv2 token rules of `exchange serve`: TTL bounds, expiry, and only issued tokens accepted.
-#include "exchange/imds_tokens.h"
+#include "exchange/client/imds_tokens.h"
 
 #include <catch2/catch.hpp>
 

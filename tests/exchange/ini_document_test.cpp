@@ -1,7 +1,7 @@
 // Editing ~/.aws/credentials and ~/.aws/config: our section changes, every other byte stays.
-#include "exchange/aws_config.h"
-#include "exchange/credentials_file.h"
-#include "exchange/ini_document.h"
+#include "exchange/client/aws_config.h"
+#include "exchange/client/credentials_file.h"
+#include "exchange/client/ini_document.h"
 #include "tests/support/cli.h"
 
 #include <catch2/catch.hpp>

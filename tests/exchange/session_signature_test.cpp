@@ -1,5 +1,5 @@
 // CreateSession request building, and a pinned RSA SigV4-X509 signature checked by the openssl command.
-#include "exchange/session.h"
+#include "exchange/client/session.h"
 #include "issue/x509_file.h"
 #include "tests/support/cli.h"
 

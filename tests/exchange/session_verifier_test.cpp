@@ -1,7 +1,7 @@
 // CreateSession decisions without HTTP: the success path for RSA, EC and chained leaves, and one
 // test per refusal the service makes, each checking the error type and the precise message.
 #include "exchange/arn.h"
-#include "exchange/session_verifier.h"
+#include "exchange/emulator/session_verifier.h"
 #include "tests/exchange/emulator_fixture.h"
 
 #include "issue/inspect.h"

@@ -1,6 +1,6 @@
 // SigV4 canonicalisation pinned to hand-written expectations from protocol §3, and the HMAC
 // signing key derivation pinned to AWS's published SigV4 example.
-#include "exchange/credentials.h"
+#include "exchange/client/credentials.h"
 #include "exchange/sigv4.h"
 
 #include <catch2/catch.hpp>

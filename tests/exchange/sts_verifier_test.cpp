@@ -1,7 +1,7 @@
 // STS GetCallerIdentity against issued credentials: HMAC SigV4 plus the session token.
-#include "exchange/sts_verifier.h"
+#include "exchange/emulator/sts_verifier.h"
 
-#include "exchange/session_verifier.h"
+#include "exchange/emulator/session_verifier.h"
 #include "tests/exchange/emulator_fixture.h"
 
 #include <catch2/catch.hpp>

@@ -3,9 +3,9 @@
 // is "METHOD PATH?QUERY\nName: value\n...\n\nBODY" (fuzz_input.h); the trust anchor is a CA made
 // at start-up in a temporary directory.
 #include "ca/authority.h"
-#include "exchange/emulator_config.h"
-#include "exchange/session_verifier.h"
-#include "exchange/sts_verifier.h"
+#include "exchange/emulator/config.h"
+#include "exchange/emulator/session_verifier.h"
+#include "exchange/emulator/sts_verifier.h"
 #include "tests/fuzz/fuzz_input.h"
 
 #include <cstdlib>

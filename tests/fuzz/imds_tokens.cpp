@@ -1,5 +1,5 @@
 // Fuzz target: IMDSv2 token handling of `exchange serve`: the TTL header and token checks.
-#include "exchange/imds_tokens.h"
+#include "exchange/client/imds_tokens.h"
 
 using namespace pkitool;
 

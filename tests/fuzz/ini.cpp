@@ -1,7 +1,7 @@
 // Fuzz target: the AWS config/credentials INI reader and writer (`exchange configure`, `update`).
 // The input is the file; its first line names the section and key written. Property: what was
 // set reads back.
-#include "exchange/ini_document.h"
+#include "exchange/client/ini_document.h"
 
 #include <algorithm>
 #include <cctype>

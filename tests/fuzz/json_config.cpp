@@ -1,7 +1,7 @@
 // Fuzz target: the JSON pkitool reads: credential_process output (the cache), CreateSession
 // answers (the client), and emulate.json (through a file, as `emulate --config` reads it).
-#include "exchange/credentials.h"
-#include "exchange/emulator_config.h"
+#include "exchange/client/credentials.h"
+#include "exchange/emulator/config.h"
 #include "tests/fuzz/fuzz_input.h"
 
 using namespace pkitool;

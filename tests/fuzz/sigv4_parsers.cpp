@@ -1,5 +1,5 @@
 // Fuzz target: the SigV4 Authorization header, X-Amz-Date and RFC 3339 expirations.
-#include "exchange/credentials.h"
+#include "exchange/client/credentials.h"
 #include "exchange/sigv4.h"
 
 using namespace pkitool;

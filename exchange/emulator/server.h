@@ -2,7 +2,7 @@
 // SessionVerifier and POST / to the StsVerifier, within fixed resource bounds.
 #pragma once
 
-#include "exchange/emulator_config.h"
+#include "exchange/emulator/config.h"
 
 #include <ctime>
 #include <functional>

@@ -1,5 +1,5 @@
 // IMDSv2 endpoint with cpp-httplib.
-#include "exchange/imds_server.h"
+#include "exchange/client/imds_server.h"
 
 #include "issue/inspect.h"
 #include "base/error.h"

@@ -1,7 +1,7 @@
 // libcurl transport for CreateSession.
-#include "exchange/http_client.h"
+#include "exchange/client/http_client.h"
 
-#include "exchange/curl_library.h"
+#include "exchange/client/curl_library.h"
 #include "base/error.h"
 
 #include <memory>

@@ -2,8 +2,8 @@
 // find the credentials with AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:9911.
 #pragma once
 
-#include "exchange/imds_tokens.h"
-#include "exchange/refreshing_credentials.h"
+#include "exchange/client/imds_tokens.h"
+#include "exchange/client/refreshing_credentials.h"
 
 #include <memory>
 #include <mutex>

@@ -1,5 +1,5 @@
 // Line-based INI editing; the AWS CLI reads these files with Python's configparser rules.
-#include "exchange/ini_document.h"
+#include "exchange/client/ini_document.h"
 
 #include <optional>
 

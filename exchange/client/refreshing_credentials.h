@@ -2,7 +2,7 @@
 // once fewer than 5 minutes remain, and never handed out once expired (protocol §4, §5).
 #pragma once
 
-#include "exchange/session.h"
+#include "exchange/client/session.h"
 
 #include <mutex>
 #include <optional>

@@ -1,8 +1,8 @@
 // AWS CLI config file editing.
-#include "exchange/aws_config.h"
+#include "exchange/client/aws_config.h"
 
 #include "base/file_lock.h"
-#include "exchange/ini_document.h"
+#include "exchange/client/ini_document.h"
 #include "base/error.h"
 #include "base/files.h"
 

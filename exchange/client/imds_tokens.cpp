@@ -1,5 +1,5 @@
 // IMDSv2 token issue and check.
-#include "exchange/imds_tokens.h"
+#include "exchange/client/imds_tokens.h"
 
 #include "issue/random.h"
 

@@ -1,5 +1,5 @@
 // Diagnosis of a refused CreateSession from the certificate side.
-#include "exchange/diagnosis.h"
+#include "exchange/client/diagnosis.h"
 
 #include "profiles/path_engine.h"
 #include "profiles/conformance.h"

@@ -2,10 +2,10 @@
 // decision out. Every refusal says exactly which check failed.
 #pragma once
 
-#include "exchange/emulator_config.h"
-#include "exchange/issued_credentials.h"
-#include "exchange/presented_certificates.h"
-#include "exchange/service_error.h"
+#include "exchange/emulator/config.h"
+#include "exchange/emulator/issued_credentials.h"
+#include "exchange/emulator/presented_certificates.h"
+#include "exchange/emulator/service_error.h"
 #include "exchange/sigv4.h"
 #include "profiles/path_engine.h"
 

@@ -1,4 +1,4 @@
-#include "exchange/curl_library.h"
+#include "exchange/client/curl_library.h"
 
 #include "base/error.h"
 

@@ -1,5 +1,5 @@
 // GetCallerIdentity: verify the HMAC signature against an issued secret, then say who the caller is.
-#include "exchange/sts_verifier.h"
+#include "exchange/emulator/sts_verifier.h"
 
 #include "exchange/signed_request.h"
 #include "exchange/url_query.h"

@@ -2,8 +2,8 @@
 // answer into Credentials or an Error that says what the service and pkitool think is wrong.
 #pragma once
 
-#include "exchange/credentials.h"
-#include "exchange/http_client.h"
+#include "exchange/client/credentials.h"
+#include "exchange/client/http_client.h"
 #include "issue/key.h"
 
 #include <botan/x509cert.h>

@@ -1,7 +1,7 @@
 // CreateSession client (protocol §2 and §3).
-#include "exchange/session.h"
+#include "exchange/client/session.h"
 
-#include "exchange/diagnosis.h"
+#include "exchange/client/diagnosis.h"
 #include "base/error.h"
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 // Trust-policy evaluation over certificate-derived session tags.
-#include "exchange/trust_policy.h"
+#include "exchange/emulator/trust_policy.h"
 
 #include "issue/general_name.h"
 

@@ -1,5 +1,5 @@
 // Decoded presented certificates, remembered by header value, with reusable signature verifiers.
-#include "exchange/presented_certificates.h"
+#include "exchange/emulator/presented_certificates.h"
 
 #include "exchange/sigv4.h"
 #include "profiles/conformance.h"

@@ -1,10 +1,10 @@
 // HTTP plumbing for the emulator: request conversion, routing, AWS error shapes, limits.
-#include "exchange/emulator_server.h"
+#include "exchange/emulator/server.h"
 
 #include "exchange/arn.h"
-#include "exchange/issued_credentials.h"
-#include "exchange/session_verifier.h"
-#include "exchange/sts_verifier.h"
+#include "exchange/emulator/issued_credentials.h"
+#include "exchange/emulator/session_verifier.h"
+#include "exchange/emulator/sts_verifier.h"
 #include "exchange/url_query.h"
 #include "issue/random.h"
 #include "base/error.h"

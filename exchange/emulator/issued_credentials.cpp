@@ -1,5 +1,5 @@
 // Random credential material and the bounded store of what was issued.
-#include "exchange/issued_credentials.h"
+#include "exchange/emulator/issued_credentials.h"
 
 #include "exchange/sigv4.h"
 #include "issue/random.h"

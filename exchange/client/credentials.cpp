@@ -1,5 +1,5 @@
 // Credential JSON in the three shapes pkitool reads or writes.
-#include "exchange/credentials.h"
+#include "exchange/client/credentials.h"
 
 #include "exchange/sigv4.h"
 

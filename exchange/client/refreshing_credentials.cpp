@@ -1,5 +1,5 @@
 // On-demand refresh of session credentials.
-#include "exchange/refreshing_credentials.h"
+#include "exchange/client/refreshing_credentials.h"
 
 #include "base/error.h"
 

@@ -2,8 +2,8 @@
 // the 10 requests/s limit is hit). One 0600 file per session identity in a 0700 directory.
 #pragma once
 
-#include "exchange/credentials.h"
-#include "exchange/session.h"
+#include "exchange/client/credentials.h"
+#include "exchange/client/session.h"
 
 #include <filesystem>
 #include <optional>

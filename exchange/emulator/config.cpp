@@ -1,5 +1,5 @@
 // Building and validating the emulator's configuration (quick form and emulate.json).
-#include "exchange/emulator_config.h"
+#include "exchange/emulator/config.h"
 
 #include "exchange/arn.h"
 #include "issue/x509_file.h"

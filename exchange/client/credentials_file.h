@@ -1,7 +1,7 @@
 // `exchange update`: the shared credentials file (protocol §4), edited in place under a lock.
 #pragma once
 
-#include "exchange/credentials.h"
+#include "exchange/client/credentials.h"
 
 #include <filesystem>
 #include <string>

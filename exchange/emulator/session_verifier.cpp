@@ -1,6 +1,6 @@
 // The CreateSession checks, in the order the service applies them: authentication (signature and
 // certificate), then the request's resources, then authorization (profile, role, trust policy).
-#include "exchange/session_verifier.h"
+#include "exchange/emulator/session_verifier.h"
 
 #include "exchange/arn.h"
 #include "exchange/signed_request.h"

@@ -3,7 +3,7 @@
 // --endpoint-url URL` shows which role a certificate obtained.
 #pragma once
 
-#include "exchange/issued_credentials.h"
+#include "exchange/emulator/issued_credentials.h"
 #include "exchange/sigv4.h"
 
 #include <chrono>

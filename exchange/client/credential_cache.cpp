@@ -1,5 +1,5 @@
 // On-disk credential cache with a per-entry lock.
-#include "exchange/credential_cache.h"
+#include "exchange/client/credential_cache.h"
 
 #include "base/file_lock.h"
 #include "base/error.h"

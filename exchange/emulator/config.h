@@ -2,7 +2,7 @@
 // command-line form or from an emulate.json file (schema documented in `pkitool emulate --help`).
 #pragma once
 
-#include "exchange/trust_policy.h"
+#include "exchange/emulator/trust_policy.h"
 
 #include <botan/x509_crl.h>
 #include <botan/x509cert.h>

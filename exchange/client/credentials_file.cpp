@@ -1,8 +1,8 @@
 // Shared credentials file update.
-#include "exchange/credentials_file.h"
+#include "exchange/client/credentials_file.h"
 
 #include "base/file_lock.h"
-#include "exchange/ini_document.h"
+#include "exchange/client/ini_document.h"
 #include "base/error.h"
 #include "base/files.h"
 
