@@ -1,8 +1,9 @@
 // CreateSession verifications per second, side by side with the raw Botan ECDSA verify rate that
-// bounds them: in-process (SessionVerifier) and over loopback HTTP (EmulatorServer + httplib client).
+// bounds them: in-process (SessionVerifier) and over loopback HTTP (EmulatorEndpoint on the LoopbackServer + httplib client).
 // Usage: emulate_bench ANCHOR.crt LEAF.crt LEAF.key [SECONDS [CRL.pem]]   (bench/emulate.sh makes the files)
 // With a CRL, one more in-process rate: the same anchor with that CRL imported.
-#include "exchange/emulator/server.h"
+#include "exchange/emulator/endpoint.h"
+#include "exchange/loopback_server.h"
 #include "exchange/emulator/session_verifier.h"
 #include "issue/key.h"
 #include "issue/random.h"
@@ -88,7 +89,8 @@ int main(int argc, char** argv) try {
         if (!std::holds_alternative<exchange::CreatedSession>(d)) throw std::runtime_error("refused: " + std::get<exchange::Refusal>(d).message);
     };
 
-    exchange::EmulatorServer server(config);
+    exchange::EmulatorEndpoint endpoint(config);
+    exchange::LoopbackServer server(endpoint.service(), exchange::EmulatorEndpoint::limits());
     const int port = server.bind(0);
     std::thread serving([&] { server.run(); });
     const auto http_req = request("127.0.0.1:" + std::to_string(port));
@@ -105,7 +107,7 @@ int main(int argc, char** argv) try {
     };
 
     // The loopback floor: the same requests from the same client to an httplib server that answers
-    // 201 with a constant body at once, set up as EmulatorServer is (no Nagle, long keep-alive).
+    // 201 with a constant body at once, set up as the LoopbackServer is (no Nagle, long keep-alive).
     httplib::Server floor_server;
     floor_server.set_tcp_nodelay(true);
     floor_server.set_keep_alive_max_count(1000);

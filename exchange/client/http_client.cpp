@@ -4,6 +4,7 @@
 #include "exchange/client/curl_library.h"
 #include "base/error.h"
 
+#include <atomic>
 #include <memory>
 
 namespace pkitool::exchange {
@@ -29,7 +30,14 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     return size * n;
 }
 
+std::atomic<bool> cancelled{false};
+
+// libcurl calls this about once a second, and more often while data moves; non-zero aborts.
+int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return cancelled ? 1 : 0; }
+
 }  // namespace
+
+void cancel_requests() { cancelled = true; }
 
 std::optional<std::string> HttpResponse::header(const std::string& name) const {
     HttpRequest r;
@@ -75,9 +83,13 @@ HttpResponse send(const std::string& base_url, const HttpRequest& req, const Tra
     // An empty proxy string makes libcurl ignore the proxy environment variables too.
     if (!options.use_proxy) lib.easy_setopt(c, CURLOPT_PROXY, "");
 
+    lib.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    lib.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    if (cancelled) throw Error(base_url + ": request cancelled: the command is stopping");
     char errbuf[CURL_ERROR_SIZE] = {0};
     lib.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     const CURLcode rc = lib.easy_perform(c);
+    if (rc == CURLE_ABORTED_BY_CALLBACK) throw Error(base_url + ": request cancelled: the command is stopping");
     if (rc != CURLE_OK) {
         const std::string why = errbuf[0] ? errbuf : lib.easy_strerror(rc);
         std::string hint;

@@ -26,4 +26,8 @@ struct HttpResponse {
 // Error naming the URL when the connection fails; any HTTP status is returned, not thrown.
 HttpResponse send(const std::string& base_url, const HttpRequest& req, const TransportOptions& options);
 
+// Makes every request in flight, and every later one, fail within about a second: a server told
+// to stop must not wait out a slow endpoint's 30 s timeout first (issue #9).
+void cancel_requests();
+
 }  // namespace pkitool::exchange

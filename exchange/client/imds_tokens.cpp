@@ -12,7 +12,7 @@
 namespace pkitool::exchange {
 
 std::optional<long> ImdsTokens::parse_ttl(const std::optional<std::string>& header) {
-    if (!header) return kMaxTtl;
+    if (!header) return std::nullopt;
     const auto& s = *header;
     if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); }))
         return std::nullopt;

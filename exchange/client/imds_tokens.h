@@ -1,4 +1,4 @@
-// IMDSv2 session tokens for `exchange serve` (protocol §4): random, with a TTL of 1..21600 s,
+// IMDSv2 session tokens for `exchange serve` (AWS docs, "Use the Instance Metadata Service to access instance metadata"): random, with a TTL of 1..21600 s,
 // compared in constant time so response timing does not leak a live token.
 #pragma once
 
@@ -17,7 +17,7 @@ public:
     static constexpr size_t kMaxLive = 4096;  // bounds memory against a client minting tokens in a loop
 
     // The TTL header's value: nullopt (→ refuse with 400) unless a whole number in 1..21600.
-    // An absent header means the maximum, as EC2 does.
+    // EC2 refuses a token request without the header, or with an empty value, with 400.
     static std::optional<long> parse_ttl(const std::optional<std::string>& header);
 
     std::string issue(long ttl_seconds, Clock::time_point now);

@@ -1,26 +1,18 @@
 // pkitool emulate: a local IAM Roles Anywhere + STS endpoint on 127.0.0.1, for offline rehearsals.
 #include "pkitool/commands/commands.h"
-#include "pkitool/commands/server_commands.h"
 #include "base/error.h"
 #include "pkitool/options.h"
 
 #include "exchange/emulator/config.h"
-#include "exchange/emulator/server.h"
-
-#include <atomic>
-#include <chrono>
-#include <csignal>
-#include <thread>
-
-#include <pthread.h>
+#include "exchange/emulator/endpoint.h"
+#include "exchange/loopback_server.h"
 
 namespace pkitool::cli {
 
 namespace {
 
-nlohmann::json describe(const exchange::EmulatorServer& server) {
-    const auto& c = server.config();
-    nlohmann::json j{{"endpoint", server.url()}, {"region", c.region}, {"account", c.account}};
+nlohmann::json describe(const exchange::EmulatorConfig& c, const std::string& url) {
+    nlohmann::json j{{"endpoint", url}, {"region", c.region}, {"account", c.account}};
     for (const auto& a : c.anchors) j["trustAnchors"].push_back({{"name", a.name}, {"arn", a.arn}, {"enabled", a.enabled}});
     for (const auto& p : c.profiles)
         j["profiles"].push_back({{"name", p.name}, {"arn", p.arn}, {"enabled", p.enabled}, {"roleArns", p.role_arns}, {"durationSeconds", p.duration_seconds}});
@@ -32,31 +24,6 @@ nlohmann::json describe(const exchange::EmulatorServer& server) {
     return j;
 }
 
-// Serves until SIGINT or SIGTERM. The signals are taken synchronously by one thread (sigwait), so
-// stopping is an ordinary call rather than work inside a signal handler.
-void serve_until_signal(exchange::EmulatorServer& server) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::atomic<bool> signalled{false}, finished{false};
-    std::thread waiter([&] {
-        int sig = 0;
-        sigwait(&set, &sig);
-        signalled = true;
-        // A signal can arrive before the listen loop starts, when stop() is still a no-op: repeat it.
-        while (!finished) {
-            server.stop();
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-    });
-    server.run();
-    finished = true;
-    if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
-    waiter.join();
-}
-
 }  // namespace
 
 void register_emulate(CLI::App& app, Context& ctx) {
@@ -66,7 +33,8 @@ void register_emulate(CLI::App& app, Context& ctx) {
         int port = 9912;
     };
     auto args = std::make_shared<Args>();
-    auto* cmd = app.add_subcommand("emulate", kEmulateDescription);
+    auto* cmd = app.add_subcommand(
+        "emulate", "Run a local IAM Roles Anywhere + STS endpoint on 127.0.0.1 that verifies requests as AWS does");
     auto* anchor = cmd->add_option("--anchor", args->anchor, "Trust anchor: PEM bundle of 1 or 2 CA certificates (quick form)")
                        ->check(CLI::ExistingFile)->option_text("CA.pem");
     cmd->add_option("--crl", args->crls, "CRL imported into the quick-form trust anchor (repeatable, at most 2)")
@@ -91,9 +59,10 @@ void register_emulate(CLI::App& app, Context& ctx) {
         auto config = args->config.empty() ? exchange::quick_emulator_config(args->anchor, crls) : exchange::load_emulator_config(args->config);
         exchange::RequestLog log;
         if (!ctx.quiet) log = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
-        exchange::EmulatorServer server(std::move(config), {}, log);
+        exchange::EmulatorEndpoint endpoint(std::move(config), log);
+        exchange::LoopbackServer server(endpoint.service(), exchange::EmulatorEndpoint::limits());
         server.bind(args->port);
-        const auto j = describe(server);
+        const auto j = describe(endpoint.config(), server.url());
         if (ctx.json) {
             ctx.out << j.dump() << std::endl;  // one line, flushed: a test or script reads it to find the port
         } else {
@@ -107,7 +76,8 @@ void register_emulate(CLI::App& app, Context& ctx) {
             ctx.out << std::flush;
             ctx.note("serving until interrupted (Ctrl-C)");
         }
-        serve_until_signal(server);
+        exchange::StopOnSignal on_signal([&server] { server.stop(); });
+        server.run();
     });
 }
 

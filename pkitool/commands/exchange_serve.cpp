@@ -1,13 +1,10 @@
 // pkitool exchange serve: an IMDSv2-compatible credentials endpoint on 127.0.0.1.
 #include "pkitool/commands/commands.h"
-#include "pkitool/commands/server_commands.h"
 #include "pkitool/exchange_options.h"
 
-#include "exchange/client/imds_server.h"
-
-#include <csignal>
-#include <pthread.h>
-#include <thread>
+#include "exchange/client/http_client.h"
+#include "exchange/client/imds_endpoint.h"
+#include "exchange/loopback_server.h"
 
 namespace pkitool::cli {
 
@@ -17,7 +14,7 @@ void register_exchange_serve(CLI::App& exchange_group, Context& ctx) {
         int port = 9911;
     };
     auto args = std::make_shared<Args>();
-    auto* cmd = exchange_group.add_subcommand("serve", kServeDescription);
+    auto* cmd = exchange_group.add_subcommand("serve", "Serve the credentials to SDKs as an IMDSv2 endpoint on 127.0.0.1");
     args->options.add(*cmd);
     cmd->add_option("--port", args->port, "TCP port on 127.0.0.1; 0 picks a free one (printed on stdout)")
         ->check(CLI::Range(0, 65535))->option_text("PORT (default 9911)");
@@ -32,33 +29,26 @@ void register_exchange_serve(CLI::App& exchange_group, Context& ctx) {
         const auto role = exchange::role_name_of_arn(o.target.role_arn);
         o.identity();  // a wrong key or passphrase fails now, not on the first request
 
-        // SIGINT/SIGTERM are taken by a waiting thread that stops the server cleanly.
-        sigset_t signals;
-        sigemptyset(&signals);
-        sigaddset(&signals, SIGINT);
-        sigaddset(&signals, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
         exchange::RefreshingCredentials credentials(o.source(ctx.err));
-        exchange::ImdsServer server(role, credentials);
-        const int port = server.bind(args->port);
-        const std::string url = "http://127.0.0.1:" + std::to_string(port);
-        if (ctx.json) ctx.out << nlohmann::json{{"endpoint", url}, {"port", port}, {"role", role}}.dump() << std::endl;
-        else ctx.out << url << std::endl;
-        if (const auto got = credentials.get(exchange::Clock::now()); std::holds_alternative<exchange::CredentialsFailure>(got))
-            ctx.warn("no credentials yet (answering 500 until they can be had): " + std::get<exchange::CredentialsFailure>(got).reason);
-        else
-            ctx.note("serving credentials for role " + role + " at " + url + "/latest/meta-data/iam/security-credentials/" + role);
-
-        std::thread waiter([&] {
-            int sig = 0;
-            sigwait(&signals, &sig);
+        exchange::ImdsEndpoint endpoint(role, credentials);
+        exchange::LoopbackServer server(endpoint.service(), exchange::ImdsEndpoint::limits());
+        // Before any thread exists: a signal from now on stops the server, and cancels the first
+        // CreateSession if it is still waiting on a slow endpoint, so serve exits promptly (#9).
+        exchange::StopOnSignal on_signal([&server] {
+            exchange::cancel_requests();
             server.stop();
         });
-        server.run();
-        // run() returns only after stop(); if it failed on its own, release the waiter.
-        pthread_kill(waiter.native_handle(), SIGTERM);
-        waiter.join();
+        const int port = server.bind(args->port);
+        const std::string url = server.url();
+        if (ctx.json) ctx.out << nlohmann::json{{"endpoint", url}, {"port", port}, {"role", role}}.dump() << std::endl;
+        else ctx.out << url << std::endl;
+        if (const auto got = credentials.get(exchange::Clock::now()); std::holds_alternative<exchange::CredentialsFailure>(got)) {
+            if (!on_signal.signalled())
+                ctx.warn("no credentials yet (answering 500 until they can be had): " + std::get<exchange::CredentialsFailure>(got).reason);
+        } else {
+            ctx.note("serving credentials for role " + role + " at " + url + "/latest/meta-data/iam/security-credentials/" + role);
+        }
+        server.run();  // returns at once when a signal came during the first CreateSession
     });
 }
 

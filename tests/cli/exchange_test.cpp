@@ -239,6 +239,12 @@ TEST_CASE("exchange serve: IMDSv2 token rules, role and credentials, read by the
     CHECK(code("-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 0' " + base + "/latest/api/token") == "400");
     CHECK(code("-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 21601' " + base + "/latest/api/token") == "400");
     CHECK(code("-X PUT --data '' -H 'X-aws-ec2-metadata-token-ttl-seconds: 0' " + base + "/latest/api/token") == "400");  // with Content-Length: the routed path
+    // As EC2 answers: no TTL header, an empty one, or an empty X-Forwarded-For (curl's "Name;" sends
+    // the header with no value) are refused, and so is a header sent twice.
+    CHECK(code("-X PUT " + base + "/latest/api/token") == "400");
+    CHECK(code("-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds;' " + base + "/latest/api/token") == "400");
+    CHECK(code("-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' -H 'X-Forwarded-For;' " + base + "/latest/api/token") == "400");
+    CHECK(code("-X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' " + base + "/latest/api/token") == "400");
     CHECK(code(base + "/latest/meta-data/iam/security-credentials/") == "401");  // no IMDSv1
     CHECK(code("-H 'X-aws-ec2-metadata-token: forged' " + base + "/latest/meta-data/iam/security-credentials/TestRole") == "401");
     // EC2's documented form: curl -X PUT with no body and no Content-Length.
@@ -279,7 +285,7 @@ TEST_CASE("exchange serve: 500 with the reason when no credentials can be had", 
     Background fake(fake_cmd("--fail-after 0"), t.path(), "PORT");
     Background serve(env(t) + "'" PKITOOL_BINARY "' exchange serve --port 0 " + exchange_args("ec", fake.port()), t.path(), "http://127.0.0.1:");
     const std::string base = "http://127.0.0.1:" + std::to_string(serve.port());
-    const auto token = shell("curl -s --max-time 10 -X PUT " + base + "/latest/api/token", t.path()).out;
+    const auto token = shell("curl -s --max-time 10 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' " + base + "/latest/api/token", t.path()).out;
     REQUIRE(token.size() == 64);
     const auto r = shell("curl -s --max-time 10 -o body -w '%{http_code}' -H 'X-aws-ec2-metadata-token: " + token + "' " + base +
                              "/latest/meta-data/iam/security-credentials/TestRole", t.path());

@@ -1,0 +1,99 @@
+// Routing and AWS error shapes for the local Roles Anywhere + STS endpoint.
+#include "exchange/emulator/endpoint.h"
+
+#include "issue/random.h"
+
+#include <botan/hex.h>
+#include <nlohmann/json.hpp>
+
+namespace pkitool::exchange {
+
+namespace {
+
+std::string request_id() {
+    std::vector<uint8_t> b(16);
+    issue::rng().randomize(b.data(), b.size());
+    const auto h = Botan::hex_encode(b, false);
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
+// Roles Anywhere's REST errors: the type in X-Amzn-ErrorType and {"message": ...} in the body,
+// which is how the AWS CLI and SDKs tell one refusal from another.
+HttpReply json_error(int status, const std::string& type, const std::string& message) {
+    HttpReply r;
+    r.status = status;
+    r.headers.emplace_back("X-Amzn-ErrorType", type);
+    r.content_type = "application/json";
+    r.body = nlohmann::json{{"message", message}}.dump();
+    return r;
+}
+
+}  // namespace
+
+EmulatorEndpoint::EmulatorEndpoint(EmulatorConfig config, RequestLog log) : config_(std::move(config)), log_(std::move(log)) {}
+
+ServerLimits EmulatorEndpoint::limits() {
+    ServerLimits l;
+    l.request.max_body_bytes = 64 * 1024;
+    l.request.max_head_bytes = 64 * 1024;
+    return l;
+}
+
+HttpService EmulatorEndpoint::service() {
+    return {[this](const HttpRequest& r) { return handle(r); }, [this](const RequestRefusal& r) { return refusal(r); }};
+}
+
+void EmulatorEndpoint::note(const std::string& line) {
+    if (!log_) return;
+    std::lock_guard lock(log_mutex_);
+    log_(line);
+}
+
+HttpReply EmulatorEndpoint::handle(const HttpRequest& request) {
+    if (request.method == "POST" && request.path == "/sessions") return create_session(request);
+    if (request.method == "POST" && request.path == "/") return get_caller_identity(request);
+    const std::string msg = "no such endpoint: " + request.method + " " + request.path + " (use POST /sessions or POST /)";
+    note(request.method + " " + request.path + " 404: " + msg);
+    return json_error(404, to_string(ServiceErrorType::ResourceNotFound), msg);
+}
+
+HttpReply EmulatorEndpoint::refusal(const RequestRefusal& r) {
+    note("HTTP " + std::to_string(r.status) + ": " + r.message);
+    return r.status >= 500 && r.status != 501 && r.status != 505 ? json_error(r.status, "InternalServerException", r.message)
+                                                                 : json_error(r.status, to_string(ServiceErrorType::Validation), r.message);
+}
+
+HttpReply EmulatorEndpoint::create_session(const HttpRequest& request) {
+    const auto decision = sessions_.create_session(request, std::chrono::system_clock::now());
+    if (const auto* ok = std::get_if<CreatedSession>(&decision)) {
+        HttpReply reply;
+        reply.status = 201;
+        reply.content_type = "application/json";
+        reply.body = ok->body.dump();
+        note("POST /sessions 201 " + ok->credentials.assumed_role_arn + " until " + ok->body["credentialSet"][0]["credentials"]["expiration"].get<std::string>());
+        return reply;
+    }
+    const auto& r = std::get<Refusal>(decision);
+    note("POST /sessions " + std::to_string(http_status(r.type)) + " " + to_string(r.type) + ": " + r.message);
+    return json_error(http_status(r.type), to_string(r.type), r.message);
+}
+
+HttpReply EmulatorEndpoint::get_caller_identity(const HttpRequest& request) {
+    const auto id = request_id();
+    HttpReply reply;
+    reply.headers.emplace_back("x-amzn-RequestId", id);
+    reply.content_type = "text/xml";
+    const auto decision = sts_.get_caller_identity(request, std::chrono::system_clock::now());
+    if (const auto* who = std::get_if<CallerIdentity>(&decision)) {
+        reply.body = to_xml(*who, id);
+        note("POST / 200 GetCallerIdentity " + who->arn);
+        return reply;
+    }
+    const auto& r = std::get<StsRefusal>(decision);
+    reply.status = http_status(r.code);
+    reply.body = to_xml(r, id);
+    note("POST / " + std::to_string(reply.status) + " " + to_string(r.code) + ": " + r.message);
+    return reply;
+}
+
+}  // namespace pkitool::exchange
