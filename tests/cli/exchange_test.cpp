@@ -295,6 +295,56 @@ TEST_CASE("exchange serve: 500 with the reason when no credentials can be had", 
     CHECK_THAT(serve.err(), Catch::Contains("warning: no credentials yet"));
 }
 
+// Issue #9: a SIGTERM while serve's first CreateSession waited on a slow endpoint was lost (the
+// stop came before the server listened), and serve ran on.
+TEST_CASE("exchange serve: SIGTERM during a slow first CreateSession stops it promptly", "[cli][exchange][serve][hardening]") {
+    TempDir t;
+    make_pki(t);
+    // An endpoint that accepts connections and never answers.
+    std::ofstream(t / "silent.py") << "import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen(16)\n"
+                                      "print('PORT', s.getsockname()[1], flush=True)\nheld = []\n"
+                                      "while True:\n    held.append(s.accept()[0])\n";
+    Background silent("/usr/bin/python3 silent.py", t.path(), "PORT");
+    const auto r = shell(env(t) + "'" PKITOOL_BINARY "' exchange serve --port 0 " + exchange_args("ec", silent.port()) +
+                             " > serve.out 2> serve.err & pid=$!\n"
+                             "for i in $(seq 200); do grep -q http serve.out && break; sleep 0.05; done\n"
+                             "sleep 0.5\n"  // the first CreateSession is now waiting on the silent endpoint
+                             "start=$(date +%s%N); kill -TERM $pid; wait $pid; rc=$?; end=$(date +%s%N)\n"
+                             "echo \"$rc $(( (end - start) / 1000000 ))\"",
+                         t.path());
+    INFO(r.err << slurp(t / "serve.err"));
+    REQUIRE(r.code == 0);
+    int rc = -1, ms = -1;
+    std::istringstream(r.out) >> rc >> ms;
+    INFO("exit " << rc << " after " << ms << " ms");
+    CHECK(rc == 0);
+    CHECK(ms < 5000);  // the transfer timeout is 30 s; curl's progress callback aborts within ~1 s
+    CHECK_THAT(slurp(t / "serve.out"), Catch::StartsWith("http://127.0.0.1:"));
+}
+
+TEST_CASE("exchange serve: slow connections and chunked bodies do not get through", "[cli][exchange][serve][hardening]") {
+    TempDir t;
+    make_pki(t);
+    Background fake(fake_cmd(), t.path(), "PORT");
+    Background serve(env(t) + "'" PKITOOL_BINARY "' exchange serve --port 0 " + exchange_args("ec", fake.port()), t.path(), "http://127.0.0.1:");
+    const std::string port = std::to_string(serve.port());
+    const auto attack = [&](const std::string& args) {
+        const auto r = shell("timeout 90 /usr/bin/python3 '" PKITOOL_SOURCE_DIR "/tests/support/http_attacks.py' " + args, t.path());
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        return nlohmann::json::parse(r.out);
+    };
+    const auto starve = attack("starve " + port + " 200 imds");
+    INFO(starve.dump());
+    CHECK(starve["status"] == 200);  // a token, answered while 200 connections idle or trickle
+    CHECK(starve["seconds"].get<double>() < 5.0);
+    // The token path takes no body: a chunked one is refused at its first chunk (it was 200).
+    const auto chunked = attack("chunked " + port + " PUT /latest/api/token 200");
+    INFO(chunked.dump());
+    CHECK(chunked["status"] == 413);
+    CHECK(chunked["sent_mb"].get<double>() < 200);
+}
+
 TEST_CASE("exchange configure: credential_process profile used by the AWS CLI", "[cli][exchange]") {
     TempDir t;
     make_pki(t);
