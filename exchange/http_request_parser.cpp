@@ -157,7 +157,8 @@ HttpRequestParser::Result HttpRequestParser::feed(std::string& buffer) {
                 // RFC 9112 §2.2: empty lines before a request line are ignored (some clients send
                 // a CRLF after a POST body).
                 while (std::string_view(buffer).substr(at, 2) == kCrlf) consume(2);
-                if (at == buffer.size()) return finish(NeedMore{});
+                // A lone CR may be the first half of one more empty line: wait for the next byte.
+                if (at == buffer.size() || std::string_view(buffer).substr(at) == "\r") return finish(NeedMore{});
                 seen_bytes_ = true;
                 state_ = State::Head;
                 break;

@@ -94,6 +94,14 @@ TEST_CASE("http parser: connection persistence and 100-continue", "[http]") {
     CHECK_FALSE(complete(parse("GET / HTTP/1.0\r\n\r\n")).keep_alive);
     CHECK(complete(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")).keep_alive);
     CHECK(complete(parse("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n")).request.path == "/");  // leading empty lines
+    {  // found by the fuzz target: an empty line split after its CR is still an empty line
+        HttpRequestParser split({});
+        std::string b = "\r";
+        CHECK(std::holds_alternative<HttpRequestParser::NeedMore>(split.feed(b)));
+        CHECK_FALSE(split.started());
+        b += "\nGET / HTTP/1.1\r\nHost: h\r\n\r\n";
+        CHECK(complete(split.feed(b)).request.method == "GET");
+    }
     HttpRequestParser p({});
     std::string b = "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n";
     CHECK(std::holds_alternative<HttpRequestParser::NeedMore>(p.feed(b)));
