@@ -6,7 +6,7 @@
 # Starts `pkitool emulate` (the Roles Anywhere endpoint), then `exchange serve` in front of it,
 # takes an IMDSv2 token (PUT /latest/api/token) and runs wrk, one thread, against
 #   GET /latest/meta-data/iam/security-credentials/ROLE   with X-aws-ec2-metadata-token
-# The baseline is build/bench/serve_baseline: cpp-httplib (the library serve is built on) answering
+# The baseline is build/bench/serve_baseline: cpp-httplib (the library serve ran on before issue #9) answering
 # every GET with a constant body of the same size, doing no work, with Nagle off and long keep-alive:
 # the ceiling for serve on this machine and this load. Target (issue): serve >= 20,000 requests/s.
 # wrk runs on the same 2 cores as the servers, so the absolute figures depend on the load average
