@@ -1,5 +1,6 @@
 // End to end: `pkitool emulate` as a child process, CreateSession signed by an independent Python
 // client (cryptography, not pkitool's code), then the AWS CLI v2 proving which role was obtained.
+#include "tests/support/background.h"
 #include "tests/support/cli.h"
 
 #include <catch2/catch.hpp>
@@ -7,14 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <csignal>
-#include <fcntl.h>
 #include <fstream>
-#include <poll.h>
-#include <sys/wait.h>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 using namespace pkitool::test;
 using nlohmann::json;
@@ -50,71 +46,12 @@ send(b'POST /sessions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length
 send(b'POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 5\r\n\r\n{{{{{')
 )PY";
 
-// `pkitool emulate ... --port 0 --json` as a child: reads its one JSON line; always stopped (SIGTERM,
-// then SIGKILL after a bound) when the test ends, whatever happened.
-class EmulatorProcess {
+// `pkitool emulate ... --port 0 --json` in the background, with the JSON line it printed.
+class EmulatorProcess : public Background {
 public:
-    EmulatorProcess(const std::string& args, const fs::path& dir) {
-        int out[2];
-        REQUIRE(::pipe(out) == 0);
-        const std::string err = (dir / "emulate.err").string();
-        pid_ = ::fork();
-        REQUIRE(pid_ >= 0);
-        if (pid_ == 0) {
-            ::dup2(out[1], STDOUT_FILENO);
-            const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            ::dup2(e, STDERR_FILENO);
-            ::close(out[0]);
-            if (::chdir(dir.c_str()) != 0) ::_exit(127);
-            ::execl("/bin/sh", "sh", "-c", (std::string("exec '") + PKITOOL_BINARY + "' " + args).c_str(), static_cast<char*>(nullptr));
-            ::_exit(127);
-        }
-        ::close(out[1]);
-        fd_ = out[0];
-        std::string line;
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-        while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, 200) <= 0) continue;
-            char buf[4096];
-            const auto n = ::read(fd_, buf, sizeof buf);
-            if (n <= 0) break;
-            line.append(buf, static_cast<size_t>(n));
-        }
-        INFO("stderr: " << slurp(err));
-        REQUIRE(line.find('\n') != std::string::npos);
-        info = json::parse(line.substr(0, line.find('\n')));
-    }
-    ~EmulatorProcess() { stop(); }
-    int pid() const { return pid_; }
-
-    // Exit status after SIGTERM (-1 if it had to be killed).
-    int stop() {
-        if (pid_ <= 0) return status_;
-        ::kill(pid_, SIGTERM);
-        int st = 0;
-        for (int i = 0; i < 100; ++i) {
-            if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-                status_ = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            if (i == 99) {
-                ::kill(pid_, SIGKILL);
-                ::waitpid(pid_, &st, 0);
-            }
-        }
-        ::close(fd_);
-        pid_ = -1;
-        return status_;
-    }
-
+    EmulatorProcess(const std::string& args, const fs::path& dir)
+        : Background(std::string("'") + PKITOOL_BINARY + "' " + args, dir, "\"endpoint\"", 60), info(json::parse(ready_line())) {}
     json info;
-
-private:
-    pid_t pid_ = -1;
-    int fd_ = -1;
-    int status_ = -1;
 };
 
 json create_session(const TempDir& t, const json& info, const std::string& cert, const std::string& key, const std::string& role,

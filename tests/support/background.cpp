@@ -63,20 +63,21 @@ int Background::port() const {
 
 std::string Background::err() const { return slurp(err_); }
 
-void Background::stop() {
-    if (pid_ <= 0) return;
+int Background::stop() {
+    if (pid_ <= 0) return -1;
     ::kill(-pid_, SIGTERM);
     for (int i = 0; i < 100; ++i) {  // up to 5 s for a clean exit, then SIGKILL
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
-            return;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     ::kill(-pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
+    return -1;
 }
 
 }  // namespace pkitool::test

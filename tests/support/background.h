@@ -21,7 +21,10 @@ public:
     // The number after the last ':' or ' ' of the ready line ("PORT 4242", "http://127.0.0.1:4242").
     int port() const;
     std::string err() const;  // what it wrote on stderr so far
-    void stop();
+    int pid() const { return pid_; }
+    // SIGTERM to its process group, SIGKILL after 5 s; the exit status (-1 when killed or already
+    // stopped).
+    int stop();
 
 private:
     int pid_ = -1;
