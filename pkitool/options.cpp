@@ -68,8 +68,14 @@ void SanOption::add(CLI::App& app) {
         ->allow_extra_args(false);  // one list per --san, so it never swallows a positional argument
 }
 
-void CaDirOption::add(CLI::App& app) {
-    app.add_option("--ca", dir, "CA directory made by `pkitool ca init`")->required()->option_text("DIR");
+void CaDirOption::add(CLI::App& app, const std::string& description, bool dir_alias) {
+    app.add_option(dir_alias ? "--ca,--dir" : "--ca", dir, description)->required()->option_text("DIR");
+}
+
+void PortOption::add(CLI::App& app) {
+    app.add_option("--port", port, "TCP port on 127.0.0.1 (default " + std::to_string(port) + "); 0 picks a free one, printed at start")
+        ->check(CLI::Range(0, 65535))
+        ->option_text("N");
 }
 
 void examples(CLI::App& app, const std::vector<std::pair<std::string, std::string>>& items) {

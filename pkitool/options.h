@@ -51,9 +51,17 @@ struct SanOption {
     void add(CLI::App& app);
 };
 
-// --ca DIR: an existing CA directory.
+// --ca DIR: the CA directory a command works on; `ca init`, `ca import` and `ca show` also take
+// --dir, the name they had first.
 struct CaDirOption {
     std::string dir;
+    void add(CLI::App& app, const std::string& description = "CA directory made by `pkitool ca init`", bool dir_alias = false);
+};
+
+// --port N on 127.0.0.1 for the loopback endpoints; 0 picks a free one (printed at start).
+struct PortOption {
+    int port;
+    explicit PortOption(int default_port) : port(default_port) {}
     void add(CLI::App& app);
 };
 

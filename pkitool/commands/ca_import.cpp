@@ -10,12 +10,13 @@ namespace pkitool::cli {
 
 void register_ca_import(CLI::App& ca_group, Context& ctx) {
     struct Args {
-        std::string dir, cert, key, index, newcerts, crlnumber;
+        CaDirOption ca;
+        std::string cert, key, index, newcerts, crlnumber;
         PassphraseOption passphrase;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = ca_group.add_subcommand("import", "Adopt an existing root CA (openssl ca): its key, certificates and revocations");
-    cmd->add_option("--dir", a->dir, "The CA directory to create (must not exist, or be empty)")->required()->option_text("DIR");
+    a->ca.add(*cmd, "The CA directory to create (must not exist, or be empty)", true);
     cmd->add_option("--cert", a->cert, "The CA certificate (PEM or DER, self-signed)")->required()->check(CLI::ExistingFile)->option_text("CA.crt");
     cmd->add_option("--key", a->key, "Its private key (PKCS#8, SEC1 or PKCS#1)")->required()->check(CLI::ExistingFile)->option_text("CA.key");
     auto* index = cmd->add_option("--openssl-index", a->index, "The CA's index.txt (its certificates are read from newcerts/ beside it)")
@@ -37,14 +38,14 @@ void register_ca_import(CLI::App& ca_group, Context& ctx) {
         "  Then publish a CRL with every revocation openssl knew:\n"
         "    $ pkitool crl --ca root-ca\n");
     cmd->callback([a, &ctx] {
-        ca::ImportRequest req{a->dir, a->cert, a->key, a->passphrase.get(), std::nullopt, std::nullopt, std::nullopt};
+        ca::ImportRequest req{a->ca.dir, a->cert, a->key, a->passphrase.get(), std::nullopt, std::nullopt, std::nullopt};
         if (!a->index.empty()) req.openssl_index = a->index;
         if (!a->newcerts.empty()) req.newcerts = a->newcerts;
         if (!a->crlnumber.empty()) req.crlnumber = a->crlnumber;
         const auto s = ca::Authority::import(req);
         if (ctx.json)
-            return ctx.print_json({{"dir", a->dir}, {"certificates", s.certificates}, {"revoked", s.revoked}, {"last_crl_number", s.last_crl_number}});
-        ctx.note(fmt::format("imported the CA into {}/: {} certificate(s), {} revoked; the next CRL is number {}", a->dir, s.certificates, s.revoked,
+            return ctx.print_json({{"dir", a->ca.dir}, {"certificates", s.certificates}, {"revoked", s.revoked}, {"last_crl_number", s.last_crl_number}});
+        ctx.note(fmt::format("imported the CA into {}/: {} certificate(s), {} revoked; the next CRL is number {}", a->ca.dir, s.certificates, s.revoked,
                              s.last_crl_number + 1));
     });
 }

@@ -12,7 +12,7 @@ namespace pkitool::cli {
 namespace {
 
 struct Args {
-    std::string dir;
+    CaDirOption ca;
     std::string parent;
     SubjectOption subject;
     KeyTypeOption key_type;
@@ -23,10 +23,10 @@ struct Args {
 };
 
 void print_created(Context& ctx, const Args& a, const std::string& what, bool encrypted, const std::string& serial_in_parent = "") {
-    const auto authority = ca::Authority::open(a.dir);
+    const auto authority = ca::Authority::open(a.ca.dir);
     if (ctx.json) {
         nlohmann::json j = issue::describe(authority.certificate());
-        j["dir"] = a.dir;
+        j["dir"] = a.ca.dir;
         j["key_encrypted"] = encrypted;
         if (!a.parent.empty()) {
             j["parent"] = a.parent;
@@ -35,10 +35,10 @@ void print_created(Context& ctx, const Args& a, const std::string& what, bool en
         }
         return ctx.print_json(j);
     }
-    ctx.note("created " + what + " " + issue::format_dn(authority.certificate().subject_dn()) + " in " + a.dir + "/ (" +
+    ctx.note("created " + what + " " + issue::format_dn(authority.certificate().subject_dn()) + " in " + a.ca.dir + "/ (" +
              a.key_type.get().name() + (encrypted ? ", key encrypted" : "") + ")");
-    if (!a.parent.empty()) ctx.note("recorded in " + a.parent + "/pkitool.db as serial " + serial_in_parent + "; chain in " + a.dir + "/chain.pem");
-    ctx.note("next: pkitool issue --ca " + a.dir + " --subject \"CN=MyOnpremVM\" --out vm.crt --key-out vm.key" +
+    if (!a.parent.empty()) ctx.note("recorded in " + a.parent + "/pkitool.db as serial " + serial_in_parent + "; chain in " + a.ca.dir + "/chain.pem");
+    ctx.note("next: pkitool issue --ca " + a.ca.dir + " --subject \"CN=MyOnpremVM\" --out vm.crt --key-out vm.key" +
              (a.parent.empty() ? "" : " --chain-out chain.pem"));
 }
 
@@ -47,7 +47,7 @@ void print_created(Context& ctx, const Args& a, const std::string& what, bool en
 void register_ca_init(CLI::App& ca, Context& ctx) {
     auto args = std::make_shared<Args>();
     auto* cmd = ca.add_subcommand("init", "Create a root CA, or with --parent an intermediate CA, in a new directory");
-    cmd->add_option("--dir", args->dir, "The CA directory to create (must not exist, or be empty)")->required()->option_text("DIR");
+    args->ca.add(*cmd, "The CA directory to create (must not exist, or be empty)", true);
     auto* parent = cmd->add_option("--parent", args->parent, "Make an intermediate CA signed by the CA in this directory")
                        ->check(CLI::ExistingDirectory)
                        ->option_text("PARENT_DIR");
@@ -83,12 +83,12 @@ void register_ca_init(CLI::App& ca, Context& ctx) {
     cmd->callback([args, &ctx] {
         const auto& a = *args;
         if (a.parent.empty()) {
-            ca::RootRequest req{a.dir, issue::Subject::parse(a.subject.text), a.key_type.get(), a.days.days.value_or(3650), a.path_len,
+            ca::RootRequest req{a.ca.dir, issue::Subject::parse(a.subject.text), a.key_type.get(), a.days.days.value_or(3650), a.path_len,
                                 a.passphrase.get()};
             ca::Authority::init_root(req);
             return print_created(ctx, a, "root CA", req.passphrase.has_value());
         }
-        ca::IntermediateRequest req{a.dir,     a.parent,          issue::Subject::parse(a.subject.text), a.key_type.get(),
+        ca::IntermediateRequest req{a.ca.dir,     a.parent,          issue::Subject::parse(a.subject.text), a.key_type.get(),
                                     a.days.days, a.path_len, a.passphrase.get(),                   a.parent_passphrase.get()};
         const auto issued = ca::Authority::init_intermediate(req);
         print_created(ctx, a, "intermediate CA", req.passphrase.has_value(), issued.record.serial.hex());

@@ -9,15 +9,16 @@
 namespace pkitool::cli {
 
 void register_ca_show(CLI::App& ca, Context& ctx) {
-    auto dir = std::make_shared<std::string>();
+    auto ca_dir = std::make_shared<CaDirOption>();
     auto* cmd = ca.add_subcommand("show", "Show a CA's certificate and how many certificates it has issued");
-    cmd->add_option("--dir", *dir, "The CA directory")->required()->option_text("DIR");
+    ca_dir->add(*cmd, "The CA directory", true);
     examples(*cmd, {{"Show a CA:", "pkitool ca show --dir root-ca"}, {"As JSON:", "pkitool ca show --dir root-ca --json"}});
-    cmd->callback([dir, &ctx] {
-        auto authority = ca::Authority::open(*dir);
+    cmd->callback([ca_dir, &ctx] {
+        const auto& dir = ca_dir->dir;
+        auto authority = ca::Authority::open(dir);
         const auto c = authority.store().counts(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
         auto j = issue::describe(authority.certificate());
-        j["dir"] = *dir;
+        j["dir"] = dir;
         j["issued"] = {{"valid", c.valid}, {"revoked", c.revoked}, {"expired", c.expired}};
         if (ctx.json) return ctx.print_json(j);
         render(ctx.out, j);

@@ -30,7 +30,7 @@ void register_emulate(CLI::App& app, Context& ctx) {
     struct Args {
         std::string anchor, config;
         std::vector<std::string> crls;
-        int port = 9912;
+        PortOption port{9912};
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -41,7 +41,7 @@ void register_emulate(CLI::App& app, Context& ctx) {
         ->check(CLI::ExistingFile)->needs(anchor)->option_text("CRL.pem");
     cmd->add_option("--config", args->config, "Several anchors, profiles and roles from a JSON file (schema below)")
         ->check(CLI::ExistingFile)->excludes(anchor)->option_text("emulate.json");
-    cmd->add_option("--port", args->port, "TCP port on 127.0.0.1; 0 picks a free one (default 9912)")->check(CLI::Range(0, 65535))->option_text("N");
+    args->port.add(*cmd);
     examples(*cmd, {{"Trust a CA and get ARNs to put in the client's flags:", "pkitool emulate --anchor root-ca/ca.crt --crl root-ca/crl.pem"},
                     {"For scripts: a free port, and one JSON line with the URL and ARNs:", "pkitool emulate --anchor root-ca/ca.crt --port 0 --json"},
                     {"Several anchors, profiles and roles with trust-policy conditions:", "pkitool emulate --config emulate.json"},
@@ -61,7 +61,7 @@ void register_emulate(CLI::App& app, Context& ctx) {
         if (!ctx.quiet) log = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
         exchange::EmulatorEndpoint endpoint(std::move(config), log);
         exchange::LoopbackServer server(endpoint.service(), exchange::EmulatorEndpoint::limits());
-        server.bind(args->port);
+        server.bind(args->port.port);
         const auto j = describe(endpoint.config(), server.url());
         if (ctx.json) {
             ctx.out << j.dump() << std::endl;  // one line, flushed: a test or script reads it to find the port

@@ -11,13 +11,12 @@ namespace pkitool::cli {
 void register_exchange_serve(CLI::App& exchange_group, Context& ctx) {
     struct Args {
         ExchangeOptions options;
-        int port = 9911;
+        PortOption port{9911};
     };
     auto args = std::make_shared<Args>();
     auto* cmd = exchange_group.add_subcommand("serve", "Serve the credentials to SDKs as an IMDSv2 endpoint on 127.0.0.1");
     args->options.add(*cmd);
-    cmd->add_option("--port", args->port, "TCP port on 127.0.0.1; 0 picks a free one (printed on stdout)")
-        ->check(CLI::Range(0, 65535))->option_text("PORT (default 9911)");
+    args->port.add(*cmd);
     examples(*cmd, {{"Serve credentials, then point SDKs at it:",
                      "pkitool exchange serve --certificate vm.crt --private-key vm.key --trust-anchor-arn TA_ARN "
                      "--profile-arn PROFILE_ARN --role-arn ROLE_ARN &\n"
@@ -38,7 +37,7 @@ void register_exchange_serve(CLI::App& exchange_group, Context& ctx) {
             exchange::cancel_requests();
             server.stop();
         });
-        const int port = server.bind(args->port);
+        const int port = server.bind(args->port.port);
         const std::string url = server.url();
         if (ctx.json) ctx.out << nlohmann::json{{"endpoint", url}, {"port", port}, {"role", role}}.dump() << std::endl;
         else ctx.out << url << std::endl;
