@@ -78,8 +78,12 @@ void PortOption::add(CLI::App& app) {
         ->option_text("N");
 }
 
-void examples(CLI::App& app, const std::vector<std::pair<std::string, std::string>>& items) {
-    std::string text = "\nExamples:\n";
+void examples(CLI::App& app, const std::vector<std::pair<std::string, std::string>>& items, const std::string& notes,
+              const std::string& exit_status) {
+    std::string text;
+    if (!notes.empty()) text += "\n" + notes;
+    if (!exit_status.empty()) text += "\nExit status: " + exit_status + "\n";
+    text += "\nExamples:\n";
     for (const auto& [what, cmd] : items) text += "  " + what + "\n    $ " + cmd + "\n";
     app.footer(text);
 }

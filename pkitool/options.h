@@ -75,7 +75,10 @@ struct ProfilesFileOption {
 // The format of a profiles file, for help footers.
 extern const char* const kProfilesFileFormat;
 
-// Adds the "Examples:" footer: pairs of (what it does, command line).
-void examples(CLI::App& app, const std::vector<std::pair<std::string, std::string>>& items);
+// The one help footer builder (style.md rule 8): `notes` (paragraphs, each line ending in \n),
+// then "Exit status: ..." for commands whose exit status is a verdict, then "Examples:" with 2-5
+// pairs of (what it does, command line). tests/cli/help_test.cpp checks the shape.
+void examples(CLI::App& app, const std::vector<std::pair<std::string, std::string>>& items, const std::string& notes = "",
+              const std::string& exit_status = "");
 
 }  // namespace pkitool::cli

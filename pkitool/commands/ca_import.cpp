@@ -26,17 +26,14 @@ void register_ca_import(CLI::App& ca_group, Context& ctx) {
     cmd->add_option("--crlnumber", a->crlnumber, "openssl's crlnumber file (default: crlnumber beside index.txt, if present)")
         ->check(CLI::ExistingFile)->needs(index)->option_text("FILE");
     a->passphrase.add(*cmd, "decrypts the CA key; the imported key is stored encrypted with it too");
-    cmd->footer(
-        "\nEvery index line is checked: its certificate must exist in newcerts/ as SERIAL.pem, carry that\n"
-        "serial and be signed by the CA key. Statuses, revocation dates and reasons are recorded\n"
-        "(-crl_compromise counts as keyCompromise, -crl_CA_compromise as cACompromise; certificates on\n"
-        "hold are refused, since a revocation in pkitool is final). The next `pkitool crl` continues\n"
-        "openssl's cRLNumber. Nothing in the source directory is changed; on any error nothing is created.\n"
-        "\nExamples:\n"
-        "  Adopt the CA of the AWS Roles Anywhere blog's openssl set-up:\n"
-        "    $ pkitool ca import --dir root-ca --cert ca/ca.crt --key ca/private/ca.key --openssl-index ca/index.txt\n"
-        "  Then publish a CRL with every revocation openssl knew:\n"
-        "    $ pkitool crl --ca root-ca\n");
+    examples(*cmd,
+             {{"Adopt the CA of the AWS Roles Anywhere blog's openssl set-up:", "pkitool ca import --dir root-ca --cert ca/ca.crt --key ca/private/ca.key --openssl-index ca/index.txt"},
+              {"Then publish a CRL with every revocation openssl knew:", "pkitool crl --ca root-ca"}},
+             "Every index line is checked: its certificate must exist in newcerts/ as SERIAL.pem, carry that\n"
+             "serial and be signed by the CA key. Statuses, revocation dates and reasons are recorded\n"
+             "(-crl_compromise counts as keyCompromise, -crl_CA_compromise as cACompromise; certificates on\n"
+             "hold are refused, since a revocation in pkitool is final). The next `pkitool crl` continues\n"
+             "openssl's cRLNumber. Nothing in the source directory is changed; on any error nothing is created.\n");
     cmd->callback([a, &ctx] {
         ca::ImportRequest req{a->ca.dir, a->cert, a->key, a->passphrase.get(), std::nullopt, std::nullopt, std::nullopt};
         if (!a->index.empty()) req.openssl_index = a->index;

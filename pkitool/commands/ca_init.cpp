@@ -62,24 +62,21 @@ void register_ca_init(CLI::App& ca, Context& ctx) {
     args->passphrase.add(*cmd, "encrypts DIR/private/ca.key");
     args->parent_passphrase.add(*cmd, "decrypts the parent CA's key");
     cmd->get_option("--parent-passphrase-file")->needs(parent);
-    cmd->footer(
-        "\nCreates:\n"
-        "  DIR/ca.crt            the CA certificate (PEM): upload a root as the Roles Anywhere trust anchor\n"
-        "  DIR/private/ca.key    its private key, PKCS#8 PEM, mode 0600 in a 0700 directory\n"
-        "  DIR/pkitool.db        the inventory of everything this CA issues\n"
-        "  DIR/certs/            a copy of every issued certificate, named SERIAL.pem\n"
-        "  DIR/chain.pem         intermediates only: this CA's certificate, then its parents up to but\n"
-        "                        not including the root; clients send it with their certificate\n"
-        "\nAn intermediate is signed by its parent and recorded in the parent's inventory (profile\n"
-        "intermediate-ca). It may not outlive its parent (an explicit --days that would is refused), and a parent whose path length constraint\n"
-        "is used up (pathlen:0) refuses to sign it.\n"
-        "\nExamples:\n"
-        "  A test root CA with an EC P-256 key:\n"
-        "    $ pkitool ca init --dir root-ca --subject \"CN=Example Root CA,O=Example\"\n"
-        "  An RSA root whose key is encrypted, allowing one intermediate level:\n"
-        "    $ pkitool ca init --dir root-ca --subject \"CN=Example Root CA\" --key-type rsa:4096 --path-len 1 --passphrase-file pass.txt\n"
-        "  An issuing CA under that root, which may only sign end-entity certificates:\n"
-        "    $ pkitool ca init --dir issuing-ca --parent root-ca --subject \"CN=Example Issuing CA\" --path-len 0 --parent-passphrase-file pass.txt\n");
+    examples(*cmd,
+             {{"A test root CA with an EC P-256 key:", "pkitool ca init --dir root-ca --subject \"CN=Example Root CA,O=Example\""},
+              {"An RSA root whose key is encrypted, allowing one intermediate level:", "pkitool ca init --dir root-ca --subject \"CN=Example Root CA\" --key-type rsa:4096 --path-len 1 --passphrase-file pass.txt"},
+              {"An issuing CA under that root, which may only sign end-entity certificates:", "pkitool ca init --dir issuing-ca --parent root-ca --subject \"CN=Example Issuing CA\" --path-len 0 --parent-passphrase-file pass.txt"}},
+             "Creates:\n"
+             "  DIR/ca.crt            the CA certificate (PEM): upload a root as the Roles Anywhere trust anchor\n"
+             "  DIR/private/ca.key    its private key, PKCS#8 PEM, mode 0600 in a 0700 directory\n"
+             "  DIR/pkitool.db        the inventory of everything this CA issues\n"
+             "  DIR/certs/            a copy of every issued certificate, named SERIAL.pem\n"
+             "  DIR/chain.pem         intermediates only: this CA's certificate, then its parents up to but\n"
+             "                        not including the root; clients send it with their certificate\n"
+             "\n"
+             "An intermediate is signed by its parent and recorded in the parent's inventory (profile\n"
+             "intermediate-ca). It may not outlive its parent (an explicit --days that would is refused), and a parent whose path length constraint\n"
+             "is used up (pathlen:0) refuses to sign it.\n");
     cmd->callback([args, &ctx] {
         const auto& a = *args;
         if (a.parent.empty()) {

@@ -24,18 +24,14 @@ void register_crl(CLI::App& app, Context& ctx) {
     cmd->add_option("--out", a->out, "Also write the CRL here (PEM)")->option_text("FILE");
     a->force.add(*cmd);
     a->passphrase.add(*cmd, "decrypts the CA key");
-    cmd->footer(
-        "\nThe CRL is v2 PEM, signed by the CA: every revoked serial with its revocation date and reason,\n"
-        "a cRLNumber one higher than the last (kept in DIR/pkitool.db), authorityKeyIdentifier, and\n"
-        "nextUpdate --days ahead. Roles Anywhere imports CRLs of up to 300,000 PEM characters; crl warns\n"
-        "from 90% of that.\n"
-        "\nExamples:\n"
-        "  Publish a CRL valid for a week:\n"
-        "    $ pkitool crl --ca root-ca\n"
-        "  A CRL valid for 30 days, also copied for upload:\n"
-        "    $ pkitool crl --ca issuing-ca --days 30 --out upload/crl.pem\n"
-        "  Check it with openssl:\n"
-        "    $ openssl crl -in root-ca/crl.pem -CAfile root-ca/ca.crt -noout -text\n");
+    examples(*cmd,
+             {{"Publish a CRL valid for a week:", "pkitool crl --ca root-ca"},
+              {"A CRL valid for 30 days, also copied for upload:", "pkitool crl --ca issuing-ca --days 30 --out upload/crl.pem"},
+              {"Check it with openssl:", "openssl crl -in root-ca/crl.pem -CAfile root-ca/ca.crt -noout -text"}},
+             "The CRL is v2 PEM, signed by the CA: every revoked serial with its revocation date and reason,\n"
+             "a cRLNumber one higher than the last (kept in DIR/pkitool.db), authorityKeyIdentifier, and\n"
+             "nextUpdate --days ahead. Roles Anywhere imports CRLs of up to 300,000 PEM characters; crl warns\n"
+             "from 90% of that.\n");
     cmd->callback([a, &ctx] {
         if (!a->out.empty()) files::ensure_writable(a->out, a->force.overwrite());
         auto authority = ca::Authority::open(a->ca.dir);

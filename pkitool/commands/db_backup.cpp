@@ -15,16 +15,13 @@ void register_db_backup(CLI::App& db_group, Context& ctx) {
     auto* cmd = db_group.add_subcommand("backup", "Copy the CA's inventory (pkitool.db) consistently into a new file");
     a->ca.add(*cmd);
     cmd->add_option("FILE", a->file, "The new file (never overwritten; created 0600)")->required();
-    cmd->footer(
-        "\nThe copy is taken with SQLite's online backup, so it is consistent even while another pkitool\n"
-        "issues or revokes. Copying pkitool.db with cp is not: a live inventory may have rows in\n"
-        "pkitool.db-wal. To restore, stop every pkitool using the CA and copy FILE over DIR/pkitool.db\n"
-        "(removing any DIR/pkitool.db-wal and -shm).\n"
-        "\nExamples:\n"
-        "  Before upgrading or moving the CA:\n"
-        "    $ pkitool db backup --ca root-ca root-ca-$(date +%F).db\n"
-        "  Check the copy:\n"
-        "    $ sqlite3 root-ca-2026-12-01.db 'PRAGMA integrity_check; SELECT count(*) FROM certificates'\n");
+    examples(*cmd,
+             {{"Before upgrading or moving the CA:", "pkitool db backup --ca root-ca root-ca-$(date +%F).db"},
+              {"Check the copy:", "sqlite3 root-ca-2026-12-01.db 'PRAGMA integrity_check; SELECT count(*) FROM certificates'"}},
+             "The copy is taken with SQLite's online backup, so it is consistent even while another pkitool\n"
+             "issues or revokes. Copying pkitool.db with cp is not: a live inventory may have rows in\n"
+             "pkitool.db-wal. To restore, stop every pkitool using the CA and copy FILE over DIR/pkitool.db\n"
+             "(removing any DIR/pkitool.db-wal and -shm).\n");
     cmd->callback([a, &ctx] {
         auto authority = ca::Authority::open(a->ca.dir);
         authority.store().backup(a->file);

@@ -20,16 +20,16 @@ void register_db_check(CLI::App& db_group, Context& ctx) {
     auto a = std::make_shared<Args>();
     auto* cmd = db_group.add_subcommand("check", "List valid certificates whose files are missing, and files in certs/ without a row");
     a->ca.add(*cmd);
-    cmd->footer(
-        "\nFor every certificate that is neither revoked nor expired: the CA's copy (DIR/certs/SERIAL.pem)\n"
-        "and the certificate and key files `issue` wrote (recorded for certificates issued since this\n"
-        "version) must exist.\n"
-        "Every DIR/certs/SERIAL.pem must have its row. Exit 0 when all is well, 1 otherwise (each is listed).\n"
-        "A batch that was interrupted is finished with `pkitool issue --batch FLEET.csv --out-dir DIR --resume`;\n"
-        "a certificate whose key is lost should be revoked: `pkitool revoke --ca DIR SERIAL --reason superseded`.\n"
-        "\nExamples:\n"
-        "  After a crash or before a backup:\n"
-        "    $ pkitool db check --ca root-ca\n");
+    examples(*cmd,
+             {{"After a crash or before a backup:", "pkitool db check --ca root-ca"},
+              {"In a script, as JSON (the problems are listed in it):", "pkitool db check --ca root-ca --json || alert-the-operator"}},
+             "For every certificate that is neither revoked nor expired: the CA's copy (DIR/certs/SERIAL.pem)\n"
+             "and the certificate and key files `issue` wrote (recorded for certificates issued since this\n"
+             "version) must exist.\n"
+             "Every DIR/certs/SERIAL.pem must have its row; each problem is listed.\n"
+             "A batch that was interrupted is finished with `pkitool issue --batch FLEET.csv --out-dir DIR --resume`;\n"
+             "a certificate whose key is lost should be revoked: `pkitool revoke --ca DIR SERIAL --reason superseded`.\n",
+             "0 when all is well, 1 when any problem is found, 2 for usage errors.");
     cmd->callback([a, &ctx] {
         auto authority = ca::Authority::open(a->ca.dir);
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());

@@ -17,7 +17,8 @@ void register_key_public(CLI::App& key, Context& ctx) {
     cmd->add_option("--out", args->out, "Where to write the public key")->option_text("FILE");
     args->passphrase.add(*cmd, "decrypts the key");
     args->force.add(*cmd);
-    examples(*cmd, {{"Extract a public key:", "pkitool key public vm.key --out vm.pub"}});
+    examples(*cmd, {{"Extract a public key:", "pkitool key public vm.key --out vm.pub"},
+                    {"Compare it with a certificate's (same key, same output):", "pkitool key public vm.key | cmp - <(openssl x509 -in vm.crt -noout -pubkey)"}});
     cmd->callback([args, &ctx] {
         if (!args->out.empty()) files::ensure_writable(args->out, args->force.overwrite());
         const auto pem = issue::PrivateKey::load(args->file, args->passphrase.get()).public_pem();

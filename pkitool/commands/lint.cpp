@@ -66,15 +66,14 @@ void register_lint(CLI::App& app, Context& ctx) {
     cmd->add_option("--profile", a->profile, "Profile to judge against; auto: rolesanywhere-anchor for CA certificates, rolesanywhere-client otherwise")
         ->option_text("auto|NAME");
     a->profiles_file.add(*cmd);
-    examples(*cmd, {{"Check a client certificate and its path to the trust anchor:", "pkitool lint vm.crt --chain issuing-ca/chain.pem --anchor root-ca/ca.crt"},
-                    {"Check a trust anchor before CreateTrustAnchor:", "pkitool lint root-ca/ca.crt"},
-                    {"Every certificate a CA issued, with revocations, for a script:", "pkitool lint root-ca/certs --anchor root-ca/ca.crt --crl root-ca/crl.pem --json"}});
-    cmd->footer(
-        "\nExit status: 0 when no error is found (warnings allowed), 1 when any error is, 2 for usage errors.\n"
-        "Each finding has a rule id (ra.* for Roles Anywhere, rfc5280.*, lint.parse for unreadable input),\n"
-        "a severity, the certificate (subject and serial), a message and a fix. Without --anchor the\n"
-        "chain's trust is not judged; with it, ra.chain.untrusted says which certificate is missing.\n" +
-        cmd->get_footer());
+    examples(*cmd,
+             {{"Check a client certificate and its path to the trust anchor:", "pkitool lint vm.crt --chain issuing-ca/chain.pem --anchor root-ca/ca.crt"},
+              {"Check a trust anchor before CreateTrustAnchor:", "pkitool lint root-ca/ca.crt"},
+              {"Every certificate a CA issued, with revocations, for a script:", "pkitool lint root-ca/certs --anchor root-ca/ca.crt --crl root-ca/crl.pem --json"}},
+             "Each finding has a rule id (ra.* for Roles Anywhere, rfc5280.*, lint.parse for unreadable input),\n"
+             "a severity, the certificate (subject and serial), a message and a fix. Without --anchor the\n"
+             "chain's trust is not judged; with it, ra.chain.untrusted says which certificate is missing.\n",
+             "0 when no error is found (warnings allowed), 1 when any error is, 2 for usage errors.");
     cmd->callback([a, &ctx] {
         const auto catalog = a->profiles_file.catalog();
         profiles::LintRequest req;

@@ -22,15 +22,12 @@ void register_revoke(CLI::App& app, Context& ctx) {
     cmd->add_option("--reason", a->reason, "RFC 5280 CRLReason, shown in the CRL entry")
         ->check(CLI::IsMember(db::reason_names()))
         ->option_text("unspecified|keyCompromise|caCompromise|affiliationChanged|superseded|cessationOfOperation (default unspecified)");
-    cmd->footer(
-        "\nThe revocation is recorded with the current time; it is final. Relying parties learn of it\n"
-        "from the next CRL: run `pkitool crl` and publish DIR/crl.pem. To revoke an intermediate CA,\n"
-        "revoke its serial in its parent CA.\n"
-        "\nExamples:\n"
-        "  Revoke a VM's certificate whose key leaked:\n"
-        "    $ pkitool revoke --ca root-ca 3AF2C1D4E5F60718293A4B5C6D7E8F90 --reason keyCompromise\n"
-        "  Then publish a new CRL:\n"
-        "    $ pkitool crl --ca root-ca\n");
+    examples(*cmd,
+             {{"Revoke a VM's certificate whose key leaked:", "pkitool revoke --ca root-ca 3AF2C1D4E5F60718293A4B5C6D7E8F90 --reason keyCompromise"},
+              {"Then publish a new CRL:", "pkitool crl --ca root-ca"}},
+             "The revocation is recorded with the current time; it is final. Relying parties learn of it\n"
+             "from the next CRL: run `pkitool crl` and publish DIR/crl.pem. To revoke an intermediate CA,\n"
+             "revoke its serial in its parent CA.\n");
     cmd->callback([a, &ctx] {
         const auto serial = issue::Serial::parse(a->serial);
         const auto reason = db::parse_reason(a->reason);

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
@@ -41,6 +42,15 @@ void check_tree(const std::string& path, const TempDir& t, int& leaves) {
         ++leaves;
         CHECK_THAT(r.out, Catch::Contains("Examples:"));
         CHECK_THAT(r.out, Catch::Contains("$ pkitool "));
+        // 2-5 examples, each a sentence then a command line (style.md rule 8).
+        const auto examples = r.out.substr(r.out.find("\nExamples:\n"));
+        size_t count = 0;
+        for (size_t at = examples.find("\n    $ "); at != std::string::npos; at = examples.find("\n    $ ", at + 1)) ++count;
+        CHECK(count >= 2);
+        CHECK(count <= 5);
+        // Commands whose exit status is a verdict say what it means.
+        static const std::vector<std::string> verdicts = {" lint", " db check"};
+        if (std::find(verdicts.begin(), verdicts.end(), path) != verdicts.end()) CHECK_THAT(r.out, Catch::Contains("\nExit status: 0 when"));
         // The first line is the one-line description.
         CHECK(r.out.substr(0, r.out.find('\n')).size() > 10);
         return;
