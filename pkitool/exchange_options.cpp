@@ -10,27 +10,35 @@ namespace pkitool::cli {
 
 void ExchangeOptions::add(CLI::App& app) {
     const std::string g = "Roles Anywhere session";
-    app.add_option("--certificate", certificate, "Leaf certificate (PEM or DER) presented to Roles Anywhere")
-        ->required()->check(CLI::ExistingFile)->option_text("FILE")->group(g);
-    app.add_option("--private-key", private_key, "The certificate's private key (PKCS#8 PEM or DER; RSA or EC)")
-        ->required()->check(CLI::ExistingFile)->option_text("FILE")->group(g);
-    app.add_option("--intermediates", intermediates, "PEM bundle of intermediate CAs, the leaf's issuer first (sent as X-Amz-X509-Chain)")
-        ->check(CLI::ExistingFile)->option_text("FILE")->group(g);
+    using F = Forward;
+    const auto declare = [this, &g](CLI::Option* o, Forward f) {
+        o->group(g);
+        declared_.push_back({o, f});
+        return o;
+    };
+    declare(app.add_option("--certificate", certificate, "Leaf certificate (PEM or DER) presented to Roles Anywhere"), F::Path)
+        ->required()->check(CLI::ExistingFile)->option_text("FILE");
+    declare(app.add_option("--private-key", private_key, "The certificate's private key (PKCS#8 PEM or DER; RSA or EC)"), F::Path)
+        ->required()->check(CLI::ExistingFile)->option_text("FILE");
+    declare(app.add_option("--intermediates", intermediates, "PEM bundle of intermediate CAs, the leaf's issuer first (sent as X-Amz-X509-Chain)"), F::Path)
+        ->check(CLI::ExistingFile)->option_text("FILE");
     passphrase.add(app, "decrypts --private-key");
-    app.add_option("--trust-anchor-arn", target.trust_anchor_arn, "Trust anchor ARN")->required()->option_text("ARN")->group(g);
-    app.add_option("--profile-arn", target.profile_arn, "Roles Anywhere profile ARN")->required()->option_text("ARN")->group(g);
-    app.add_option("--role-arn", target.role_arn, "IAM role ARN to assume")->required()->option_text("ARN")->group(g);
-    app.add_option("--region", target.region, "AWS region (default: the trust anchor ARN's)")->option_text("REGION")->group(g);
-    app.add_option("--endpoint", target.endpoint, "Roles Anywhere endpoint URL (default https://rolesanywhere.REGION.amazonaws.com)")
-        ->option_text("URL")->group(g);
-    app.add_option("--session-duration", target.duration_seconds, "Session duration in seconds")
-        ->check(CLI::Range(900u, 43200u))->option_text("SECONDS (default 3600)")->group(g);
-    app.add_option("--role-session-name", target.role_session_name, "Role session name (default: the certificate serial in hex)")
-        ->option_text("NAME")->group(g);
-    app.add_flag("--no-verify-ssl", no_verify_ssl, "Do not verify the endpoint's TLS certificate (testing only)")->group(g);
-    app.add_flag("--with-proxy", with_proxy, "Use the proxy from https_proxy/http_proxy/no_proxy (ignored otherwise)")->group(g);
-    app.add_flag("--no-cache", no_cache, "credential-process: always call CreateSession, neither read nor write the cache")->group(g);
-    app.add_flag("--debug", debug, "Print the canonical request and string to sign on stderr (never keys or secrets)")->group(g);
+    declare(app.get_option(passphrase.flag), F::Path);
+    declare(app.add_option("--trust-anchor-arn", target.trust_anchor_arn, "Trust anchor ARN"), F::Value)->required()->option_text("ARN");
+    declare(app.add_option("--profile-arn", target.profile_arn, "Roles Anywhere profile ARN"), F::Value)->required()->option_text("ARN");
+    declare(app.add_option("--role-arn", target.role_arn, "IAM role ARN to assume"), F::Value)->required()->option_text("ARN");
+    declare(app.add_option("--region", target.region, "AWS region (default: the trust anchor ARN's)"), F::Value)->option_text("REGION");
+    declare(app.add_option("--endpoint", target.endpoint, "Roles Anywhere endpoint URL (default https://rolesanywhere.REGION.amazonaws.com)"), F::Value)
+        ->option_text("URL");
+    declare(app.add_option("--session-duration", target.duration_seconds, "Session duration in seconds"), F::Value)
+        ->check(CLI::Range(900u, 43200u))->option_text("SECONDS (default 3600)");
+    declare(app.add_option("--role-session-name", target.role_session_name, "Role session name (default: the certificate serial in hex)"), F::Value)
+        ->option_text("NAME");
+    declare(app.add_flag("--no-verify-ssl", no_verify_ssl, "Do not verify the endpoint's TLS certificate (testing only)"), F::Flag);
+    declare(app.add_flag("--with-proxy", with_proxy, "Use the proxy from https_proxy/http_proxy/no_proxy (ignored otherwise)"), F::Flag);
+    declare(app.add_flag("--no-cache", no_cache, "credential-process: always call CreateSession, neither read nor write the cache"), F::Flag);
+    // --debug is not forwarded: credential_process stderr is not a place for traces.
+    declare(app.add_flag("--debug", debug, "Print the canonical request and string to sign on stderr (never keys or secrets)"), F::No);
 }
 
 Botan::X509_Certificate ExchangeOptions::leaf() const { return issue::load_certificate(certificate); }
@@ -58,19 +66,17 @@ exchange::CredentialSource ExchangeOptions::source(std::ostream& debug_stream) c
 }
 
 std::vector<std::string> ExchangeOptions::to_args() const {
+    // From the table add() declared, so a new flag cannot be forgotten here: what was given, as
+    // given, with file paths made absolute (credential_process runs from any directory).
     const auto abs = [](const std::string& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
-    std::vector<std::string> a = {"--certificate", abs(certificate), "--private-key", abs(private_key)};
-    if (!intermediates.empty()) a.insert(a.end(), {"--intermediates", abs(intermediates)});
-    if (!passphrase.file.empty()) a.insert(a.end(), {"--passphrase-file", abs(passphrase.file)});
-    a.insert(a.end(), {"--trust-anchor-arn", target.trust_anchor_arn, "--profile-arn", target.profile_arn, "--role-arn", target.role_arn});
-    if (!target.region.empty()) a.insert(a.end(), {"--region", target.region});
-    if (!target.endpoint.empty()) a.insert(a.end(), {"--endpoint", target.endpoint});
-    if (target.duration_seconds != 3600) a.insert(a.end(), {"--session-duration", std::to_string(target.duration_seconds)});
-    if (!target.role_session_name.empty()) a.insert(a.end(), {"--role-session-name", target.role_session_name});
-    if (no_verify_ssl) a.push_back("--no-verify-ssl");
-    if (with_proxy) a.push_back("--with-proxy");
-    if (no_cache) a.push_back("--no-cache");
-    return a;  // --debug is left out: credential_process stderr is not a place for traces
+    std::vector<std::string> args;
+    for (const auto& [option, forward] : declared_) {
+        if (forward == Forward::No || option->count() == 0) continue;
+        args.push_back(option->get_name());
+        if (forward == Forward::Flag) continue;
+        for (const auto& value : option->results()) args.push_back(forward == Forward::Path ? abs(value) : value);
+    }
+    return args;
 }
 
 }  // namespace pkitool::cli

@@ -28,8 +28,16 @@ struct ExchangeOptions {
     // CreateSession bound to these options; --debug output goes to `debug_stream`.
     exchange::CredentialSource source(std::ostream& debug_stream) const;
 
-    // The flags again, with absolute paths, for a credential_process line.
+    // The flags given, again, with absolute paths, for a credential_process line.
     std::vector<std::string> to_args() const;
+
+private:
+    enum class Forward { Path, Value, Flag, No };  // how to_args() writes a flag
+    struct Declared {
+        CLI::Option* option;
+        Forward forward;
+    };
+    std::vector<Declared> declared_;
 };
 
 }  // namespace pkitool::cli
