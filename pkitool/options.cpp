@@ -55,6 +55,12 @@ const char* const kProfilesFileFormat =
 
 void ForceOption::add(CLI::App& app) { app.add_flag("--force", force, "Replace output files that already exist"); }
 
+CLI::Option* OutputOption::add(CLI::App& app, const std::string& description) {
+    auto* o = app.add_option("--out", path, description)->option_text("FILE");
+    force.add(app);
+    return o;
+}
+
 CLI::Option* SubjectOption::add(CLI::App& app, bool required) {
     auto* o = option = app.add_option("--subject", text, "Distinguished name, RFC 4514 style: \"CN=vm-01,O=Example,C=US\"")
                   ->option_text("DN");

@@ -39,6 +39,15 @@ struct ForceOption {
     files::Overwrite overwrite() const { return force ? files::Overwrite::Yes : files::Overwrite::No; }
 };
 
+// --out FILE with its --force: the one way a command names a file it writes.
+struct OutputOption {
+    std::string path;
+    ForceOption force;
+    CLI::Option* add(CLI::App& app, const std::string& description);
+    bool given() const { return !path.empty(); }
+    files::Overwrite overwrite() const { return force.overwrite(); }
+};
+
 struct SubjectOption {
     std::string text;
     CLI::Option* option = nullptr;

@@ -13,16 +13,14 @@ void register_crl(CLI::App& app, Context& ctx) {
     struct Args {
         CaDirOption ca;
         DaysOption days;
-        std::string out;
-        ForceOption force;
+        OutputOption out;
         PassphraseOption passphrase;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("crl", "Sign a new CRL of every certificate the CA revoked; refreshes DIR/crl.pem");
     a->ca.add(*cmd);
     a->days.add(*cmd, "7; sets nextUpdate");
-    cmd->add_option("--out", a->out, "Also write the CRL here (PEM)")->option_text("FILE");
-    a->force.add(*cmd);
+    a->out.add(*cmd, "Also write the CRL here (PEM)");
     a->passphrase.add(*cmd, "decrypts the CA key");
     examples(*cmd,
              {{"Publish a CRL valid for a week:", "pkitool crl --ca root-ca"},
@@ -33,11 +31,11 @@ void register_crl(CLI::App& app, Context& ctx) {
              "nextUpdate --days ahead. Roles Anywhere imports CRLs of up to 300,000 PEM characters; crl warns\n"
              "from 90% of that.\n");
     cmd->callback([a, &ctx] {
-        if (!a->out.empty()) files::ensure_writable(a->out, a->force.overwrite());
+        if (a->out.given()) files::ensure_writable(a->out.path, a->out.overwrite());
         auto authority = ca::Authority::open(a->ca.dir);
         authority.unlock(a->passphrase.get());
         const auto issued = authority.issue_crl(std::chrono::days(a->days.days.value_or(7)));
-        if (!a->out.empty()) files::write_atomic(a->out, issued.pem, files::Mode::Public, a->force.overwrite());
+        if (a->out.given()) files::write_atomic(a->out.path, issued.pem, files::Mode::Public, a->out.overwrite());
 
         const auto fit = ca::rolesanywhere_fit(issued.pem.size());
         const auto size_text = fmt::format("{} is {} PEM characters", authority.layout().crl().string(), issued.pem.size());
@@ -51,11 +49,11 @@ void register_crl(CLI::App& app, Context& ctx) {
                                    {"this_update", issue::rfc3339(issued.crl.this_update().to_std_timepoint())},
                                    {"next_update", issue::rfc3339(issued.crl.next_update().to_std_timepoint())},
                                    {"crl_path", authority.layout().crl().string()},
-                                   {"out", a->out},
+                                   {"out", a->out.path},
                                    {"pem_characters", issued.pem.size()},
                                    {"rolesanywhere_size", ca::to_string(fit)}});
         ctx.note(fmt::format("wrote {}{}: CRL number {}, {} revoked, next update {}", authority.layout().crl().string(),
-                             a->out.empty() ? "" : " and " + a->out, issued.number, issued.entries,
+                             !a->out.given() ? "" : " and " + a->out.path, issued.number, issued.entries,
                              issue::rfc3339(issued.crl.next_update().to_std_timepoint())));
     });
 }

@@ -11,20 +11,18 @@ namespace pkitool::cli {
 void register_csr_new(CLI::App& csr, Context& ctx) {
     struct Args {
         PassphraseOption passphrase;
-        ForceOption force;
         SubjectOption subject;
         SanOption san;
         std::string key;
-        std::string out;
+        OutputOption out;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = csr.add_subcommand("new", "Create a certificate signing request (PEM) for an existing key");
     cmd->add_option("--key", args->key, "The private key the request is for")->required()->check(CLI::ExistingFile)->option_text("FILE");
     args->subject.add(*cmd, true);
     args->san.add(*cmd);
-    cmd->add_option("--out", args->out, "Where to write the CSR; stdout without it")->option_text("FILE");
+    args->out.add(*cmd, "Where to write the CSR; stdout without it");
     args->passphrase.add(*cmd, "decrypts the key");
-    args->force.add(*cmd);
     examples(*cmd, {{"A request for a VM:", "pkitool csr new --key vm.key --subject \"CN=MyOnpremVM,O=Example\" --out vm.csr"},
                     {"With SANs:", "pkitool csr new --key vm.key --subject CN=web --san dns:web.example,ip:10.0.0.5 --out web.csr"}});
     cmd->callback([args, &ctx] {
@@ -32,20 +30,20 @@ void register_csr_new(CLI::App& csr, Context& ctx) {
         const auto sans = issue::SubjectAltNames::parse(args->san.values);
         if (subject.empty())
             throw usage_error("--subject is empty", "Roles Anywhere needs a subject even when SANs are present: --subject \"CN=...\"");
-        if (!args->out.empty()) files::ensure_writable(args->out, args->force.overwrite());
+        if (args->out.given()) files::ensure_writable(args->out.path, args->out.overwrite());
         const auto key = issue::PrivateKey::load(args->key, args->passphrase.get());
         const auto req = issue::make_csr(key, subject, sans);
-        if (args->out.empty()) {
+        if (!args->out.given()) {
             ctx.out << req.PEM_encode();
             return;
         }
-        files::write_atomic(args->out, req.PEM_encode(), files::Mode::Public, args->force.overwrite());
+        files::write_atomic(args->out.path, req.PEM_encode(), files::Mode::Public, args->out.overwrite());
         if (ctx.json) {
             auto j = issue::describe(req);
-            j["path"] = args->out;
+            j["path"] = args->out.path;
             ctx.print_json(j);
         } else {
-            ctx.note("wrote " + args->out + " for " + subject.to_string());
+            ctx.note("wrote " + args->out.path + " for " + subject.to_string());
         }
     });
 }

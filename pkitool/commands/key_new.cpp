@@ -10,28 +10,26 @@ void register_key_new(CLI::App& key, Context& ctx) {
     struct Args {
         KeyTypeOption type;
         PassphraseOption passphrase;
-        ForceOption force;
-        std::string out;
+        OutputOption out;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = key.add_subcommand("new", "Generate a private key (PKCS#8 PEM, mode 0600)");
     args->type.add(*cmd);
-    cmd->add_option("--out", args->out, "Where to write the key")->required()->option_text("FILE");
+    args->out.add(*cmd, "Where to write the key")->required();
     args->passphrase.add(*cmd, "encrypts the key (PBES2: scrypt + AES-256-CBC)");
-    args->force.add(*cmd);
     examples(*cmd, {{"An EC P-256 key for a VM:", "pkitool key new --out vm.key"},
                     {"An encrypted RSA key:", "pkitool key new --type rsa:3072 --out ca.key --passphrase-file pass.txt"}});
     cmd->callback([args, &ctx] {
         const auto passphrase = args->passphrase.get();
-        files::ensure_writable(args->out, args->force.overwrite());
+        files::ensure_writable(args->out.path, args->out.overwrite());
         const auto k = issue::PrivateKey::generate(args->type.get());
-        files::write_atomic(args->out, k.to_pem(passphrase), files::Mode::Secret, args->force.overwrite());
+        files::write_atomic(args->out.path, k.to_pem(passphrase), files::Mode::Secret, args->out.overwrite());
         if (ctx.json) {
             auto j = issue::describe(k, passphrase.has_value());
-            j["path"] = args->out;
+            j["path"] = args->out.path;
             ctx.print_json(j);
         } else {
-            ctx.note("wrote " + args->out + " (" + k.type().name() + (passphrase ? ", encrypted" : "") + ")");
+            ctx.note("wrote " + args->out.path + " (" + k.type().name() + (passphrase ? ", encrypted" : "") + ")");
         }
     });
 }
