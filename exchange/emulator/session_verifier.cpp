@@ -4,6 +4,7 @@
 
 #include "exchange/arn.h"
 #include "exchange/signed_request.h"
+#include "base/error.h"
 #include "issue/inspect.h"
 #include "issue/serial.h"
 #include "issue/subject.h"
@@ -17,6 +18,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <tuple>
 
 namespace pkitool::exchange {
 
@@ -53,6 +55,28 @@ std::variant<Arns, Refusal> find_arns(const HttpRequest& req, const json& body) 
         if (q && b && *q != *b) return invalid(std::string(name) + " differs between the query string and the body");
         if (!q && !b) return invalid(std::string("missing ") + name + " (query string or JSON body)");
         *dest = q ? *q : *b;
+    }
+    return out;
+}
+
+struct ParsedArns {
+    Arn anchor, profile;  // the role's ARN is only looked up, as sent
+};
+
+// Each ARN of its kind (exchange/arn.h), or a ValidationException naming the parameter.
+std::variant<ParsedArns, Refusal> parse_arns(const Arns& arns) {
+    ParsedArns out;
+    Arn role;
+    const std::tuple<const char*, const std::string&, ArnType, const char*, Arn*> fields[] = {
+        {"trustAnchorArn", arns.anchor, ArnType::TrustAnchor, "arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>", &out.anchor},
+        {"profileArn", arns.profile, ArnType::Profile, "arn:aws:rolesanywhere:<region>:<account>:profile/<id>", &out.profile},
+        {"roleArn", arns.role, ArnType::Role, "arn:aws:iam::<account>:role/<name>", &role}};
+    for (const auto& [name, text, type, shape, dest] : fields) {
+        try {
+            *dest = Arn::parse(text, type);
+        } catch (const Error& e) {
+            return invalid(std::string(name) + " \"" + text + "\" is not " + shape + ": " + e.what());
+        }
     }
     return out;
 }
@@ -164,18 +188,14 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     auto arns_or = find_arns(req, body);
     if (auto* r = std::get_if<Refusal>(&arns_or)) return *r;
     const auto& arns = std::get<Arns>(arns_or);
-    const auto anchor_arn = Arn::parse(arns.anchor), profile_arn = Arn::parse(arns.profile), role_arn = Arn::parse(arns.role);
-    if (!anchor_arn || anchor_arn->service != "rolesanywhere" || anchor_arn->resource_type() != "trust-anchor")
-        return invalid("trustAnchorArn \"" + arns.anchor + "\" is not arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>");
-    if (!profile_arn || profile_arn->service != "rolesanywhere" || profile_arn->resource_type() != "profile")
-        return invalid("profileArn \"" + arns.profile + "\" is not arn:aws:rolesanywhere:<region>:<account>:profile/<id>");
-    if (!role_arn || role_arn->service != "iam" || role_arn->resource_type() != "role")
-        return invalid("roleArn \"" + arns.role + "\" is not arn:aws:iam::<account>:role/<name>");
-    if (anchor_arn->region != profile_arn->region || anchor_arn->account != profile_arn->account)
-        return invalid("profileArn (" + profile_arn->region + ", " + profile_arn->account + ") and trustAnchorArn (" + anchor_arn->region +
-                       ", " + anchor_arn->account + ") must be in the same region and account");
-    if (auth.region != anchor_arn->region)
-        return denied("credential scope region " + auth.region + " does not match the trust anchor's region " + anchor_arn->region);
+    const auto parsed_or = parse_arns(arns);
+    if (auto* r = std::get_if<Refusal>(&parsed_or)) return *r;
+    const auto& [anchor_arn, profile_arn] = std::get<ParsedArns>(parsed_or);
+    if (anchor_arn.region != profile_arn.region || anchor_arn.account != profile_arn.account)
+        return invalid("profileArn (" + profile_arn.region + ", " + profile_arn.account + ") and trustAnchorArn (" + anchor_arn.region +
+                       ", " + anchor_arn.account + ") must be in the same region and account");
+    if (auth.region != anchor_arn.region)
+        return denied("credential scope region " + auth.region + " does not match the trust anchor's region " + anchor_arn.region);
 
     // --- The certificate: protocol §1 rules, then its path to the anchor ---
     for (const auto& f : profiles::check_conformance(*leaf, profiles::find("rolesanywhere-client")))
@@ -226,7 +246,7 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
                                {"packedPolicySize", 0},
                                {"roleArn", role->arn},
                                {"sourceIdentity", cn.empty() ? issue::format_dn(leaf->subject_dn()) : "CN=" + cn}}})},
-                {"subjectArn", "arn:aws:rolesanywhere:" + anchor_arn->region + ":" + config_.account + ":subject/" +
+                {"subjectArn", "arn:aws:rolesanywhere:" + anchor_arn.region + ":" + config_.account + ":subject/" +
                                    stable_uuid("subject/" + leaf->fingerprint("SHA-256"))}};
     return out;
 }

@@ -1,5 +1,6 @@
 // CreateSession request building, and a pinned RSA SigV4-X509 signature checked by the openssl command.
 #include "exchange/client/session.h"
+#include "base/error.h"
 #include "issue/x509_file.h"
 #include "tests/support/cli.h"
 
@@ -40,16 +41,40 @@ const std::string kPinnedSignature =
 }  // namespace
 
 TEST_CASE("session: region and role name come from the ARNs", "[exchange][session]") {
-    CHECK(region_of_arn("arn:aws:rolesanywhere:eu-west-1:123:trust-anchor/x") == "eu-west-1");
+    CHECK(region_of_arn("arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/x") == "eu-west-1");
     CHECK_THROWS_WITH(region_of_arn("not-an-arn"), Catch::Contains("not an ARN"));
-    CHECK(role_name_of_arn("arn:aws:iam::123:role/path/to/MyRole") == "MyRole");
-    CHECK_THROWS(role_name_of_arn("arn:aws:iam::123:user/u"));
+    CHECK(role_name_of_arn("arn:aws:iam::123456789012:role/path/to/MyRole") == "MyRole");
+    CHECK_THROWS(role_name_of_arn("arn:aws:iam::123456789012:user/u"));
+    CHECK_NOTHROW(target().check_arns());
     auto t = target();
     CHECK(t.effective_endpoint() == "https://rolesanywhere.eu-west-1.amazonaws.com");
     t.region = "us-east-2";
     CHECK(t.effective_endpoint() == "https://rolesanywhere.us-east-2.amazonaws.com");
     t.endpoint = "http://127.0.0.1:8080/";
     CHECK(t.effective_endpoint() == "http://127.0.0.1:8080");
+}
+
+TEST_CASE("session: a malformed ARN is a usage error naming its flag, before anything is signed", "[exchange][session]") {
+    const auto refused = [](SessionTarget t, const std::string& flag, const std::string& why) {
+        try {
+            t.check_arns();
+            FAIL("accepted " + flag);
+        } catch (const pkitool::Error& e) {
+            CHECK(e.code() == pkitool::ExitCode::Usage);
+            CHECK_THAT(e.what(), Catch::StartsWith(flag + " ") && Catch::Contains(why));
+        }
+        CHECK_THROWS_WITH(build_request(t, rsa_identity(), kDate, nullptr), Catch::StartsWith(flag + " "));
+    };
+    auto t = target();
+    t.region = "eu-west-1";  // --region does not excuse a malformed trust anchor ARN
+    t.trust_anchor_arn = "arn:aws:rolesanywhere:eu-west-1:12345:trust-anchor/ta";
+    refused(t, "--trust-anchor-arn", "account \"12345\" is not 12 digits");
+    t = target();
+    t.profile_arn = "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/p";
+    refused(t, "--profile-arn", "resource type \"trust-anchor\" is not profile");
+    t = target();
+    t.role_arn = "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p";
+    refused(t, "--role-arn", "service \"rolesanywhere\" is not iam");
 }
 
 TEST_CASE("session: request carries the ARNs in the query and the duration in the body", "[exchange][session]") {
