@@ -30,6 +30,15 @@ Refusal denied(const std::string& m) { return {ServiceErrorType::AccessDenied, m
 Refusal invalid(const std::string& m) { return {ServiceErrorType::Validation, m}; }
 Refusal not_found(const std::string& m) { return {ServiceErrorType::ResourceNotFound, m}; }
 
+bool is_x509(SigningAlgorithm a) {
+    switch (a) {
+        case SigningAlgorithm::X509Rsa:
+        case SigningAlgorithm::X509Ecdsa: return true;
+        case SigningAlgorithm::Hmac: return false;  // STS's, not CreateSession's
+    }
+    return false;
+}
+
 // IAM role session names: [\w+=,.@-]{2,64}.
 bool session_name_ok(const std::string& n) {
     if (n.size() < 2 || n.size() > 64) return false;
@@ -112,8 +121,9 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     if (auto* why = std::get_if<EnvelopeError>(&envelope)) return denied(why->message);
     const auto& signed_req = std::get<SignedRequest>(envelope);
     const auto& auth = signed_req.authorization;
-    if (auth.algorithm != "AWS4-X509-RSA-SHA256" && auth.algorithm != "AWS4-X509-ECDSA-SHA256")
-        return denied("unsupported algorithm \"" + auth.algorithm + "\": use AWS4-X509-RSA-SHA256 or AWS4-X509-ECDSA-SHA256");
+    if (!auth.known_algorithm || !is_x509(*auth.known_algorithm))
+        return denied("unsupported algorithm \"" + auth.algorithm + "\": use " + to_string(SigningAlgorithm::X509Rsa) + " or " +
+                      to_string(SigningAlgorithm::X509Ecdsa));
     const auto& sh = auth.signed_headers;
     if (!std::binary_search(sh.begin(), sh.end(), std::string("x-amz-x509")))
         return denied("x-amz-x509 is not among SignedHeaders (" + fmt::format("{}", fmt::join(sh, ";")) + "): the certificate must be signed");
@@ -149,17 +159,17 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     const Botan::Public_Key* leaf_key = presented->key();
     if (!leaf_key) return invalid("malformed request: " + presented->key_error());  // as when Botan threw here per request
     const std::string key_algo = leaf_key->algo_name();
-    const std::string want_algo = key_algo == "RSA" ? "AWS4-X509-RSA-SHA256" : key_algo == "ECDSA" ? "AWS4-X509-ECDSA-SHA256" : "";
-    if (want_algo.empty()) return denied(leaf_label + " has a " + key_algo + " key; Roles Anywhere accepts RSA and EC keys");
-    if (auth.algorithm != want_algo)
-        return denied("algorithm " + auth.algorithm + " does not match the certificate's " + key_algo + " key (expected " + want_algo + ")");
+    const auto want_algo = x509_algorithm_of(*leaf_key);
+    if (!want_algo) return denied(leaf_label + " has a " + key_algo + " key; Roles Anywhere accepts RSA and EC keys");
+    if (*auth.known_algorithm != *want_algo)
+        return denied("algorithm " + auth.algorithm + " does not match the certificate's " + key_algo + " key (expected " + to_string(*want_algo) + ")");
     std::vector<uint8_t> signature;
     try {
         signature = Botan::hex_decode(auth.signature);
     } catch (const std::exception&) {
         return denied("Signature= is not an even number of hex digits");
     }
-    if (!presented->verify_x509(auth.algorithm, signed_req.string_to_sign, signature))
+    if (!presented->verify_x509(*auth.known_algorithm, signed_req.string_to_sign, signature))
         return denied("Invalid signature: the signature does not verify with the public key of " + leaf_label +
                       " over the canonical request rebuilt from SignedHeaders=" + fmt::format("{}", fmt::join(sh, ";")) + " (canonical request SHA-256 " +
                       sha256_hex(signed_req.canonical_request) + "; compare with the client's --debug output)");

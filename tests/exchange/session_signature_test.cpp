@@ -118,3 +118,20 @@ TEST_CASE("session: RSA SigV4-X509 signature is pinned and verified by openssl",
     std::ofstream(tmp / "sts.txt", std::ios::binary) << trace.string_to_sign << "x";
     CHECK(pkitool::test::shell("openssl dgst -sha256 -verify '" + kData + "rsa-test.pub.pem' -signature sig.bin sts.txt", tmp.path()).code != 0);
 }
+
+TEST_CASE("session: an RSA key signs and verifies only AWS4-X509-RSA-SHA256", "[exchange][session][sigv4]") {
+    SigningTrace trace;
+    const auto req = build_request(target(), rsa_identity(), kDate, &trace);
+    const auto auth = parse_authorization(*req.header("Authorization"));
+    const auto cert = pkitool::issue::load_certificate(kData + "rsa-test.crt");
+    std::unique_ptr<Botan::Public_Key> key(cert.subject_public_key());
+    CHECK(x509_algorithm_of(*key) == SigningAlgorithm::X509Rsa);
+    CHECK(auth.known_algorithm == SigningAlgorithm::X509Rsa);
+    const auto sig = Botan::hex_decode(auth.signature);
+    CHECK(verify_x509(*key, SigningAlgorithm::X509Rsa, trace.string_to_sign, sig));
+    // The same bytes under the other two names: no verifier fits, so nothing verifies.
+    CHECK_FALSE(x509_verifier(*key, SigningAlgorithm::X509Ecdsa));
+    CHECK_FALSE(x509_verifier(*key, SigningAlgorithm::Hmac));
+    CHECK_FALSE(verify_x509(*key, SigningAlgorithm::X509Ecdsa, trace.string_to_sign, sig));
+    CHECK_FALSE(verify_x509(*key, SigningAlgorithm::Hmac, trace.string_to_sign, sig));
+}
