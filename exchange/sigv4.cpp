@@ -1,4 +1,5 @@
-// SigV4 canonicalisation and signatures (AWS SigV4 docs; Roles Anywhere variant per protocol §3).
+// SigV4 canonicalisation and signatures (AWS General Reference, "Signature Version 4"; the X.509
+// variant per the IAM Roles Anywhere User Guide, "Signing process for IAM Roles Anywhere").
 #include "exchange/sigv4.h"
 
 #include "issue/random.h"
@@ -55,14 +56,41 @@ std::vector<uint8_t> hmac(const std::vector<uint8_t>& key, const std::string& da
     return Botan::unlock(mac->final());
 }
 
-// Roles Anywhere hashes with SHA-256 whatever the key size (protocol §3.4).
-std::string emsa_for(const std::string& algorithm) {
-    if (algorithm == "AWS4-X509-RSA-SHA256") return "EMSA3(SHA-256)";
-    if (algorithm == "AWS4-X509-ECDSA-SHA256") return "EMSA1(SHA-256)";
-    throw Error("unsupported signing algorithm '" + algorithm + "'");
+// How Botan signs an X.509 algorithm: Roles Anywhere hashes with SHA-256 whatever the key size, and
+// ECDSA signatures go on the wire DER-encoded (SEQUENCE { r, s }), as the official helper sends them.
+struct X509Scheme {
+    const char* emsa;
+    Botan::Signature_Format format;
+    const char* key_algo;  // Botan's algo_name() of the keys that sign it
+};
+
+std::optional<X509Scheme> x509_scheme(SigningAlgorithm algorithm) {
+    switch (algorithm) {
+        case SigningAlgorithm::X509Rsa: return X509Scheme{"EMSA3(SHA-256)", Botan::IEEE_1363, "RSA"};
+        case SigningAlgorithm::X509Ecdsa: return X509Scheme{"EMSA1(SHA-256)", Botan::DER_SEQUENCE, "ECDSA"};
+        case SigningAlgorithm::Hmac: return std::nullopt;
+    }
+    return std::nullopt;
 }
 
+constexpr SigningAlgorithm kAlgorithms[] = {SigningAlgorithm::X509Rsa, SigningAlgorithm::X509Ecdsa, SigningAlgorithm::Hmac};
+
 }  // namespace
+
+std::string to_string(SigningAlgorithm algorithm) {
+    switch (algorithm) {
+        case SigningAlgorithm::X509Rsa: return "AWS4-X509-RSA-SHA256";
+        case SigningAlgorithm::X509Ecdsa: return "AWS4-X509-ECDSA-SHA256";
+        case SigningAlgorithm::Hmac: return "AWS4-HMAC-SHA256";
+    }
+    return "";
+}
+
+std::optional<SigningAlgorithm> parse_signing_algorithm(std::string_view text) {
+    for (const auto a : kAlgorithms)
+        if (to_string(a) == text) return a;
+    return std::nullopt;
+}
 
 std::optional<std::string> HttpRequest::header(const std::string& name) const {
     const auto n = lower(name);
@@ -146,17 +174,23 @@ std::string sha256_hex(const std::string& data) {
     return Botan::hex_encode(h->final(), false);
 }
 
-std::string x509_algorithm(const Botan::Public_Key& key) {
+std::optional<SigningAlgorithm> x509_algorithm_of(const Botan::Public_Key& key) {
     const auto algo = key.algo_name();
-    if (algo == "RSA") return "AWS4-X509-RSA-SHA256";
-    if (algo == "ECDSA") return "AWS4-X509-ECDSA-SHA256";
-    throw Error(algo + " keys cannot sign Roles Anywhere requests", "use an RSA or EC (P-256/P-384) key");
+    for (const auto a : kAlgorithms)
+        if (const auto scheme = x509_scheme(a); scheme && algo == scheme->key_algo) return a;
+    return std::nullopt;
+}
+
+SigningAlgorithm x509_algorithm(const Botan::Public_Key& key) {
+    if (const auto a = x509_algorithm_of(key)) return *a;
+    throw Error(key.algo_name() + " keys cannot sign Roles Anywhere requests", "use an RSA or EC (P-256/P-384) key");
 }
 
 SigningTrace sign_x509(HttpRequest& req, const issue::PrivateKey& key, const Botan::X509_Certificate& leaf,
                        const std::vector<Botan::X509_Certificate>& intermediates, const std::string& host,
                        const std::string& region, std::chrono::system_clock::time_point now) {
-    const std::string algorithm = x509_algorithm(key.botan());
+    const SigningAlgorithm algorithm = x509_algorithm(key.botan());
+    const auto scheme = *x509_scheme(algorithm);
     const std::string date = amz_date(now);
     if (!req.header("Content-Type")) req.set_header("Content-Type", "application/json");
     req.set_header("Host", host);
@@ -176,28 +210,25 @@ SigningTrace sign_x509(HttpRequest& req, const issue::PrivateKey& key, const Bot
     SigningTrace trace;
     trace.canonical_request = canonical_request(req, signed_headers);
     const std::string scope = credential_scope(date.substr(0, 8), region, "rolesanywhere");
-    trace.string_to_sign = string_to_sign(algorithm, date, scope, trace.canonical_request);
+    trace.string_to_sign = string_to_sign(to_string(algorithm), date, scope, trace.canonical_request);
 
-    // ECDSA signatures go on the wire DER-encoded (SEQUENCE { r, s }), as the official helper sends them.
-    Botan::PK_Signer signer(key.botan(), issue::rng(), emsa_for(algorithm),
-                            algorithm == "AWS4-X509-ECDSA-SHA256" ? Botan::DER_SEQUENCE : Botan::IEEE_1363);
+    Botan::PK_Signer signer(key.botan(), issue::rng(), scheme.emsa, scheme.format);
     const auto sig = signer.sign_message(reinterpret_cast<const uint8_t*>(trace.string_to_sign.data()), trace.string_to_sign.size(), issue::rng());
     std::string names;
     for (const auto& h : signed_headers) names += (names.empty() ? "" : ";") + h;
     const std::string serial = Botan::BigInt(leaf.serial_number()).to_dec_string();
-    req.set_header("Authorization", algorithm + " Credential=" + serial + "/" + scope + ", SignedHeaders=" + names +
+    req.set_header("Authorization", to_string(algorithm) + " Credential=" + serial + "/" + scope + ", SignedHeaders=" + names +
                                         ", Signature=" + Botan::hex_encode(sig, false));
     return trace;
 }
 
-std::unique_ptr<Botan::PK_Verifier> x509_verifier(const Botan::Public_Key& key, const std::string& algorithm) {
-    const bool ec = algorithm == "AWS4-X509-ECDSA-SHA256";
-    if (ec != (key.algo_name() == "ECDSA")) return nullptr;  // algorithm must match the certificate's key
-    if (!ec && (key.algo_name() != "RSA" || algorithm != "AWS4-X509-RSA-SHA256")) return nullptr;
-    return std::make_unique<Botan::PK_Verifier>(key, emsa_for(algorithm), ec ? Botan::DER_SEQUENCE : Botan::IEEE_1363);
+std::unique_ptr<Botan::PK_Verifier> x509_verifier(const Botan::Public_Key& key, SigningAlgorithm algorithm) {
+    const auto scheme = x509_scheme(algorithm);
+    if (!scheme || key.algo_name() != scheme->key_algo) return nullptr;  // algorithm must match the certificate's key
+    return std::make_unique<Botan::PK_Verifier>(key, scheme->emsa, scheme->format);
 }
 
-bool verify_x509(const Botan::Public_Key& key, const std::string& algorithm, const std::string& sts,
+bool verify_x509(const Botan::Public_Key& key, SigningAlgorithm algorithm, const std::string& sts,
                  const std::vector<uint8_t>& signature) {
     try {
         const auto verifier = x509_verifier(key, algorithm);
@@ -223,6 +254,7 @@ Authorization parse_authorization(const std::string& header) {
     if (sp == std::string::npos) throw bad("no algorithm");
     Authorization a;
     a.algorithm = header.substr(0, sp);
+    a.known_algorithm = parse_signing_algorithm(a.algorithm);
     std::string credential, signed_headers;
     size_t pos = sp + 1;
     while (pos < header.size()) {

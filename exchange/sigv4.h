@@ -1,6 +1,7 @@
 // AWS Signature Version 4 pieces shared by the client and the local endpoint: canonical request,
 // string to sign, and the two ways to sign it (X.509 key for Roles Anywhere, HMAC for STS).
-// Wire facts: shared/rolesanywhere-protocol.md §3 and §4.
+// Wire facts: AWS General Reference, "Signature Version 4 signing process"; IAM Roles Anywhere User
+// Guide, "Signing process for IAM Roles Anywhere".
 #pragma once
 
 #include "issue/key.h"
@@ -12,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,6 +24,15 @@ namespace pkitool::exchange {
 constexpr int kLastYear = 2200;
 
 using Params = std::vector<std::pair<std::string, std::string>>;
+
+// The signing algorithms pkitool speaks: the first word of Authorization and the first line of the
+// string to sign. Roles Anywhere takes the two X.509 ones, STS the HMAC one.
+enum class SigningAlgorithm { X509Rsa, X509Ecdsa, Hmac };
+
+// "AWS4-X509-RSA-SHA256", "AWS4-X509-ECDSA-SHA256", "AWS4-HMAC-SHA256".
+std::string to_string(SigningAlgorithm algorithm);
+// The inverse of to_string; nullopt for any other text (callers refuse it in their own terms).
+std::optional<SigningAlgorithm> parse_signing_algorithm(std::string_view text);
 
 struct HttpRequest {
     std::string method = "POST";
@@ -55,8 +66,10 @@ std::string sha256_hex(const std::string& data);
 
 // --- SigV4-X509 (Roles Anywhere) ---------------------------------------------------------
 
-// "AWS4-X509-RSA-SHA256" or "AWS4-X509-ECDSA-SHA256" by key type.
-std::string x509_algorithm(const Botan::Public_Key& key);
+// The X.509 algorithm a key signs with: RSA keys X509Rsa, EC keys X509Ecdsa; nullopt for others.
+std::optional<SigningAlgorithm> x509_algorithm_of(const Botan::Public_Key& key);
+// As x509_algorithm_of, with an Error for keys Roles Anywhere does not take.
+SigningAlgorithm x509_algorithm(const Botan::Public_Key& key);
 
 struct SigningTrace {
     std::string canonical_request;
@@ -70,11 +83,11 @@ SigningTrace sign_x509(HttpRequest& req, const issue::PrivateKey& key, const Bot
                        const std::string& region, std::chrono::system_clock::time_point now);
 
 // A verifier for SigV4-X509 signatures of `algorithm` with `key`; null when the algorithm does not
-// fit the key (RSA keys sign AWS4-X509-RSA-SHA256, EC keys AWS4-X509-ECDSA-SHA256).
-std::unique_ptr<Botan::PK_Verifier> x509_verifier(const Botan::Public_Key& key, const std::string& algorithm);
+// fit the key (x509_algorithm_of) or is not an X.509 one.
+std::unique_ptr<Botan::PK_Verifier> x509_verifier(const Botan::Public_Key& key, SigningAlgorithm algorithm);
 
 // Checks a SigV4-X509 signature (hex-decoded) over the string to sign with the leaf's public key.
-bool verify_x509(const Botan::Public_Key& key, const std::string& algorithm, const std::string& string_to_sign,
+bool verify_x509(const Botan::Public_Key& key, SigningAlgorithm algorithm, const std::string& string_to_sign,
                  const std::vector<uint8_t>& signature);
 
 // --- SigV4 with HMAC (STS, AWS4-HMAC-SHA256) -----------------------------------------------
@@ -86,7 +99,8 @@ std::string hmac_signature(const std::string& secret_access_key, const std::stri
 // --- Authorization header ---------------------------------------------------------------------
 
 struct Authorization {
-    std::string algorithm;
+    std::string algorithm;  // as sent: the string to sign repeats it
+    std::optional<SigningAlgorithm> known_algorithm;  // parse_signing_algorithm(algorithm)
     std::string credential;  // X.509: serial in decimal; HMAC: access key id
     std::string date8, region, service;  // from the credential scope
     std::vector<std::string> signed_headers;

@@ -1,10 +1,9 @@
 // AWS CLI config file editing.
 #include "exchange/client/aws_config.h"
 
-#include "base/file_lock.h"
 #include "exchange/client/ini_document.h"
+#include "exchange/client/ini_edit.h"
 #include "base/error.h"
-#include "base/files.h"
 
 #include <cctype>
 #include <cstdlib>
@@ -51,12 +50,7 @@ std::string with_credential_process(const std::string& text, const std::string& 
 }
 
 void write_credential_process(const std::filesystem::path& path, const std::string& profile, const std::string& command, const std::string& region) {
-    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    std::error_code ec;
-    if (!std::filesystem::exists(dir, ec)) files::make_directory(dir, files::Mode::Secret);
-    files::FileLock lock(path.string() + ".lock");
-    const std::string text = std::filesystem::exists(path, ec) ? files::read_text(path) : "";
-    files::write_atomic(path, with_credential_process(text, profile, command, region), files::Mode::Secret, files::Overwrite::Yes);
+    edit_ini_file(path, [&](const std::string& text) { return with_credential_process(text, profile, command, region); });
 }
 
 }  // namespace pkitool::exchange

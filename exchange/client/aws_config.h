@@ -1,4 +1,5 @@
-// `exchange configure`: a credential_process profile in the AWS CLI config file (protocol §4).
+// `exchange configure`: a credential_process profile in the AWS CLI config file (AWS CLI User
+// Guide, "Sourcing credentials with an external process").
 #pragma once
 
 #include <filesystem>
@@ -21,7 +22,7 @@ std::string shell_join(const std::vector<std::string>& argv);
 std::string with_credential_process(const std::string& text, const std::string& profile, const std::string& command,
                                     const std::string& region = "");
 
-// Edits `path` in place (atomically, 0600, under a lock), creating it and its directory if needed.
+// Edits `path` with edit_ini_file (ini_edit.h): under a lock, atomically, 0600, its directory made.
 void write_credential_process(const std::filesystem::path& path, const std::string& profile, const std::string& command,
                               const std::string& region = "");
 

@@ -1,10 +1,9 @@
 // Shared credentials file update.
 #include "exchange/client/credentials_file.h"
 
-#include "base/file_lock.h"
 #include "exchange/client/ini_document.h"
+#include "exchange/client/ini_edit.h"
 #include "base/error.h"
-#include "base/files.h"
 
 #include <cstdlib>
 
@@ -25,12 +24,7 @@ std::string with_credentials(const std::string& text, const std::string& profile
 }
 
 void write_credentials_profile(const std::filesystem::path& path, const std::string& profile, const Credentials& c) {
-    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    std::error_code ec;
-    if (!std::filesystem::exists(dir, ec)) files::make_directory(dir, files::Mode::Secret);
-    files::FileLock lock(path.string() + ".lock");
-    const std::string text = std::filesystem::exists(path, ec) ? files::read_text(path) : "";
-    files::write_atomic(path, with_credentials(text, profile, c), files::Mode::Secret, files::Overwrite::Yes);
+    edit_ini_file(path, [&](const std::string& text) { return with_credentials(text, profile, c); });
 }
 
 }  // namespace pkitool::exchange

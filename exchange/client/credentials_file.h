@@ -1,4 +1,5 @@
-// `exchange update`: the shared credentials file (protocol §4), edited in place under a lock.
+// `exchange update`: the shared credentials file (AWS SDKs and Tools Reference Guide, "Shared config
+// and credentials files"), edited in place under a lock.
 #pragma once
 
 #include "exchange/client/credentials.h"
@@ -14,8 +15,8 @@ std::filesystem::path default_credentials_file();
 // The file's text with `[profile]` holding these credentials; everything else kept.
 std::string with_credentials(const std::string& text, const std::string& profile, const Credentials& c);
 
-// Reads, edits and atomically replaces `path` (0600; its directory created 0700 when missing),
-// holding a lock on "<path>.lock" so two updaters never lose each other's profile.
+// Edits `path` with edit_ini_file (ini_edit.h): under a lock on "<path>.lock", so two updaters
+// never lose each other's profile, atomically, 0600, its directory created 0700 when missing.
 void write_credentials_profile(const std::filesystem::path& path, const std::string& profile, const Credentials& c);
 
 }  // namespace pkitool::exchange

@@ -1,6 +1,7 @@
-// CreateSession client (protocol §2 and §3).
+// CreateSession client (IAM Roles Anywhere User Guide, "Authenticating with IAM Roles Anywhere").
 #include "exchange/client/session.h"
 
+#include "exchange/arn.h"
 #include "exchange/client/diagnosis.h"
 #include "base/error.h"
 
@@ -10,14 +11,13 @@ namespace pkitool::exchange {
 
 namespace {
 
-std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> out;
-    for (size_t b = 0, e; b <= s.size(); b = e + 1) {
-        e = s.find(sep, b);
-        if (e == std::string::npos) e = s.size();
-        out.push_back(s.substr(b, e - b));
+// One of the three ARNs of a session, or a usage Error naming its flag and what is wrong.
+Arn parse_flag(const char* flag, const std::string& text, ArnType type, const char* shape) {
+    try {
+        return Arn::parse(text, type);
+    } catch (const Error& e) {
+        throw usage_error(std::string(flag) + " " + text + ": " + e.what(), std::string("give ") + shape);
     }
-    return out;
 }
 
 // "https://host:port/x" → "host:port": the Host header curl will send and we must sign.
@@ -43,17 +43,17 @@ std::string service_message(const std::string& body) {
 }  // namespace
 
 std::string region_of_arn(const std::string& arn) {
-    const auto parts = split(arn, ':');
-    if (parts.size() < 6 || parts[0] != "arn" || parts[3].empty())
-        throw usage_error("--trust-anchor-arn " + arn + ": not an ARN with a region", "pass --region");
-    return parts[3];
+    return parse_flag("--trust-anchor-arn", arn, ArnType::TrustAnchor, "arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID").region;
 }
 
 std::string role_name_of_arn(const std::string& arn) {
-    const auto slash = arn.rfind('/');
-    if (arn.rfind("arn:", 0) != 0 || arn.find(":role/") == std::string::npos || slash + 1 >= arn.size())
-        throw usage_error("--role-arn " + arn + ": not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
-    return arn.substr(slash + 1);
+    return parse_flag("--role-arn", arn, ArnType::Role, "arn:aws:iam::ACCOUNT:role/NAME").role_name();
+}
+
+void SessionTarget::check_arns() const {
+    region_of_arn(trust_anchor_arn);
+    parse_flag("--profile-arn", profile_arn, ArnType::Profile, "arn:aws:rolesanywhere:REGION:ACCOUNT:profile/ID");
+    role_name_of_arn(role_arn);
 }
 
 std::string SessionTarget::effective_region() const { return region.empty() ? region_of_arn(trust_anchor_arn) : region; }
@@ -65,6 +65,7 @@ std::string SessionTarget::effective_endpoint() const {
 }
 
 HttpRequest build_request(const SessionTarget& target, const SessionIdentity& id, Clock::time_point now, SigningTrace* trace) {
+    target.check_arns();  // the service could only refuse them, less clearly
     HttpRequest req;
     req.method = "POST";
     req.path = "/sessions";

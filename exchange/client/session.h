@@ -16,7 +16,7 @@
 
 namespace pkitool::exchange {
 
-// What identifies a session: the certificate and the three ARNs (protocol §2).
+// What identifies a session: the certificate and the three ARNs.
 struct SessionTarget {
     std::string trust_anchor_arn;
     std::string profile_arn;
@@ -26,7 +26,10 @@ struct SessionTarget {
     unsigned duration_seconds = 3600;
     std::string role_session_name;  // empty: the service's default (serial in hex)
 
-    std::string effective_region() const;    // Error when neither given nor in the ARN
+    // Usage Error naming the flag (--trust-anchor-arn, --profile-arn, --role-arn) of the first ARN
+    // that is not of its kind (exchange/arn.h), so a malformed ARN never reaches the service.
+    void check_arns() const;
+    std::string effective_region() const;    // --region, else the trust anchor ARN's; Error as check_arns
     std::string effective_endpoint() const;  // no trailing slash
 };
 
@@ -37,9 +40,9 @@ struct SessionIdentity {
     std::string certificate_path;  // for messages
 };
 
-// Region field of an ARN ("arn:aws:rolesanywhere:<region>:…"); Error naming the ARN otherwise.
+// The region of a trust anchor ARN; usage Error naming --trust-anchor-arn otherwise.
 std::string region_of_arn(const std::string& arn);
-// Last path component of "arn:aws:iam::<acct>:role/<path/>name".
+// The role name of "arn:aws:iam::<acct>:role/<path/>name"; usage Error naming --role-arn otherwise.
 std::string role_name_of_arn(const std::string& arn);
 
 // The signed request, ready to send (exposed for tests and --debug).

@@ -1,6 +1,7 @@
 // Random credential material and the bounded store of what was issued.
 #include "exchange/emulator/issued_credentials.h"
 
+#include "exchange/arn.h"
 #include "exchange/sigv4.h"
 #include "issue/random.h"
 
@@ -36,7 +37,7 @@ IssuedCredentials CredentialStore::issue(const std::string& account, const std::
     c.session_token = random_base64(96);
     c.expiration = std::chrono::floor<std::chrono::seconds>(now) + duration;
     c.account = account;
-    c.role_arn = "arn:aws:iam::" + account + ":role/" + role_name;
+    c.role_arn = role_arn(account, role_name);
     c.assumed_role_arn = "arn:aws:sts::" + account + ":assumed-role/" + role_name + "/" + session_name;
     // STS role ids are stable per role: derive one from the role ARN rather than store another table.
     std::string id;

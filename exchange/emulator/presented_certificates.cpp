@@ -18,7 +18,7 @@ PresentedCertificate::PresentedCertificate(Botan::X509_Certificate cert)
     }
 }
 
-bool PresentedCertificate::verify_x509(const std::string& algorithm, const std::string& sts, const std::vector<uint8_t>& signature) const {
+bool PresentedCertificate::verify_x509(SigningAlgorithm algorithm, const std::string& sts, const std::vector<uint8_t>& signature) const {
     if (!key_) return false;
     std::unique_ptr<Botan::PK_Verifier> verifier;
     {

@@ -2,6 +2,8 @@
 // header value: a client presents the same certificate on every CreateSession it makes.
 #pragma once
 
+#include "exchange/sigv4.h"
+
 #include <botan/pubkey.h>
 #include <botan/x509cert.h>
 
@@ -28,14 +30,14 @@ public:
 
     // As verify_x509 (sigv4.h), with a PK_Verifier reused across requests: building one costs about
     // a fifth of an ECDSA verify (Botan precomputes multiples of the public point).
-    bool verify_x509(const std::string& algorithm, const std::string& string_to_sign, const std::vector<uint8_t>& signature) const;
+    bool verify_x509(SigningAlgorithm algorithm, const std::string& string_to_sign, const std::vector<uint8_t>& signature) const;
 
 private:
     Botan::X509_Certificate cert_;
     std::unique_ptr<Botan::Public_Key> key_;
     std::string serial_decimal_, label_, key_error_;
     mutable std::mutex mutex_;
-    mutable std::vector<std::pair<std::string, std::unique_ptr<Botan::PK_Verifier>>> idle_;  // (algorithm, verifier)
+    mutable std::vector<std::pair<SigningAlgorithm, std::unique_ptr<Botan::PK_Verifier>>> idle_;  // (algorithm, verifier)
 };
 
 class PresentedCertificates {

@@ -4,6 +4,7 @@
 
 #include "exchange/arn.h"
 #include "exchange/signed_request.h"
+#include "base/error.h"
 #include "issue/inspect.h"
 #include "issue/serial.h"
 #include "issue/subject.h"
@@ -17,6 +18,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <tuple>
 
 namespace pkitool::exchange {
 
@@ -27,6 +29,15 @@ using nlohmann::json;
 Refusal denied(const std::string& m) { return {ServiceErrorType::AccessDenied, m}; }
 Refusal invalid(const std::string& m) { return {ServiceErrorType::Validation, m}; }
 Refusal not_found(const std::string& m) { return {ServiceErrorType::ResourceNotFound, m}; }
+
+bool is_x509(SigningAlgorithm a) {
+    switch (a) {
+        case SigningAlgorithm::X509Rsa:
+        case SigningAlgorithm::X509Ecdsa: return true;
+        case SigningAlgorithm::Hmac: return false;  // STS's, not CreateSession's
+    }
+    return false;
+}
 
 // IAM role session names: [\w+=,.@-]{2,64}.
 bool session_name_ok(const std::string& n) {
@@ -53,6 +64,28 @@ std::variant<Arns, Refusal> find_arns(const HttpRequest& req, const json& body) 
         if (q && b && *q != *b) return invalid(std::string(name) + " differs between the query string and the body");
         if (!q && !b) return invalid(std::string("missing ") + name + " (query string or JSON body)");
         *dest = q ? *q : *b;
+    }
+    return out;
+}
+
+struct ParsedArns {
+    Arn anchor, profile;  // the role's ARN is only looked up, as sent
+};
+
+// Each ARN of its kind (exchange/arn.h), or a ValidationException naming the parameter.
+std::variant<ParsedArns, Refusal> parse_arns(const Arns& arns) {
+    ParsedArns out;
+    Arn role;
+    const std::tuple<const char*, const std::string&, ArnType, const char*, Arn*> fields[] = {
+        {"trustAnchorArn", arns.anchor, ArnType::TrustAnchor, "arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>", &out.anchor},
+        {"profileArn", arns.profile, ArnType::Profile, "arn:aws:rolesanywhere:<region>:<account>:profile/<id>", &out.profile},
+        {"roleArn", arns.role, ArnType::Role, "arn:aws:iam::<account>:role/<name>", &role}};
+    for (const auto& [name, text, type, shape, dest] : fields) {
+        try {
+            *dest = Arn::parse(text, type);
+        } catch (const Error& e) {
+            return invalid(std::string(name) + " \"" + text + "\" is not " + shape + ": " + e.what());
+        }
     }
     return out;
 }
@@ -88,8 +121,9 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     if (auto* why = std::get_if<EnvelopeError>(&envelope)) return denied(why->message);
     const auto& signed_req = std::get<SignedRequest>(envelope);
     const auto& auth = signed_req.authorization;
-    if (auth.algorithm != "AWS4-X509-RSA-SHA256" && auth.algorithm != "AWS4-X509-ECDSA-SHA256")
-        return denied("unsupported algorithm \"" + auth.algorithm + "\": use AWS4-X509-RSA-SHA256 or AWS4-X509-ECDSA-SHA256");
+    if (!auth.known_algorithm || !is_x509(*auth.known_algorithm))
+        return denied("unsupported algorithm \"" + auth.algorithm + "\": use " + to_string(SigningAlgorithm::X509Rsa) + " or " +
+                      to_string(SigningAlgorithm::X509Ecdsa));
     const auto& sh = auth.signed_headers;
     if (!std::binary_search(sh.begin(), sh.end(), std::string("x-amz-x509")))
         return denied("x-amz-x509 is not among SignedHeaders (" + fmt::format("{}", fmt::join(sh, ";")) + "): the certificate must be signed");
@@ -125,17 +159,17 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     const Botan::Public_Key* leaf_key = presented->key();
     if (!leaf_key) return invalid("malformed request: " + presented->key_error());  // as when Botan threw here per request
     const std::string key_algo = leaf_key->algo_name();
-    const std::string want_algo = key_algo == "RSA" ? "AWS4-X509-RSA-SHA256" : key_algo == "ECDSA" ? "AWS4-X509-ECDSA-SHA256" : "";
-    if (want_algo.empty()) return denied(leaf_label + " has a " + key_algo + " key; Roles Anywhere accepts RSA and EC keys");
-    if (auth.algorithm != want_algo)
-        return denied("algorithm " + auth.algorithm + " does not match the certificate's " + key_algo + " key (expected " + want_algo + ")");
+    const auto want_algo = x509_algorithm_of(*leaf_key);
+    if (!want_algo) return denied(leaf_label + " has a " + key_algo + " key; Roles Anywhere accepts RSA and EC keys");
+    if (*auth.known_algorithm != *want_algo)
+        return denied("algorithm " + auth.algorithm + " does not match the certificate's " + key_algo + " key (expected " + to_string(*want_algo) + ")");
     std::vector<uint8_t> signature;
     try {
         signature = Botan::hex_decode(auth.signature);
     } catch (const std::exception&) {
         return denied("Signature= is not an even number of hex digits");
     }
-    if (!presented->verify_x509(auth.algorithm, signed_req.string_to_sign, signature))
+    if (!presented->verify_x509(*auth.known_algorithm, signed_req.string_to_sign, signature))
         return denied("Invalid signature: the signature does not verify with the public key of " + leaf_label +
                       " over the canonical request rebuilt from SignedHeaders=" + fmt::format("{}", fmt::join(sh, ";")) + " (canonical request SHA-256 " +
                       sha256_hex(signed_req.canonical_request) + "; compare with the client's --debug output)");
@@ -164,18 +198,14 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     auto arns_or = find_arns(req, body);
     if (auto* r = std::get_if<Refusal>(&arns_or)) return *r;
     const auto& arns = std::get<Arns>(arns_or);
-    const auto anchor_arn = Arn::parse(arns.anchor), profile_arn = Arn::parse(arns.profile), role_arn = Arn::parse(arns.role);
-    if (!anchor_arn || anchor_arn->service != "rolesanywhere" || anchor_arn->resource_type() != "trust-anchor")
-        return invalid("trustAnchorArn \"" + arns.anchor + "\" is not arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>");
-    if (!profile_arn || profile_arn->service != "rolesanywhere" || profile_arn->resource_type() != "profile")
-        return invalid("profileArn \"" + arns.profile + "\" is not arn:aws:rolesanywhere:<region>:<account>:profile/<id>");
-    if (!role_arn || role_arn->service != "iam" || role_arn->resource_type() != "role")
-        return invalid("roleArn \"" + arns.role + "\" is not arn:aws:iam::<account>:role/<name>");
-    if (anchor_arn->region != profile_arn->region || anchor_arn->account != profile_arn->account)
-        return invalid("profileArn (" + profile_arn->region + ", " + profile_arn->account + ") and trustAnchorArn (" + anchor_arn->region +
-                       ", " + anchor_arn->account + ") must be in the same region and account");
-    if (auth.region != anchor_arn->region)
-        return denied("credential scope region " + auth.region + " does not match the trust anchor's region " + anchor_arn->region);
+    const auto parsed_or = parse_arns(arns);
+    if (auto* r = std::get_if<Refusal>(&parsed_or)) return *r;
+    const auto& [anchor_arn, profile_arn] = std::get<ParsedArns>(parsed_or);
+    if (anchor_arn.region != profile_arn.region || anchor_arn.account != profile_arn.account)
+        return invalid("profileArn (" + profile_arn.region + ", " + profile_arn.account + ") and trustAnchorArn (" + anchor_arn.region +
+                       ", " + anchor_arn.account + ") must be in the same region and account");
+    if (auth.region != anchor_arn.region)
+        return denied("credential scope region " + auth.region + " does not match the trust anchor's region " + anchor_arn.region);
 
     // --- The certificate: protocol §1 rules, then its path to the anchor ---
     for (const auto& f : profiles::check_conformance(*leaf, profiles::find("rolesanywhere-client")))
@@ -226,7 +256,7 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
                                {"packedPolicySize", 0},
                                {"roleArn", role->arn},
                                {"sourceIdentity", cn.empty() ? issue::format_dn(leaf->subject_dn()) : "CN=" + cn}}})},
-                {"subjectArn", "arn:aws:rolesanywhere:" + anchor_arn->region + ":" + config_.account + ":subject/" +
+                {"subjectArn", "arn:aws:rolesanywhere:" + anchor_arn.region + ":" + config_.account + ":subject/" +
                                    stable_uuid("subject/" + leaf->fingerprint("SHA-256"))}};
     return out;
 }

@@ -62,7 +62,8 @@ StsDecision StsVerifier::get_caller_identity(const HttpRequest& req, std::chrono
     }
     const auto& s = std::get<SignedRequest>(envelope);
     const auto& a = s.authorization;
-    if (a.algorithm != "AWS4-HMAC-SHA256") return refuse(StsErrorCode::IncompleteSignature, "unsupported algorithm \"" + a.algorithm + "\": STS takes AWS4-HMAC-SHA256");
+    if (a.known_algorithm != SigningAlgorithm::Hmac)
+        return refuse(StsErrorCode::IncompleteSignature, "unsupported algorithm \"" + a.algorithm + "\": STS takes " + to_string(SigningAlgorithm::Hmac));
 
     const auto issued = store_.find(a.credential);
     if (!issued) return refuse(StsErrorCode::InvalidClientTokenId, "access key " + a.credential + " was not issued by this endpoint (or it was restarted since)");

@@ -24,6 +24,7 @@ void register_exchange_configure(CLI::App& exchange_group, Context& ctx) {
                      "--profile-arn PROFILE_ARN --role-arn ROLE_ARN\n    $ aws sts get-caller-identity --profile vm"}});
     cmd->callback([args, &ctx] {
         auto& o = args->options;
+        o.target.check_arns();
         const auto region = o.target.effective_region();
         if (args->profile.find_first_of("[]\n") != std::string::npos) throw usage_error("--profile '" + args->profile + "': not a profile name");
         o.identity();  // refuse to configure a certificate and key that cannot work

@@ -28,7 +28,7 @@ void register_exchange_update(CLI::App& exchange_group, Context& ctx) {
                     {"Keep it fresh in the background:", "pkitool exchange update ... --profile vm &"}});
     cmd->callback([args, &ctx] {
         auto& o = args->options;
-        o.target.effective_region();
+        o.target.check_arns();
         if (args->profile.empty() || args->profile.find_first_of("[]\n") != std::string::npos)
             throw usage_error("--profile '" + args->profile + "': not a profile name");
         const auto path = exchange::default_credentials_file();

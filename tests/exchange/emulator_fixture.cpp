@@ -142,16 +142,17 @@ exchange::HttpRequest session_request(const std::string& name, const std::string
 
 void resign(exchange::HttpRequest& req, const issue::PrivateKey& key, const Botan::X509_Certificate& leaf,
             const std::vector<std::string>& signed_headers) {
-    const std::string algorithm = exchange::x509_algorithm(key.botan());
+    const auto algorithm = exchange::x509_algorithm(key.botan());
+    const std::string algorithm_name = exchange::to_string(algorithm);
     const std::string date = *req.header("X-Amz-Date");
     const std::string scope = exchange::credential_scope(date.substr(0, 8), "us-east-1", "rolesanywhere");
-    const std::string sts = exchange::string_to_sign(algorithm, date, scope, exchange::canonical_request(req, signed_headers));
-    const bool ec = algorithm == "AWS4-X509-ECDSA-SHA256";
+    const std::string sts = exchange::string_to_sign(algorithm_name, date, scope, exchange::canonical_request(req, signed_headers));
+    const bool ec = algorithm == exchange::SigningAlgorithm::X509Ecdsa;
     Botan::PK_Signer signer(key.botan(), issue::rng(), ec ? "EMSA1(SHA-256)" : "EMSA3(SHA-256)", ec ? Botan::DER_SEQUENCE : Botan::IEEE_1363);
     const auto sig = signer.sign_message(reinterpret_cast<const uint8_t*>(sts.data()), sts.size(), issue::rng());
     std::string names;
     for (const auto& h : signed_headers) names += (names.empty() ? "" : ";") + h;
-    req.set_header("Authorization", algorithm + " Credential=" + Botan::BigInt(leaf.serial_number()).to_dec_string() + "/" + scope +
+    req.set_header("Authorization", algorithm_name + " Credential=" + Botan::BigInt(leaf.serial_number()).to_dec_string() + "/" + scope +
                                         ", SignedHeaders=" + names + ", Signature=" + Botan::hex_encode(sig, false));
 }
 

@@ -1,5 +1,6 @@
 // CreateSession request building, and a pinned RSA SigV4-X509 signature checked by the openssl command.
 #include "exchange/client/session.h"
+#include "base/error.h"
 #include "issue/x509_file.h"
 #include "tests/support/cli.h"
 
@@ -40,16 +41,40 @@ const std::string kPinnedSignature =
 }  // namespace
 
 TEST_CASE("session: region and role name come from the ARNs", "[exchange][session]") {
-    CHECK(region_of_arn("arn:aws:rolesanywhere:eu-west-1:123:trust-anchor/x") == "eu-west-1");
+    CHECK(region_of_arn("arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/x") == "eu-west-1");
     CHECK_THROWS_WITH(region_of_arn("not-an-arn"), Catch::Contains("not an ARN"));
-    CHECK(role_name_of_arn("arn:aws:iam::123:role/path/to/MyRole") == "MyRole");
-    CHECK_THROWS(role_name_of_arn("arn:aws:iam::123:user/u"));
+    CHECK(role_name_of_arn("arn:aws:iam::123456789012:role/path/to/MyRole") == "MyRole");
+    CHECK_THROWS(role_name_of_arn("arn:aws:iam::123456789012:user/u"));
+    CHECK_NOTHROW(target().check_arns());
     auto t = target();
     CHECK(t.effective_endpoint() == "https://rolesanywhere.eu-west-1.amazonaws.com");
     t.region = "us-east-2";
     CHECK(t.effective_endpoint() == "https://rolesanywhere.us-east-2.amazonaws.com");
     t.endpoint = "http://127.0.0.1:8080/";
     CHECK(t.effective_endpoint() == "http://127.0.0.1:8080");
+}
+
+TEST_CASE("session: a malformed ARN is a usage error naming its flag, before anything is signed", "[exchange][session]") {
+    const auto refused = [](SessionTarget t, const std::string& flag, const std::string& why) {
+        try {
+            t.check_arns();
+            FAIL("accepted " + flag);
+        } catch (const pkitool::Error& e) {
+            CHECK(e.code() == pkitool::ExitCode::Usage);
+            CHECK_THAT(e.what(), Catch::StartsWith(flag + " ") && Catch::Contains(why));
+        }
+        CHECK_THROWS_WITH(build_request(t, rsa_identity(), kDate, nullptr), Catch::StartsWith(flag + " "));
+    };
+    auto t = target();
+    t.region = "eu-west-1";  // --region does not excuse a malformed trust anchor ARN
+    t.trust_anchor_arn = "arn:aws:rolesanywhere:eu-west-1:12345:trust-anchor/ta";
+    refused(t, "--trust-anchor-arn", "account \"12345\" is not 12 digits");
+    t = target();
+    t.profile_arn = "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/p";
+    refused(t, "--profile-arn", "resource type \"trust-anchor\" is not profile");
+    t = target();
+    t.role_arn = "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p";
+    refused(t, "--role-arn", "service \"rolesanywhere\" is not iam");
 }
 
 TEST_CASE("session: request carries the ARNs in the query and the duration in the body", "[exchange][session]") {
@@ -92,4 +117,21 @@ TEST_CASE("session: RSA SigV4-X509 signature is pinned and verified by openssl",
     // And the same check fails on a string to sign that differs by one byte.
     std::ofstream(tmp / "sts.txt", std::ios::binary) << trace.string_to_sign << "x";
     CHECK(pkitool::test::shell("openssl dgst -sha256 -verify '" + kData + "rsa-test.pub.pem' -signature sig.bin sts.txt", tmp.path()).code != 0);
+}
+
+TEST_CASE("session: an RSA key signs and verifies only AWS4-X509-RSA-SHA256", "[exchange][session][sigv4]") {
+    SigningTrace trace;
+    const auto req = build_request(target(), rsa_identity(), kDate, &trace);
+    const auto auth = parse_authorization(*req.header("Authorization"));
+    const auto cert = pkitool::issue::load_certificate(kData + "rsa-test.crt");
+    std::unique_ptr<Botan::Public_Key> key(cert.subject_public_key());
+    CHECK(x509_algorithm_of(*key) == SigningAlgorithm::X509Rsa);
+    CHECK(auth.known_algorithm == SigningAlgorithm::X509Rsa);
+    const auto sig = Botan::hex_decode(auth.signature);
+    CHECK(verify_x509(*key, SigningAlgorithm::X509Rsa, trace.string_to_sign, sig));
+    // The same bytes under the other two names: no verifier fits, so nothing verifies.
+    CHECK_FALSE(x509_verifier(*key, SigningAlgorithm::X509Ecdsa));
+    CHECK_FALSE(x509_verifier(*key, SigningAlgorithm::Hmac));
+    CHECK_FALSE(verify_x509(*key, SigningAlgorithm::X509Ecdsa, trace.string_to_sign, sig));
+    CHECK_FALSE(verify_x509(*key, SigningAlgorithm::Hmac, trace.string_to_sign, sig));
 }

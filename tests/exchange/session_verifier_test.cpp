@@ -143,6 +143,15 @@ TEST_CASE("emulator: refusals of the request's signature", "[emulate]") {
         req.set_header("Authorization", auth);
         refused(h.decide(req), ServiceErrorType::AccessDenied, "does not match the certificate's ECDSA key");
     }
+    SECTION("an algorithm CreateSession does not take") {
+        for (const std::string algorithm : {"AWS4-HMAC-SHA256", "AWS4-X509-DSA-SHA256"}) {
+            auto req = h.request("ec");
+            auto auth = *req.header("Authorization");
+            auth.replace(0, auth.find(' '), algorithm);
+            req.set_header("Authorization", auth);
+            refused(h.decide(req), ServiceErrorType::AccessDenied, "unsupported algorithm \"" + algorithm + "\": use AWS4-X509-RSA-SHA256 or AWS4-X509-ECDSA-SHA256");
+        }
+    }
     SECTION("signed by a key that is not the certificate's") {
         auto req = h.request("ec");
         test::resign(req, f.key("othercn"), f.cert("ec"), {"content-type", "host", "x-amz-date", "x-amz-x509"});
@@ -234,6 +243,15 @@ TEST_CASE("emulator: refusals of the profile, role, anchor and body", "[emulate]
         h.config.profiles[0].accept_role_session_name = true;
         const auto& s = granted(h.decide(h.request("ec", "{\"roleSessionName\":\"mine\"}")));
         CHECK_THAT(s.body["credentialSet"][0]["assumedRoleUser"]["arn"].get<std::string>(), Catch::EndsWith("/pkitool-emulate/mine"));
+    }
+    SECTION("malformed ARNs: a ValidationException naming the parameter and the field") {
+        const auto r = session_request("ec", h.profile(), "arn:aws:iam::12345:role/pkitool-emulate", h.anchor(), "{}", h.now);
+        refused(h.decide(r), ServiceErrorType::Validation,
+                "roleArn \"arn:aws:iam::12345:role/pkitool-emulate\" is not arn:aws:iam::<account>:role/<name>: account \"12345\" is not 12 digits");
+        const auto p = session_request("ec", h.anchor(), h.role(), h.anchor(), "{}", h.now);
+        refused(h.decide(p), ServiceErrorType::Validation, "profileArn \"" + h.anchor() + "\" is not arn:aws:rolesanywhere:<region>:<account>:profile/<id>: resource type \"trust-anchor\" is not profile");
+        const auto a = session_request("ec", h.profile(), h.role(), "arn:aws-:rolesanywhere:us-east-1:123456789012:trust-anchor/x", "{}", h.now);
+        refused(h.decide(a), ServiceErrorType::Validation, "trustAnchorArn \"arn:aws-:rolesanywhere:us-east-1:123456789012:trust-anchor/x\" is not");
     }
     SECTION("missing ARN") {
         auto req = h.request("ec");

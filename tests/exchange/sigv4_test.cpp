@@ -49,6 +49,7 @@ TEST_CASE("sigv4: Authorization header parsing", "[sigv4]") {
         "AWS4-X509-RSA-SHA256 Credential=11111222223333344444/20201105/us-east-1/rolesanywhere/aws4_request, "
         "SignedHeaders=content-type;host;x-amz-date;x-amz-x509, Signature=0a1b");
     CHECK(a.algorithm == "AWS4-X509-RSA-SHA256");
+    CHECK(a.known_algorithm == SigningAlgorithm::X509Rsa);
     CHECK(a.credential == "11111222223333344444");
     CHECK(a.region == "us-east-1");
     CHECK(a.service == "rolesanywhere");
@@ -56,6 +57,20 @@ TEST_CASE("sigv4: Authorization header parsing", "[sigv4]") {
     CHECK(a.signature == "0a1b");
     CHECK_THROWS_WITH(parse_authorization("AWS4-X509-RSA-SHA256 Credential=x"), Catch::Contains("all required"));
     CHECK_THROWS_WITH(parse_authorization("garbage"), Catch::Contains("no algorithm"));
+    // An algorithm we do not know still parses: each endpoint refuses it in its own terms.
+    const auto unknown = parse_authorization("AWS4-ECDSA-P256-SHA256 Credential=a/20201105/r/s/aws4_request, SignedHeaders=host, Signature=00");
+    CHECK(unknown.algorithm == "AWS4-ECDSA-P256-SHA256");
+    CHECK_FALSE(unknown.known_algorithm);
+}
+
+TEST_CASE("sigv4: signing algorithms print and parse back, and nothing else parses", "[sigv4]") {
+    CHECK(to_string(SigningAlgorithm::X509Rsa) == "AWS4-X509-RSA-SHA256");
+    CHECK(to_string(SigningAlgorithm::X509Ecdsa) == "AWS4-X509-ECDSA-SHA256");
+    CHECK(to_string(SigningAlgorithm::Hmac) == "AWS4-HMAC-SHA256");
+    for (const auto a : {SigningAlgorithm::X509Rsa, SigningAlgorithm::X509Ecdsa, SigningAlgorithm::Hmac})
+        CHECK(parse_signing_algorithm(to_string(a)) == a);
+    for (const char* other : {"", "aws4-hmac-sha256", "AWS4-HMAC-SHA256 ", "AWS4-X509-RSA-SHA512", "ECDSA", "RSA"})
+        CHECK_FALSE(parse_signing_algorithm(other));
 }
 
 TEST_CASE("sigv4: dates past what system_clock holds are refused, not overflowed (found by fuzzing)", "[sigv4]") {

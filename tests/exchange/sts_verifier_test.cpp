@@ -77,5 +77,9 @@ TEST_CASE("emulator STS: GetCallerIdentity names the assumed role of the issued 
     other.body = "Action=AssumeRole&Version=2011-06-15";  // also breaks the signature: checked first
     refused(sts.get_caller_identity(other, now), StsErrorCode::SignatureDoesNotMatch, "does not match");
     refused(sts.get_caller_identity(HttpRequest{}, now), StsErrorCode::MissingAuthenticationToken, "missing Authorization");
+    auto x509 = sts_request(c.access_key_id, c.secret_access_key, c.session_token, now);
+    auto auth = *x509.header("Authorization");
+    x509.set_header("Authorization", auth.replace(0, auth.find(' '), "AWS4-X509-ECDSA-SHA256"));
+    refused(sts.get_caller_identity(x509, now), StsErrorCode::IncompleteSignature, "unsupported algorithm \"AWS4-X509-ECDSA-SHA256\": STS takes AWS4-HMAC-SHA256");
     CHECK_THAT(to_xml(StsRefusal{StsErrorCode::ExpiredToken, "a<b"}, "r"), Catch::Contains("<Code>ExpiredToken</Code>\n    <Message>a&lt;b</Message>"));
 }

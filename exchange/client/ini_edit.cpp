@@ -1,0 +1,22 @@
+// Locked, bounded, atomic edits of the AWS CLI's INI files.
+#include "exchange/client/ini_edit.h"
+
+#include "base/file_lock.h"
+#include "base/files.h"
+
+namespace pkitool::exchange {
+
+void edit_ini_file(const std::filesystem::path& path, const IniEdit& edit) {
+    namespace fs = std::filesystem;
+    const auto dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) files::make_directory(dir, files::Mode::Secret);
+    files::FileLock lock(path.string() + ".lock");
+    // Only a file that is not there (or a dangling link, replaced as before) reads as empty; one we
+    // cannot inspect is files::read_text's error, never an empty file to write over.
+    const bool missing = fs::status(path, ec).type() == fs::file_type::not_found;
+    const std::string text = missing ? "" : files::read_text(path);
+    files::write_atomic(path, edit(text), files::Mode::Secret, files::Overwrite::Yes);
+}
+
+}  // namespace pkitool::exchange
