@@ -24,6 +24,7 @@ void register_exchange_serve(CLI::App& exchange_group, Context& ctx) {
                     {"On a free port (for scripts):", "pkitool exchange serve ... --port 0"}});
     cmd->callback([args, &ctx] {
         auto& o = args->options;
+        o.target.check_arns();  // a bad ARN is a usage error before anything is served
         o.target.effective_region();
         const auto role = exchange::role_name_of_arn(o.target.role_arn);
         o.identity();  // a wrong key or passphrase fails now, not on the first request
