@@ -245,6 +245,7 @@ struct LoopbackServer::Impl {
             const int one = 1;
             // Replies go out in one send; Nagle plus delayed ACK would add ~40 ms to each.
             ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            if (limits.hop_limit > 0) ::setsockopt(fd, IPPROTO_IP, IP_TTL, &limits.hop_limit, sizeof limits.hop_limit);
             if (!admit(fd)) {
                 ::close(fd);
                 continue;

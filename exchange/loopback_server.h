@@ -34,6 +34,9 @@ struct ServerLimits {
     std::chrono::milliseconds body{10'000};  // from the end of the head to the end of the body
     std::chrono::milliseconds write{5'000};  // to send one reply
     size_t max_connections = 512;
+    // IP_TTL of accepted connections; 0 keeps the system's. 1 makes answers die at the first hop,
+    // as EC2's metadata service does (aws_signing_helper's serve --hop-limit).
+    int hop_limit = 0;
 };
 
 // What the endpoint does: answer a request, and word a refusal the server made itself (a

@@ -51,7 +51,7 @@ HttpReply ImdsEndpoint::handle(const HttpRequest& request) {
     // X-Forwarded-For, even an empty one, and so do we.
     if (request.header("X-Forwarded-For")) return refuse(400, "requests carrying X-Forwarded-For are refused");
     if (request.method == "PUT" && request.path == "/latest/api/token") return issue_token(request);
-    if (request.method != "GET") return refuse(404, "not found");
+    if (request.method != "GET") return refuse(405, request.method + " is not allowed here (GET, or PUT /latest/api/token)");
     // Everything else needs a live token (IMDSv2 only; no IMDSv1 fallback).
     if (!tokens_.valid(request.header("X-aws-ec2-metadata-token").value_or(""), ImdsTokens::Clock::now()))
         return refuse(401, "a live token from PUT /latest/api/token is required in X-aws-ec2-metadata-token");

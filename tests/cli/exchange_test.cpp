@@ -256,6 +256,7 @@ TEST_CASE("exchange serve: IMDSv2 token rules, role and credentials, read by the
     CHECK(code(auth + base + "/latest/meta-data/iam/security-credentials/") == "200");
     CHECK(slurp(t / "body") == "TestRole");
     CHECK(code(auth + base + "/latest/meta-data/iam/security-credentials/OtherRole") == "404");
+    CHECK(code(auth + "-X POST " + base + "/latest/meta-data/iam/security-credentials/TestRole") == "405");  // as EC2 and the helper
     CHECK(code(auth + "-H 'X-Forwarded-For: 1.2.3.4' " + base + "/latest/meta-data/iam/security-credentials/TestRole") == "400");
     REQUIRE(code(auth + base + "/latest/meta-data/iam/security-credentials/TestRole") == "200");
     const auto j = nlohmann::json::parse(slurp(t / "body"));
