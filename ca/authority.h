@@ -1,4 +1,4 @@
-// A certificate authority living in a directory (layout in shared/cli.md): create, open, issue.
+// A certificate authority living in a directory (layout in README "Command line" and `ca init --help`): create, open, issue.
 #pragma once
 
 #include "ca/certificate_template.h"
@@ -36,7 +36,7 @@ struct RootRequest {
     issue::Passphrase passphrase;  // encrypts DIR/private/ca.key when set
 };
 
-// A sub-CA signed by the CA in `parent` (shared/cli.md: `ca init --parent`).
+// A sub-CA signed by the CA in `parent` (`ca init --parent`).
 struct IntermediateRequest {
     fs::path dir;
     fs::path parent;  // the parent CA's directory

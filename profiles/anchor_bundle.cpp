@@ -1,4 +1,4 @@
-// Trust anchor bundle limits of CreateTrustAnchor (protocol §1).
+// Trust anchor bundle limits of CreateTrustAnchor (Roles Anywhere User Guide, "Trust model").
 #include "profiles/anchor_bundle.h"
 
 namespace pkitool::profiles {

@@ -151,7 +151,7 @@ Profile read_entry(const json& j, const std::string& where, const std::vector<Pr
         p.allowed_key_types = *types;
     }
     if (const auto bits = r.number("min_signature_hash_bits", 0, 512)) {
-        // Roles Anywhere refuses SHA-1 and MD5 (protocol §1): a weaker minimum would only mislead.
+        // Roles Anywhere refuses SHA-1 and MD5 (Roles Anywhere User Guide, "Trust model"): a weaker minimum would only mislead.
         if (*bits != 256 && *bits != 384 && *bits != 512) r.fail("min_signature_hash_bits", "must be 256, 384 or 512");
         p.min_signature_hash_bits = *bits;
     }

@@ -1,4 +1,4 @@
-// Profile conformance rules (Roles Anywhere protocol §1 and the profile's own data).
+// Profile conformance rules (Roles Anywhere User Guide, "Trust model" and the profile's own data).
 #include "profiles/conformance.h"
 
 #include "issue/key.h"

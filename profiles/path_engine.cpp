@@ -187,7 +187,7 @@ void PathEngine::check_member(const Botan::X509_Certificate& c, const std::strin
         out.push_back({"ra.chain.issuer-ca", Severity::Error, label, not_issuer, is_anchor ? "upload a CA certificate as the trust anchor" : kReissueCa});
     for (auto& f : check_validity(c, label, now_, false)) out.push_back(std::move(f));
     check_critical_extensions(c, label, out);
-    // Roles Anywhere refuses SHA-1 and MD5 anywhere in the chain (protocol §1); an anchor's own
+    // Roles Anywhere refuses SHA-1 and MD5 anywhere in the chain (Roles Anywhere User Guide, "Trust model"); an anchor's own
     // self-signature is judged by the anchor profile instead.
     if (!is_anchor && signature_hash_bits(c) < 256)
         out.push_back({"ra.chain.sig-hash", Severity::Error, label, "signed with a hash weaker than SHA-256, which Roles Anywhere refuses",

@@ -23,7 +23,7 @@
 
 namespace pkitool::profiles {
 
-// Roles Anywhere takes at most 5 certificates in X-Amz-X509-Chain (protocol §1).
+// Roles Anywhere takes at most 5 certificates in X-Amz-X509-Chain (Roles Anywhere User Guide, "Trust model").
 constexpr size_t kMaxIntermediates = 5;
 
 // Signatures known to verify, shared by engines on several threads (emulate makes one engine per

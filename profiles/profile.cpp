@@ -1,4 +1,4 @@
-// Built-in profiles. The Roles Anywhere ones encode protocol §1 of shared/rolesanywhere-protocol.md.
+// Built-in profiles. The Roles Anywhere ones encode Roles Anywhere User Guide, "Trust model".
 #include "profiles/profile.h"
 
 #include "issue/inspect.h"
@@ -54,7 +54,7 @@ std::vector<Profile> make_builtin() {
     inter.default_days = 1825;
     p.push_back(inter);
 
-    // What a Roles Anywhere trust anchor must be (protocol §1): also satisfied by root-ca and intermediate-ca.
+    // What a Roles Anywhere trust anchor must be (Roles Anywhere User Guide, "Trust model"): also satisfied by root-ca and intermediate-ca.
     Profile anchor = root;
     anchor.name = "rolesanywhere-anchor";
     anchor.description = "IAM Roles Anywhere trust anchor: v3, CA:TRUE, keyCertSign, SHA-256 or stronger";

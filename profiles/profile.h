@@ -31,7 +31,7 @@ struct Profile {
     size_t min_signature_hash_bits = 256;
     unsigned default_days = 365;
     unsigned max_days = 825;
-    bool require_subject = true;  // Roles Anywhere: a SAN alone is not enough (protocol §1)
+    bool require_subject = true;  // Roles Anywhere: a SAN alone is not enough (Roles Anywhere User Guide, "Trust model")
     bool copy_sans_from_csr = true;
 
     bool is_ca() const { return role == Role::CertificateAuthority; }

@@ -1,4 +1,4 @@
-// credential-process's cache (protocol §5: without one every SDK start costs a CreateSession and
+// credential-process's cache (aws_signing_helper's GitHub issues #31: without one every SDK start costs a CreateSession and
 // the 10 requests/s limit is hit). One 0600 file per session identity in a 0700 directory.
 #pragma once
 

@@ -1,5 +1,5 @@
-// Temporary AWS credentials: parsed from CreateSession (protocol §2), printed for credential_process
-// and IMDS (protocol §4), and stored in the credential cache.
+// Temporary AWS credentials: parsed from CreateSession (Roles Anywhere API Reference, "CreateSession"), printed for credential_process
+// (AWS SDKs and Tools Reference Guide, "Process credential provider") and IMDS, and stored in the credential cache.
 #pragma once
 
 #include <chrono>

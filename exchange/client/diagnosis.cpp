@@ -22,7 +22,7 @@ std::vector<std::string> diagnose(const Botan::X509_Certificate& leaf, const std
             lines.push_back(f.certificate + ": " + f.message + (f.fix.empty() ? "" : " (" + f.fix + ")"));
 
     // What lint_chain cannot judge without an anchor: its depth rule counts the path to the anchor,
-    // but the service also refuses a header holding more than 5 certificates (protocol §1); and the
+    // but the service also refuses a header holding more than 5 certificates (Roles Anywhere User Guide, "Trust model"); and the
     // order asked of --intermediates (leaf's issuer first), since the header is sent in bundle order.
     if (intermediates.size() > profiles::kMaxIntermediates)
         lines.push_back("the chain holds " + std::to_string(intermediates.size()) + " intermediates; Roles Anywhere accepts at most " +

@@ -1,5 +1,5 @@
 // One HTTP(S) POST with libcurl: the transport of CreateSession. TLS is verified unless told
-// otherwise, and proxies are used only when asked (protocol §5: the official helper's --with-proxy).
+// otherwise, and proxies are used only when asked (as aws_signing_helper's --with-proxy).
 #pragma once
 
 #include "exchange/sigv4.h"

@@ -1,5 +1,5 @@
 // Credentials kept fresh for long-running commands (serve, update): fetched on demand, refreshed
-// once fewer than 5 minutes remain, and never handed out once expired (protocol §4, §5).
+// once fewer than 5 minutes remain, and never handed out once expired (EC2 User Guide, "Use the Instance Metadata Service"; aws_signing_helper's GitHub issues).
 #pragma once
 
 #include "exchange/client/session.h"

@@ -16,7 +16,7 @@ namespace pkitool::exchange {
 struct TrustAnchor {
     std::string name, arn;
     bool enabled = true;
-    std::vector<Botan::X509_Certificate> certificates;  // 1 or 2 (protocol §1)
+    std::vector<Botan::X509_Certificate> certificates;  // 1 or 2 (Roles Anywhere User Guide, "Trust model")
     std::vector<Botan::X509_CRL> crls;                   // imported CRLs only; never fetched
 };
 
@@ -45,7 +45,7 @@ struct EmulatorConfig {
     const EmulatedRole* find_role(const std::string& arn) const;
 };
 
-// Session duration bounds of CreateSession and of a profile (protocol §2).
+// Session duration bounds of CreateSession and of a profile (Roles Anywhere API Reference, "CreateSession").
 constexpr int kMinDurationSeconds = 900;
 constexpr int kMaxDurationSeconds = 43200;
 

@@ -1,5 +1,5 @@
 // The temporary credentials the local endpoint hands out, remembered so its STS endpoint can check
-// requests signed with them (protocol §2 and §4). Thread-safe: the server answers on a pool.
+// requests signed with them (Roles Anywhere API Reference, "CreateSession"; STS API Reference, "GetCallerIdentity"). Thread-safe: the server answers on a pool.
 #pragma once
 
 #include <chrono>

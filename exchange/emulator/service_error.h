@@ -5,7 +5,7 @@
 
 namespace pkitool::exchange {
 
-// The error types CreateSession answers with (protocol §2), each with its fixed HTTP status.
+// The error types CreateSession answers with (Roles Anywhere API Reference, "CreateSession"), each with its fixed HTTP status.
 enum class ServiceErrorType { AccessDenied, Validation, ResourceNotFound };
 
 inline std::string to_string(ServiceErrorType t) {

@@ -49,7 +49,7 @@ struct Arns {
     std::string anchor, profile, role;
 };
 
-// ARNs travel in the query string; the service also takes them from the JSON body (protocol §2).
+// ARNs travel in the query string; the service also takes them from the JSON body (Roles Anywhere API Reference, "CreateSession").
 std::variant<Arns, Refusal> find_arns(const HttpRequest& req, const json& body) {
     Arns out;
     const std::pair<const char*, std::string*> fields[] = {{"trustAnchorArn", &out.anchor}, {"profileArn", &out.profile}, {"roleArn", &out.role}};
@@ -116,7 +116,7 @@ SessionDecision SessionVerifier::create_session(const HttpRequest& req, std::chr
 }
 
 SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::system_clock::time_point now) {
-    // --- Authentication: the SigV4-X509 envelope (protocol §3) ---
+    // --- Authentication: the SigV4-X509 envelope (Roles Anywhere User Guide, "Signing process") ---
     auto envelope = read_signed_request(req, "rolesanywhere", now, kSessionClockSkew);
     if (auto* why = std::get_if<EnvelopeError>(&envelope)) return denied(why->message);
     const auto& signed_req = std::get<SignedRequest>(envelope);
@@ -207,7 +207,7 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     if (auth.region != anchor_arn.region)
         return denied("credential scope region " + auth.region + " does not match the trust anchor's region " + anchor_arn.region);
 
-    // --- The certificate: protocol §1 rules, then its path to the anchor ---
+    // --- The certificate: Roles Anywhere User Guide, "Trust model" rules, then its path to the anchor ---
     for (const auto& f : profiles::check_conformance(*leaf, profiles::find("rolesanywhere-client")))
         if (f.severity == profiles::Severity::Error)
             return denied("Untrusted signing certificate: " + f.certificate + ": " + f.message + " [" + f.rule + "]");

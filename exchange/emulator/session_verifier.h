@@ -1,4 +1,4 @@
-// CreateSession as IAM Roles Anywhere decides it (protocol §1-§3), without HTTP: a request in, a
+// CreateSession as IAM Roles Anywhere decides it (Roles Anywhere User Guide, "Trust model"; Roles Anywhere API Reference, "CreateSession"; Roles Anywhere User Guide, "Signing process"), without HTTP: a request in, a
 // decision out. Every refusal says exactly which check failed.
 #pragma once
 
@@ -22,7 +22,7 @@ namespace pkitool::exchange {
 // X-Amz-Date may differ from the server's clock by at most this much (Roles Anywhere: 5 minutes).
 constexpr std::chrono::seconds kSessionClockSkew{300};
 
-// HTTP 201 with `body`: the credentialSet JSON of protocol §2.
+// HTTP 201 with `body`: the credentialSet JSON of Roles Anywhere API Reference, "CreateSession".
 struct CreatedSession {
     IssuedCredentials credentials;
     nlohmann::json body;

@@ -1,4 +1,4 @@
-// STS GetCallerIdentity for the credentials the local endpoint issued (protocol §4): ordinary SigV4
+// STS GetCallerIdentity for the credentials the local endpoint issued (STS API Reference, "GetCallerIdentity"): ordinary SigV4
 // (AWS4-HMAC-SHA256, service sts) plus X-Amz-Security-Token, so `aws sts get-caller-identity
 // --endpoint-url URL` shows which role a certificate obtained.
 #pragma once

@@ -1,5 +1,5 @@
 // Role trust-policy conditions on the session tags Roles Anywhere derives from the certificate
-// (protocol §2: aws:PrincipalTag/x509Subject/CN and friends), evaluated like IAM does.
+// (Roles Anywhere User Guide, "Trust policy": aws:PrincipalTag/x509Subject/CN and friends), evaluated like IAM does.
 #pragma once
 
 #include <botan/x509cert.h>

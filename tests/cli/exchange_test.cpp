@@ -72,7 +72,7 @@ std::vector<nlohmann::json> fake_log(const TempDir& t) {
     return entries;
 }
 
-// protocol §4: exactly these keys in this order, nothing else.
+// The process credential provider's JSON (AWS SDKs and Tools Reference Guide): exactly these keys in this order, nothing else.
 void check_credential_json(const std::string& out) {
     static const std::regex shape(
         R"(\{"Version":1,"AccessKeyId":"ASIA[0-9A-F]{16}","SecretAccessKey":"[^"]+","SessionToken":"FAKE[^"]+","Expiration":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"\}\n)");

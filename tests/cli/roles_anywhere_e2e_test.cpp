@@ -42,7 +42,7 @@ struct Emulator {
           info(json::parse(process.ready_line())) {}
     std::string url() const { return info["endpoint"].get<std::string>(); }
     // The ARN STS reports for a session of `leaf`: the role's name and, as the default session name,
-    // the certificate's serial in hex (protocol §2), here read by openssl rather than by pkitool.
+    // the certificate's serial in hex (Roles Anywhere API Reference, "CreateSession"), here read by openssl rather than by pkitool.
     std::string assumed_role_arn(const TempDir& t, const std::string& leaf) const {
         const auto serial = shell("openssl x509 -in " + leaf + " -noout -serial | cut -d= -f2 | tr -d '\\n'", t.path());
         must(serial);

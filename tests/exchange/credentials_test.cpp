@@ -36,7 +36,7 @@ TEST_CASE("credentials: malformed CreateSession bodies are named errors", "[exch
     CHECK_THROWS_WITH(parse_create_session(bad_time), Catch::Contains("not an RFC 3339 timestamp"));
 }
 
-TEST_CASE("credentials: credential_process JSON is exactly protocol §4's", "[exchange][credentials]") {
+TEST_CASE("credentials: credential_process JSON is exactly what the SDKs' process credential provider reads", "[exchange][credentials]") {
     Credentials c{"ASIAX", "s\"ecret", "tok", Clock::from_time_t(1795575600), ""};
     CHECK(credential_process_json(c) ==
           R"({"Version":1,"AccessKeyId":"ASIAX","SecretAccessKey":"s\"ecret","SessionToken":"tok","Expiration":"2026-11-25T03:00:00Z"})");

@@ -1,4 +1,4 @@
-// SigV4 canonicalisation pinned to hand-written expectations from protocol §3, and the HMAC
+// SigV4 canonicalisation pinned to hand-written expectations from Roles Anywhere User Guide, "Signing process", and the HMAC
 // signing key derivation pinned to AWS's published SigV4 example.
 #include "exchange/client/credentials.h"
 #include "exchange/sigv4.h"

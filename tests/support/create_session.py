@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # An independent Roles Anywhere client for the tests: CreateSession signed with SigV4-X509 by
-# Python's `cryptography` (Debian 12's), never by pkitool (rolesanywhere-protocol §2-§3).
+# Python's `cryptography` (Debian 12's), never by pkitool (Roles Anywhere API Reference, "CreateSession"; Roles Anywhere User Guide, "Signing process").
 #   create_session.py URL CERT KEY ANCHOR_ARN PROFILE_ARN ROLE_ARN [BODY [CHAIN]]   one JSON line
 #   create_session.py --batch FILE   FILE: a JSON array of such argument lists; one JSON line each
 import base64, datetime, hashlib, http.client, json, re, sys, urllib.parse

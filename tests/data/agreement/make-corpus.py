@@ -5,7 +5,7 @@
 #
 #   make-corpus.py DIR    writes DIR/NAME/{anchor.pem,chain.pem,leaf.crt,leaf.key[,crl.pem]} and
 #                         DIR/cases.json: [{"name", "ra_extra", "divergence"}...]
-# ra_extra: why Roles Anywhere refuses a chain openssl accepts (protocol §1 rules openssl does not
+# ra_extra: why Roles Anywhere refuses a chain openssl accepts (Roles Anywhere User Guide, "Trust model" rules openssl does not
 # have); the expected verdict is then "refused". divergence: a tool that knowingly disagrees, and why.
 import datetime
 import ipaddress
@@ -174,7 +174,7 @@ def cases():
     yield "missing-intermediate", lambda: (lambda r: (r, [], leaf(ca("Sub", r))))(root()), None, None
     yield "intermediates-reversed", lambda: (lambda r, a: (lambda b: (r, [a, b][::-1], leaf(b)))(ca("B", a)))(*(lambda r: (r, ca("A", r)))(root())), None, None
     yield "unrelated-extra-intermediate", lambda: (lambda r: (lambda a: (r, [a, ca("Stray", root("Stray Root"))], leaf(a)))(ca("A", r)))(root()), None, None
-    # Roles Anywhere's own rules (protocol §1) on the leaf.
+    # Roles Anywhere's own rules (Roles Anywhere User Guide, "Trust model") on the leaf.
     yield "leaf-no-key-usage", lambda: chain_to(root(), leaf_kw={"ku": "none"}), "Roles Anywhere requires keyUsage digitalSignature", None
     yield "leaf-key-encipherment-only", lambda: chain_to(root(), kind="rsa", leaf_kw={"ku": {"key_encipherment"}}), None, None
     yield "leaf-is-ca", lambda: (r := root(), [], make(dn("vm-ca"), new_key(), r, ca=True, ku={"digital_signature", "key_cert_sign"})), \
