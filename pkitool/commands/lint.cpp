@@ -86,7 +86,7 @@ void register_lint(CLI::App& app, Context& ctx) {
         const auto report = profiles::lint(req, catalog);
         if (ctx.json) ctx.print_json(report_json(report));
         else print_report(ctx.out, report);
-        // A negative result, not a failure: exit 1 without an error line (cli.md).
+        // A negative result, not a failure: exit 1 without an error line (README "Command line").
         if (report.has_errors()) ctx.exit_code = 1;
     });
 }
