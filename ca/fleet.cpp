@@ -1,7 +1,7 @@
 // Fleet CSV parsing (RFC 4180 quoting) and batch issuance.
 #include "ca/fleet.h"
 
-#include "issue/x509_file.h"
+#include "base/pem.h"
 
 #include "ca/parallel.h"
 #include "base/error.h"
@@ -145,7 +145,7 @@ RowState resume_state(const Authority& ca, const fs::path& crt, const fs::path& 
         return RowState::Supersede;
     }
     if (fs::exists(crt, ec)) {
-        const auto on_disk = issue::load_certificates(crt);
+        const auto on_disk = pem::load_certificates(crt);
         if (on_disk.size() == 1 && on_disk.front() == cert) return RowState::Complete;
         throw Error(crt.string() + ": exists but is not certificate " + recorded->serial.hex() + " recorded for this row");
     }

@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace pkitool::cli {
@@ -39,6 +40,25 @@ void ProfilesFileOption::add(CLI::App& app) {
     app.add_option("--profiles-file", file, "JSON file of your own profiles, added to the built-ins (or set PKITOOL_PROFILES)")
         ->check(CLI::ExistingFile)
         ->option_text("FILE");
+}
+
+namespace {
+
+CLI::Validator or_stdin(const CLI::Validator& existing, const std::string& what) {
+    return CLI::Validator(
+        [existing](std::string& value) { return value == "-" ? std::string() : existing(value); },
+        what + " (or - for standard input)");
+}
+
+}  // namespace
+
+const CLI::Validator kExistingFileOrStdin = or_stdin(CLI::ExistingFile, "FILE");
+const CLI::Validator kExistingPathOrStdin = or_stdin(CLI::ExistingPath, "PATH");
+
+void refuse_repeated_stdin(const std::vector<std::string>& paths) {
+    if (std::count(paths.begin(), paths.end(), "-") > 1)
+        throw usage_error("- (standard input) is given more than once; it can be read only once",
+                          "save the input to a file and name the file");
 }
 
 const char* const kProfilesFileFormat =

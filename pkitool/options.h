@@ -64,6 +64,13 @@ struct ProfilesFileOption {
     profiles::Catalog catalog() const { return profiles::Catalog::from_option(file); }
 };
 
+// An input file that must exist, or "-" for standard input (cli.md: `-` wherever a file is read).
+extern const CLI::Validator kExistingFileOrStdin;
+// The same for a file or a directory.
+extern const CLI::Validator kExistingPathOrStdin;
+// Usage error when "-" is among `paths` more than once: standard input can be read only once.
+void refuse_repeated_stdin(const std::vector<std::string>& paths);
+
 // The format of a profiles file, for help footers.
 extern const char* const kProfilesFileFormat;
 

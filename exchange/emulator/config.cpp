@@ -2,6 +2,7 @@
 #include "exchange/emulator/config.h"
 
 #include "exchange/arn.h"
+#include "base/pem.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
 #include "base/files.h"
@@ -92,7 +93,7 @@ TrustAnchor load_anchor(const std::string& name, const std::string& region, cons
     TrustAnchor a;
     a.name = name;
     a.arn = trust_anchor_arn(region, account, stable_uuid("trust-anchor/" + account + "/" + name));
-    a.certificates = issue::load_certificates(cert);
+    a.certificates = pem::load_certificates(cert);
     // protocol §1: a trust anchor bundle holds at most 2 certificates, each a v3 CA with keyCertSign.
     if (a.certificates.size() > 2)
         throw Error(where + cert.string() + ": holds " + std::to_string(a.certificates.size()) + " certificates, a trust anchor allows at most 2");

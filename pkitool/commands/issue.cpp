@@ -175,8 +175,8 @@ void register_issue(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("issue", "Issue certificates: from a CSR, with a new key, or for a fleet (CSV)");
     a->ca.add(*cmd);
-    auto* csr = cmd->add_option("--csr", a->csr, "Sign this request (PEM or DER); its subject and SANs are used unless overridden")
-                    ->check(CLI::ExistingFile)->option_text("FILE");
+    auto* csr = cmd->add_option("--csr", a->csr, "Sign this request (PEM or DER; - reads standard input); its subject and SANs are used unless overridden")
+                    ->check(kExistingFileOrStdin)->option_text("FILE");
     a->subject.add(*cmd, false);
     a->san.add(*cmd);
     a->key_type.add(*cmd);

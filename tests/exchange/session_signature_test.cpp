@@ -1,6 +1,6 @@
 // CreateSession request building, and a pinned RSA SigV4-X509 signature checked by the openssl command.
 #include "exchange/client/session.h"
-#include "issue/x509_file.h"
+#include "base/pem.h"
 #include "tests/support/cli.h"
 
 #include <botan/hex.h>
@@ -24,7 +24,7 @@ SessionTarget target() {
 }
 
 SessionIdentity rsa_identity() {
-    return {pkitool::issue::PrivateKey::load(kData + "rsa-test.key", std::nullopt), pkitool::issue::load_certificate(kData + "rsa-test.crt"), {}, "rsa-test.crt"};
+    return {pkitool::issue::PrivateKey::load(kData + "rsa-test.key", std::nullopt), pkitool::pem::load_certificate(kData + "rsa-test.crt"), {}, "rsa-test.crt"};
 }
 
 // 2020-11-05T12:00:00Z, the date of the protocol's example.
