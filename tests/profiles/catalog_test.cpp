@@ -59,7 +59,8 @@ TEST_CASE("profiles file: a profile starts from its base and overrides fields", 
 }
 
 TEST_CASE("profiles file: mistakes are errors that name the file, the profile and the field", "[profiles]") {
-    CHECK_THAT(error_of("{"), Catch::StartsWith("my.json: not valid JSON"));
+    CHECK_THAT(error_of("{"), Catch::StartsWith("my.json: not valid JSON: line 1 column 2: "));
+    CHECK(error_of(R"({"profiles": [{"name": "a", "max_days": 3, "max_days": 4}]})") == "my.json: profiles[0].max_days: duplicate key (give each field once)");
     CHECK_THAT(error_of(R"({"profile": []})"), Catch::Contains("expected an object {\"profiles\""));
     CHECK_THAT(error_of(R"({"profiles": [], "extra": 1})"), Catch::Contains("unknown top-level field 'extra'"));
     CHECK(error_of(R"({"profiles": [{"max_days": 3}]})") == "my.json: profiles[0]: name: is required");
