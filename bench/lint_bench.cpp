@@ -33,11 +33,11 @@ int generate(const fs::path& dir, size_t n) {
     const auto subject = issue::Subject::parse("CN=Bench Root CA,O=Example");
     const auto ca_pub = issue::SubjectKey::of(ca_key.public_key());
     const ca::Issuer self{subject.dn(), ca_pub.key_id, &ca_key.botan(), "SHA-256"};
-    const ca::CertificateTemplate root{subject, {}, ca_pub, profiles::find("root-ca"), now - ca::kBackdate, now + std::chrono::days(3650)};
+    const ca::CertificateTemplate root{subject, {}, ca_pub, profiles::builtin(profiles::Builtin::RootCa), now - ca::kBackdate, now + std::chrono::days(3650)};
     ca::Signer signer(self);
     const auto root_cert = signer.sign(root, issue::Serial::random());
     files::write_atomic(dir / "ca.crt", root_cert.PEM_encode(), files::Mode::Public, files::Overwrite::Yes);
-    const auto& client = profiles::find("rolesanywhere-client");
+    const auto& client = profiles::builtin(profiles::Builtin::RolesAnywhereClient);
     for (size_t i = 0; i < n; ++i) {
         // A fresh key per certificate, as a fleet would have.
         const auto key = issue::PrivateKey::generate(issue::KeyType::default_type());

@@ -177,7 +177,7 @@ void Authority::init_root(const RootRequest& req) {
     refuse_existing(req.dir);
     if (req.subject.empty()) throw usage_error("--subject is empty", "give the CA a name, e.g. --subject \"CN=Example Root CA,O=Example\"");
 
-    auto profile = profiles::find("root-ca");
+    auto profile = profiles::builtin(profiles::Builtin::RootCa);
     profile.path_len = req.path_len;
     if (req.days == 0 || req.days > profile.max_days)
         throw usage_error(fmt::format("--days {}: must be between 1 and {}", req.days, profile.max_days));
@@ -209,7 +209,7 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
     if (!parent.cert_.allowed_usage(Botan::KEY_CERT_SIGN))
         throw Error(parent.layout_.certificate().string() + ": its keyUsage lacks keyCertSign, so it cannot sign a CA certificate");
 
-    auto profile = profiles::find("intermediate-ca");
+    auto profile = profiles::builtin(profiles::Builtin::IntermediateCa);
     profile.path_len = sub_ca_path_len(ca_levels_below(upwards), req.path_len, req.parent.string());
     // validate() is the same check leaves get: the child must not outlive its parent, and an
     // explicit --days that would is refused. Without --days the profile's default is shortened to

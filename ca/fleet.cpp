@@ -65,11 +65,12 @@ bool valid_name(const std::string& n) {
 
 }  // namespace
 
-std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile) {
-    return parse_fleet(files::read_text(csv, kMaxFleetBytes), csv.string(), default_profile);
+std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile, const profiles::Catalog& catalog) {
+    return parse_fleet(files::read_text(csv, kMaxFleetBytes), files::name_of(csv), default_profile, catalog);
 }
 
-std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& file, const std::string& default_profile) {
+std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& file, const std::string& default_profile,
+                                  const profiles::Catalog& catalog) {
     const auto records = parse_csv(text, file);
     if (records.empty()) throw Error(file + ": empty; expected a header row: name,subject,san,key_type,days,profile");
     const auto& header = records.front().second;
@@ -104,7 +105,7 @@ std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& fi
             }
             const auto type = f[3].empty() ? issue::KeyType::default_type() : issue::KeyType::parse(f[3]);
             rows.push_back(FleetRow{line, f[0], issue::Subject::parse(f[1]), issue::SubjectAltNames::parse(sans), type, days,
-                                    profiles::find(f[5].empty() ? default_profile : f[5])});
+                                    catalog.find(f[5].empty() ? default_profile : f[5])});
         } catch (const Error& e) {
             throw Error(where + e.what(), e.hint());
         }

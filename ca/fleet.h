@@ -3,6 +3,7 @@
 
 #include "ca/authority.h"
 #include "base/files.h"
+#include "profiles/catalog.h"
 
 #include <filesystem>
 #include <functional>
@@ -24,10 +25,12 @@ struct FleetRow {
     profiles::Profile profile;
 };
 
-// Parses every row; Error names the file and line.
-std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile);
+// Parses every row; Error names the file and line. A row's profile (or `default_profile` for an
+// empty cell) is looked up in `catalog`.
+std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile, const profiles::Catalog& catalog);
 // The same from the file's text; `file` is what errors call it.
-std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& file, const std::string& default_profile);
+std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& file, const std::string& default_profile,
+                                  const profiles::Catalog& catalog);
 
 struct FleetPlan {
     std::vector<FleetRow> rows;      // the rows to issue

@@ -42,6 +42,12 @@ void ProfilesFileOption::add(CLI::App& app) {
         ->option_text("FILE");
 }
 
+profiles::Catalog ProfilesFileOption::catalog() const {
+    if (!file.empty()) return profiles::Catalog::load(file);
+    if (const char* env = std::getenv(kEnv); env && *env) return profiles::Catalog::load(env);
+    return profiles::Catalog();
+}
+
 namespace {
 
 CLI::Validator or_stdin(const CLI::Validator& existing, const std::string& what) {

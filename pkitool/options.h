@@ -58,10 +58,13 @@ struct CaDirOption {
 };
 
 // --profiles-file F (or $PKITOOL_PROFILES): the user's profiles, added to the built-in ones.
+// The one place the environment variable is read: commands build the catalog once and pass it on.
 struct ProfilesFileOption {
+    static constexpr const char* kEnv = "PKITOOL_PROFILES";
     std::string file;
     void add(CLI::App& app);
-    profiles::Catalog catalog() const { return profiles::Catalog::from_option(file); }
+    // --profiles-file when given, else $PKITOOL_PROFILES when set, else the built-ins only.
+    profiles::Catalog catalog() const;
 };
 
 // An input file that must exist, or "-" for standard input (cli.md: `-` wherever a file is read).

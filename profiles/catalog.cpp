@@ -1,14 +1,13 @@
 // User profiles: strict JSON reading, so a mistyped field or value is an error that names it.
 #include "profiles/catalog.h"
 
-#include "issue/inspect.h"
+#include "issue/key_usage.h"
 
 #include "base/error.h"
 #include "base/files.h"
 #include "base/json_file.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace pkitool::profiles {
 
@@ -23,16 +22,6 @@ constexpr const char* kHint = "see `pkitool profiles list --help` for the file f
 const std::vector<std::string_view> kFields = {"base", "copy_sans_from_csr", "default_days", "description", "extended_key_usage",
                                                "key_types", "key_usage", "max_days", "min_signature_hash_bits", "name",
                                                "path_len", "require_subject", "role"};
-
-const std::vector<std::pair<std::string, Botan::Key_Constraints>>& usage_bits() {
-    static const std::vector<std::pair<std::string, Botan::Key_Constraints>> bits = {
-        {"digitalSignature", Botan::DIGITAL_SIGNATURE}, {"nonRepudiation", Botan::NON_REPUDIATION},
-        {"keyEncipherment", Botan::KEY_ENCIPHERMENT},   {"dataEncipherment", Botan::DATA_ENCIPHERMENT},
-        {"keyAgreement", Botan::KEY_AGREEMENT},         {"keyCertSign", Botan::KEY_CERT_SIGN},
-        {"cRLSign", Botan::CRL_SIGN},                   {"encipherOnly", Botan::ENCIPHER_ONLY},
-        {"decipherOnly", Botan::DECIPHER_ONLY}};
-    return bits;
-}
 
 const ExtendedUsage kAllUsages[] = {ExtendedUsage::ClientAuth,      ExtendedUsage::ServerAuth,  ExtendedUsage::CodeSigning,
                                     ExtendedUsage::EmailProtection, ExtendedUsage::OcspSigning, ExtendedUsage::TimeStamping};
@@ -67,7 +56,7 @@ Profile read_entry(const json& j, const std::string& source, const std::string& 
     for (const auto& p : known)
         if (p.name == *name) r.fail("name", "'" + *name + "' is already defined (built-in or earlier in the file)");
 
-    const std::string base_name = r.string("base").value_or("rolesanywhere-client");
+    const std::string base_name = r.string("base").value_or(builtin(Builtin::RolesAnywhereClient).name);
     const auto base = std::find_if(known.begin(), known.end(), [&](const Profile& p) { return p.name == base_name; });
     if (base == known.end()) r.fail("base", "no profile '" + base_name + "'");
     Profile p = *base;
@@ -83,14 +72,13 @@ Profile read_entry(const json& j, const std::string& source, const std::string& 
     if (const auto names = r.strings("key_usage")) {
         unsigned bits = 0;
         for (const auto& n : *names) {
-            const auto& all = usage_bits();
-            const auto it = std::find_if(all.begin(), all.end(), [&](const auto& u) { return u.first == n; });
-            if (it == all.end()) {
+            const auto bit = issue::key_usage_bit(n);
+            if (!bit) {
                 std::vector<std::string> known_names;
-                for (const auto& u : all) known_names.push_back(u.first);
+                for (const auto& u : issue::key_usages()) known_names.emplace_back(u.name);
                 r.fail("key_usage", "unknown key usage '" + n + "' (known: " + join_names(known_names) + ")");
             }
-            bits |= it->second;
+            bits |= *bit;
         }
         p.key_usage = static_cast<Botan::Key_Constraints>(bits);
     }
@@ -138,10 +126,10 @@ Profile read_entry(const json& j, const std::string& source, const std::string& 
 
 }  // namespace
 
-Catalog::Catalog() : profiles_(builtin()) {}
+Catalog::Catalog() : profiles_(builtins()) {}
 
 bool Catalog::is_builtin(const std::string& name) const {
-    const auto& b = builtin();
+    const auto& b = builtins();
     return std::any_of(b.begin(), b.end(), [&](const Profile& p) { return p.name == name; });
 }
 
@@ -164,13 +152,7 @@ Catalog Catalog::parse(const std::string& text, const std::string& source) {
 
 Catalog Catalog::load(const std::filesystem::path& file) {
     const auto data = files::read(file);
-    return parse(std::string(data.begin(), data.end()), file.string());
-}
-
-Catalog Catalog::from_option(const std::string& file_option) {
-    if (!file_option.empty()) return load(file_option);
-    if (const char* env = std::getenv(kProfilesEnv); env && *env) return load(env);
-    return Catalog();
+    return parse(std::string(data.begin(), data.end()), files::name_of(file));
 }
 
 const Profile& Catalog::find(const std::string& name) const {

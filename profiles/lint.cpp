@@ -106,13 +106,13 @@ std::vector<Finding> lint_certificate(const Botan::X509_Certificate& cert, const
     return out;
 }
 
-const Profile& auto_profile(const Botan::X509_Certificate& cert, const Catalog& catalog) {
-    return catalog.find(basic_constraints_ca(cert) ? "rolesanywhere-anchor" : "rolesanywhere-client");
+const Profile& auto_profile(const Botan::X509_Certificate& cert) {
+    return builtin(basic_constraints_ca(cert) ? Builtin::RolesAnywhereAnchor : Builtin::RolesAnywhereClient);
 }
 
 LintReport lint(const LintRequest& req, const Catalog& catalog) {
     const Profile* fixed = req.profile == "auto" ? nullptr : &catalog.find(req.profile);
-    const Profile& anchor_profile = catalog.find("rolesanywhere-anchor");
+    const Profile& anchor_profile = builtin(Builtin::RolesAnywhereAnchor);
 
     LintReport report;
     Grouper group(report);
@@ -147,7 +147,7 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
             for (const auto& cert : read.certs) {
                 ++report.certificates;
                 const std::string label = certificate_label(cert);
-                const Profile& profile = fixed ? *fixed : auto_profile(cert, catalog);
+                const Profile& profile = fixed ? *fixed : auto_profile(cert);
                 const auto own = group.add_item(label, source, profile.name);
                 group.add_all(lint_certificate(cert, profile, label, req.now), own, source);
                 if (chain) group.add_all(chain->check(cert, label), own, "--chain");
@@ -180,14 +180,13 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
 std::vector<Finding> lint_chain(const Botan::X509_Certificate& leaf, const std::vector<Botan::X509_Certificate>& intermediates,
                                 const std::vector<Botan::X509_Certificate>& anchors, const std::vector<Botan::X509_CRL>& crls,
                                 Clock::time_point now) {
-    const Catalog builtins;
     const std::string label = certificate_label(leaf);
-    auto out = lint_certificate(leaf, builtins.find(default_client_profile_name()), label, now);
+    auto out = lint_certificate(leaf, builtin(Builtin::RolesAnywhereClient), label, now);
     const TrustAnchors trust(anchors, crls);
     PathEngine chain(trust, intermediates, now);
     for (auto& f : chain.check(leaf, label)) out.push_back(std::move(f));
     for (auto& f : chain.check_crls()) out.push_back(std::move(f));
-    const auto& anchor_profile = builtins.find("rolesanywhere-anchor");
+    const auto& anchor_profile = builtin(Builtin::RolesAnywhereAnchor);
     for (const auto& a : anchors)
         for (auto& f : lint_certificate(a, anchor_profile, certificate_label(a), now)) out.push_back(std::move(f));
     return out;

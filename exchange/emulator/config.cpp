@@ -82,7 +82,7 @@ TrustAnchor load_anchor(const std::string& name, const std::string& region, cons
     if (a.certificates.size() > 2)
         throw Error(where + cert.string() + ": holds " + std::to_string(a.certificates.size()) + " certificates, a trust anchor allows at most 2");
     for (const auto& c : a.certificates) {
-        for (const auto& f : profiles::check_conformance(c, profiles::find("rolesanywhere-anchor")))
+        for (const auto& f : profiles::check_conformance(c, profiles::builtin(profiles::Builtin::RolesAnywhereAnchor)))
             if (f.severity == profiles::Severity::Error)
                 throw Error(where + cert.string() + ": " + f.certificate + " cannot be a trust anchor: " + f.message, f.fix);
     }

@@ -25,7 +25,8 @@ struct Args {
     SubjectOption subject;
     SanOption san;
     KeyTypeOption key_type;
-    std::string profile = profiles::default_client_profile_name();
+    std::string profile = profiles::builtin(profiles::Builtin::RolesAnywhereClient).name;
+    ProfilesFileOption profiles_file;
     DaysOption days;
     std::string out;
     std::string key_out;
@@ -72,7 +73,8 @@ void refuse_same_file(const std::vector<std::pair<const char*, std::string>>& pa
 
 void issue_one(const Args& a, Context& ctx) {
     auto authority = ca::Authority::open(a.ca.dir);
-    const auto& profile = profiles::find(a.profile);
+    const auto catalog = a.profiles_file.catalog();
+    const auto& profile = catalog.find(a.profile);
     const auto overwrite = a.force.overwrite();
     if (a.out.empty()) throw usage_error("--out is required", "name the certificate file: --out vm.crt");
     refuse_same_file({{"--out", a.out}, {"--key-out", a.key_out}, {"--chain-out", a.chain_out}, {"--csr", a.csr}});
@@ -128,9 +130,10 @@ void issue_one(const Args& a, Context& ctx) {
 void issue_batch(const Args& a, Context& ctx) {
     if (a.out_dir.empty()) throw usage_error("--batch needs --out-dir DIR for the keys and certificates");
     auto authority = ca::Authority::open(a.ca.dir);
-    (void)profiles::find(a.profile);  // an unknown default profile is a usage error even if every row names one
+    const auto catalog = a.profiles_file.catalog();
+    (void)catalog.find(a.profile);  // an unknown default profile is a usage error even if every row names one
     const auto chain = chain_to_write(authority, a);
-    auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile), a.out_dir, a.force.overwrite(), a.resume);
+    auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile, catalog), a.out_dir, a.force.overwrite(), a.resume);
     authority.unlock(a.passphrase.get());
     if (a.resume)
         ctx.note(fmt::format("resuming: {} row(s) complete, {} certificate(s) to write from the inventory, {} undelivered to revoke "
@@ -182,6 +185,7 @@ void register_issue(CLI::App& app, Context& ctx) {
     a->key_type.add(*cmd);
     cmd->add_option("--profile", a->profile, "Certificate profile (see `pkitool profiles list`)")
         ->option_text("NAME (default rolesanywhere-client)");
+    a->profiles_file.add(*cmd);
     a->days.add(*cmd, "the profile's, 365 for rolesanywhere-client");
     cmd->add_option("--out", a->out, "Where to write the certificate (PEM)")->option_text("FILE");
     auto* key_out = cmd->add_option("--key-out", a->key_out, "Where to write the generated key (PKCS#8 PEM, 0600)")->option_text("FILE");

@@ -102,3 +102,18 @@ TEST_CASE("input: - reads standard input wherever a file is read", "[cli][input]
     CHECK_THAT(r.err, Catch::Contains("more than once"));
     CHECK(nlohmann::json::parse(run("db list --ca ca --json", f.t.path()).out)["count"] == 2);
 }
+
+TEST_CASE("input: issue reads --profiles-file like lint", "[cli][input][profiles]") {
+    Fixture f;
+    std::ofstream(f.t / "mine.json") << R"({"profiles": [{"name": "short", "max_days": 7, "default_days": 7}]})";
+    run_ok("issue --ca ca --subject CN=short --profile short --profiles-file mine.json --out short.crt --key-out short.key --yes", f.t);
+    CHECK(f.sh("openssl x509 -in short.crt -noout -checkend 518400").code == 0);   // 6 days
+    CHECK(f.sh("openssl x509 -in short.crt -noout -checkend 691200").code == 1);   // 8 days
+    std::ofstream(f.t / "fleet.csv") << "name,subject,san,key_type,days,profile\nvm-01,CN=vm-01,,,,short\n";
+    fs::create_directory(f.t / "fleet");
+    run_ok("issue --ca ca --batch fleet.csv --out-dir fleet --profiles-file mine.json --yes", f.t);
+    CHECK(f.sh("openssl x509 -in fleet/vm-01.crt -noout -checkend 691200").code == 1);
+    const auto r = run("issue --ca ca --subject CN=x --profile short --out x.crt --key-out x.key --yes", f.t.path());
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("unknown profile 'short'"));
+}
