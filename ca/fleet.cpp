@@ -157,9 +157,19 @@ RowState resume_state(const Authority& ca, const fs::path& crt, const fs::path& 
 
 FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::path& out_dir, files::Overwrite overwrite, bool resume) {
     std::error_code ec;
-    if (!fs::is_directory(out_dir, ec))
-        throw Error(out_dir.string() + ": output directory does not exist", "create it first: mkdir -p " + out_dir.string());
-    FleetPlan plan{{}, {}, out_dir};
+    FleetPlan plan;
+    plan.out_dir = out_dir;
+    if (!fs::exists(out_dir, ec)) {
+        // One level only: a mistyped parent is more likely than a wish for a new tree.
+        const fs::path dir = out_dir.has_filename() ? out_dir : out_dir.parent_path();
+        const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+        if (!fs::is_directory(parent, ec))
+            throw Error(out_dir.string() + ": output directory cannot be created: " + parent.string() + " does not exist",
+                        "create it first: mkdir -p " + out_dir.string());
+        plan.create_out_dir = true;
+    } else if (!fs::is_directory(out_dir, ec)) {
+        throw Error(out_dir.string() + ": exists and is not a directory", "choose another --out-dir");
+    }
     const auto now = Clock::now();
     for (auto& row : rows) {
         const auto key = out_dir / (row.name + ".key"), crt = out_dir / (row.name + ".crt");
@@ -181,8 +191,10 @@ FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::
                 continue;
             }
             plan.validity.push_back(ca.validate(row.profile, row.subject, row.key_type, row.days, now));
-            files::ensure_writable(key, overwrite);
-            files::ensure_writable(crt, overwrite);
+            if (!plan.create_out_dir) {
+                files::ensure_writable(key, overwrite);
+                files::ensure_writable(crt, overwrite);
+            }
             if (state == RowState::Supersede) plan.supersede.push_back(std::move(*recorded));
             plan.rows.push_back(std::move(row));
         } catch (const Error& e) {
@@ -196,6 +208,7 @@ FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::
 
 std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Overwrite overwrite,
                                 const std::function<void(size_t, size_t)>& on_progress) {
+    if (plan.create_out_dir) files::make_directory(plan.out_dir, files::Mode::Secret);  // keys go there
     // Never delivered, so never used: revoked before their rows are issued again.
     for (const auto& r : plan.supersede) ca.revoke(r.serial, db::Reason::Superseded);
     for (const auto& r : plan.deliver)

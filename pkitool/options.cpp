@@ -26,14 +26,14 @@ issue::Passphrase PassphraseOption::get() const {
     return std::nullopt;
 }
 
-void KeyTypeOption::add(CLI::App& app) {
-    app.add_option("--key-type,--type", name, "Key type")
+CLI::Option* KeyTypeOption::add(CLI::App& app) {
+    return app.add_option("--key-type,--type", name, "Key type")
         ->check(CLI::IsMember(issue::KeyType::names()))
         ->option_text("TYPE (default ec:p256)");
 }
 
-void DaysOption::add(CLI::App& app, const std::string& default_text) {
-    app.add_option("--days", days, "Validity in days")->check(CLI::Range(1u, 100000u))->option_text("N (default " + default_text + ")");
+CLI::Option* DaysOption::add(CLI::App& app, const std::string& default_text) {
+    return app.add_option("--days", days, "Validity in days")->check(CLI::Range(1u, 100000u))->option_text("N (default " + default_text + ")");
 }
 
 void ProfilesFileOption::add(CLI::App& app) {
@@ -88,8 +88,8 @@ CLI::Option* SubjectOption::add(CLI::App& app, bool required) {
     return o;
 }
 
-void SanOption::add(CLI::App& app) {
-    app.add_option("--san", values, "Subject alternative names, repeatable: dns:host,uri:spiffe://x/y,ip:10.0.0.1,email:a@b.c")
+CLI::Option* SanOption::add(CLI::App& app) {
+    return app.add_option("--san", values, "Subject alternative names, repeatable: dns:host,uri:spiffe://x/y,ip:10.0.0.1,email:a@b.c")
         ->option_text("LIST")
         ->allow_extra_args(false);  // one list per --san, so it never swallows a positional argument
 }

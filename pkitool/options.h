@@ -24,13 +24,13 @@ struct PassphraseOption {
 
 struct KeyTypeOption {
     std::string name = "ec:p256";
-    void add(CLI::App& app);
+    CLI::Option* add(CLI::App& app);
     issue::KeyType get() const { return issue::KeyType::parse(name); }
 };
 
 struct DaysOption {
     std::optional<unsigned> days;
-    void add(CLI::App& app, const std::string& default_text);
+    CLI::Option* add(CLI::App& app, const std::string& default_text);
 };
 
 struct ForceOption {
@@ -48,7 +48,7 @@ struct SubjectOption {
 
 struct SanOption {
     std::vector<std::string> values;
-    void add(CLI::App& app);
+    CLI::Option* add(CLI::App& app);
 };
 
 // --ca DIR: an existing CA directory.

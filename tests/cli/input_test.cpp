@@ -103,6 +103,39 @@ TEST_CASE("input: - reads standard input wherever a file is read", "[cli][input]
     CHECK(nlohmann::json::parse(run("db list --ca ca --json", f.t.path()).out)["count"] == 2);
 }
 
+TEST_CASE("input: --batch refuses the flags its rows replace, and makes --out-dir", "[cli][input][batch]") {
+    Fixture f;
+    std::ofstream(f.t / "fleet.csv") << "name,subject,san,key_type,days,profile\nvm-01,CN=vm-01,,,,\n";
+    const std::string batch = "issue --ca ca --batch fleet.csv --out-dir fleet --yes ";
+    for (const std::string flag : {"--out x.crt", "--subject CN=x", "--san dns:x.example", "--key-type rsa:2048", "--days 10"}) {
+        INFO(flag);
+        const auto r = run(batch + flag, f.t.path());
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("excludes") && Catch::Contains("--batch") && Catch::Contains(flag.substr(0, flag.find(' '))));
+    }
+    auto r = run("issue --ca ca --subject CN=x --out x.crt --key-out x.key --out-dir fleet --yes", f.t.path());
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--out-dir requires --batch"));
+    r = run("issue --ca ca --batch fleet.csv --yes", f.t.path());
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--batch requires --out-dir"));
+    CHECK_FALSE(fs::exists(f.t / "fleet"));
+    CHECK_FALSE(fs::exists(f.t / "x.crt"));
+
+    // A missing --out-dir is made, private; one whose parent is missing is refused before signing.
+    r = run("issue --ca ca --batch fleet.csv --out-dir no/such/fleet --yes", f.t.path());
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("pkitool: error: no/such/fleet: "));
+    CHECK_FALSE(fs::exists(f.t / "no"));
+    r = run(batch, f.t.path());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(mode_of(f.t / "fleet") == 0700);
+    CHECK(mode_of(f.t / "fleet" / "vm-01.key") == 0600);
+    CHECK(f.sh("openssl verify -CAfile ca/ca.crt fleet/vm-01.crt").code == 0);
+    CHECK(nlohmann::json::parse(run("db list --ca ca --json", f.t.path()).out)["count"] == 2);
+}
+
 TEST_CASE("input: issue reads --profiles-file like lint", "[cli][input][profiles]") {
     Fixture f;
     std::ofstream(f.t / "mine.json") << R"({"profiles": [{"name": "short", "max_days": 7, "default_days": 7}]})";
