@@ -34,30 +34,32 @@ void write_all(int fd, std::string_view data, const fs::path& path) {
 
 }  // namespace
 
+bool is_stdin(const fs::path& path) { return path.native() == "-"; }
+
+std::string name_of(const fs::path& path) { return is_stdin(path) ? "standard input" : path.string(); }
+
 Error too_large(const fs::path& path, size_t max_bytes) {
-    return Error(path.string() + ": larger than " + std::to_string(max_bytes >> 20) + " MiB, the most pkitool reads from one input file",
+    return Error(name_of(path) + ": larger than " + std::to_string(max_bytes >> 20) + " MiB, the most pkitool reads from one input file",
                  "is this the right file?");
 }
 
-std::vector<uint8_t> read(const fs::path& path, size_t max_bytes) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(path.string() + ": cannot read: " + describe_errno(errno));
+void read_into(const fs::path& path, std::vector<uint8_t>& data, size_t max_bytes) {
+    const bool in = is_stdin(path);
+    const int fd = in ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(name_of(path) + ": cannot read: " + describe_errno(errno));
+    const auto fail = [&](const std::string& what) {
+        if (!in) ::close(fd);
+        return Error(name_of(path) + what);
+    };
     struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-        const int err = errno;
-        ::close(fd);
-        throw Error(path.string() + ": cannot read: " + describe_errno(err));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        ::close(fd);
-        throw Error(path.string() + ": is a directory, expected a file");
-    }
+    if (::fstat(fd, &st) != 0) throw fail(": cannot read: " + describe_errno(errno));
+    if (S_ISDIR(st.st_mode)) throw fail(": is a directory, expected a file");
     if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes) {
-        ::close(fd);
+        if (!in) ::close(fd);
         throw too_large(path, max_bytes);
     }
     // Pipes and devices have no size to ask: read at most one byte past the cap.
-    std::vector<uint8_t> data(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0);
+    data.resize(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0);
     size_t got = 0;
     for (;;) {
         if (got == data.size()) {
@@ -66,17 +68,18 @@ std::vector<uint8_t> read(const fs::path& path, size_t max_bytes) {
         }
         const ssize_t n = ::read(fd, data.data() + got, data.size() - got);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int err = errno;
-            ::close(fd);
-            throw Error(path.string() + ": cannot read: " + describe_errno(err));
-        }
+        if (n < 0) throw fail(": cannot read: " + describe_errno(errno));
         if (n == 0) break;
         got += static_cast<size_t>(n);
     }
-    ::close(fd);
+    if (!in) ::close(fd);
     if (got > max_bytes) throw too_large(path, max_bytes);
     data.resize(got);
+}
+
+std::vector<uint8_t> read(const fs::path& path, size_t max_bytes) {
+    std::vector<uint8_t> data;
+    read_into(path, data, max_bytes);
     return data;
 }
 

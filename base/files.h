@@ -21,10 +21,18 @@ enum class Overwrite { No, Yes };
 // CRL Roles Anywhere imports (300,000 characters).
 constexpr size_t kMaxInputBytes = 4u << 20;
 
+// "-" names standard input wherever a file is read (the command-line contract, as in openssl and
+// curl); /dev/stdin works too, being a file. Standard input is capped like any other input.
+bool is_stdin(const fs::path& path);
+// What errors call an input: "standard input" for "-", else the path as given.
+std::string name_of(const fs::path& path);
+
 // Whole file as bytes; Error "PATH: cannot read: reason" when it cannot be read, and
 // "PATH: larger than N MiB" past `max_bytes` (pipes and devices included).
 std::vector<uint8_t> read(const fs::path& path, size_t max_bytes = kMaxInputBytes);
-// The error for an input past `max_bytes`, for readers of their own (lint's reused buffer).
+// The same into `out`, whose capacity is reused (lint reads thousands of files).
+void read_into(const fs::path& path, std::vector<uint8_t>& out, size_t max_bytes = kMaxInputBytes);
+// The error for an input past `max_bytes`.
 Error too_large(const fs::path& path, size_t max_bytes = kMaxInputBytes);
 std::string read_text(const fs::path& path, size_t max_bytes = kMaxInputBytes);
 

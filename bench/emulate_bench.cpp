@@ -7,7 +7,7 @@
 #include "exchange/emulator/session_verifier.h"
 #include "issue/key.h"
 #include "issue/random.h"
-#include "issue/x509_file.h"
+#include "base/pem.h"
 
 #include <botan/pubkey.h>
 #include <httplib.h>
@@ -45,7 +45,7 @@ int main(int argc, char** argv) try {
     }
     const double seconds = argc > 4 ? std::stod(argv[4]) : 2.0;
     auto config = exchange::quick_emulator_config(argv[1], {});
-    const auto leaf = issue::load_certificate(argv[2]);
+    const auto leaf = pem::load_certificate(argv[2]);
     const auto key = issue::PrivateKey::load(argv[3], std::nullopt);
     const auto now = std::chrono::system_clock::now();
 

@@ -2,7 +2,7 @@
 // code, and measures the raw Botan baseline (read + parse + X509_Object::check_signature) over it.
 #include "ca/certificate_template.h"
 #include "issue/key.h"
-#include "issue/x509_file.h"
+#include "base/pem.h"
 #include "base/files.h"
 #include "profiles/profile.h"
 
@@ -33,11 +33,11 @@ int generate(const fs::path& dir, size_t n) {
     const auto subject = issue::Subject::parse("CN=Bench Root CA,O=Example");
     const auto ca_pub = issue::SubjectKey::of(ca_key.public_key());
     const ca::Issuer self{subject.dn(), ca_pub.key_id, &ca_key.botan(), "SHA-256"};
-    const ca::CertificateTemplate root{subject, {}, ca_pub, profiles::find("root-ca"), now - ca::kBackdate, now + std::chrono::days(3650)};
+    const ca::CertificateTemplate root{subject, {}, ca_pub, profiles::builtin(profiles::Builtin::RootCa), now - ca::kBackdate, now + std::chrono::days(3650)};
     ca::Signer signer(self);
     const auto root_cert = signer.sign(root, issue::Serial::random());
     files::write_atomic(dir / "ca.crt", root_cert.PEM_encode(), files::Mode::Public, files::Overwrite::Yes);
-    const auto& client = profiles::find("rolesanywhere-client");
+    const auto& client = profiles::builtin(profiles::Builtin::RolesAnywhereClient);
     for (size_t i = 0; i < n; ++i) {
         // A fresh key per certificate, as a fleet would have.
         const auto key = issue::PrivateKey::generate(issue::KeyType::default_type());
@@ -54,7 +54,7 @@ int generate(const fs::path& dir, size_t n) {
 
 // The baseline: what verifying every certificate of a directory costs with Botan and nothing else.
 int baseline(const fs::path& certs_dir, const fs::path& ca_file) {
-    const auto ca = issue::load_certificate(ca_file);
+    const auto ca = pem::load_certificate(ca_file);
     std::unique_ptr<Botan::Public_Key> key(ca.subject_public_key());
     std::vector<fs::path> paths;
     for (const auto& e : fs::directory_iterator(certs_dir)) paths.push_back(e.path());
@@ -63,13 +63,13 @@ int baseline(const fs::path& certs_dir, const fs::path& ca_file) {
     // Read + parse alone: the floor under any structural lint.
     const auto tp = SteadyClock::now();
     size_t parsed = 0;
-    for (const auto& p : paths) parsed += issue::load_certificates(p).size();
+    for (const auto& p : paths) parsed += pem::load_certificates(p).size();
     const auto t0 = SteadyClock::now();
     std::vector<Botan::X509_Certificate> certs;
     certs.reserve(paths.size());
     size_t ok = 0;
     for (const auto& p : paths) {
-        certs.push_back(issue::load_certificates(p).front());
+        certs.push_back(pem::load_certificates(p).front());
         ok += certs.back().check_signature(*key);
     }
     const auto t1 = SteadyClock::now();

@@ -5,6 +5,7 @@
 #include "ca/parallel.h"
 #include "ca/path_length.h"
 #include "issue/random.h"
+#include "base/pem.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
 #include "base/file_lock.h"
@@ -176,7 +177,7 @@ void Authority::init_root(const RootRequest& req) {
     refuse_existing(req.dir);
     if (req.subject.empty()) throw usage_error("--subject is empty", "give the CA a name, e.g. --subject \"CN=Example Root CA,O=Example\"");
 
-    auto profile = profiles::find("root-ca");
+    auto profile = profiles::builtin(profiles::Builtin::RootCa);
     profile.path_len = req.path_len;
     if (req.days == 0 || req.days > profile.max_days)
         throw usage_error(fmt::format("--days {}: must be between 1 and {}", req.days, profile.max_days));
@@ -208,7 +209,7 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
     if (!parent.cert_.allowed_usage(Botan::KEY_CERT_SIGN))
         throw Error(parent.layout_.certificate().string() + ": its keyUsage lacks keyCertSign, so it cannot sign a CA certificate");
 
-    auto profile = profiles::find("intermediate-ca");
+    auto profile = profiles::builtin(profiles::Builtin::IntermediateCa);
     profile.path_len = sub_ca_path_len(ca_levels_below(upwards), req.path_len, req.parent.string());
     // validate() is the same check leaves get: the child must not outlive its parent, and an
     // explicit --days that would is refused. Without --days the profile's default is shortened to
@@ -252,7 +253,7 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
 
 ImportSummary Authority::import(const ImportRequest& req) {
     refuse_existing(req.dir);
-    const auto cert = issue::load_certificate(req.certificate);
+    const auto cert = pem::load_certificate(req.certificate);
     const auto key = issue::PrivateKey::load(req.key, req.passphrase);
     std::unique_ptr<Botan::Public_Key> pub(cert.subject_public_key());
     if (!issue::keys_match(key.botan(), *pub))
@@ -280,7 +281,7 @@ ImportSummary Authority::import(const ImportRequest& req) {
             const auto file = newcerts / (e.serial.hex() + ".pem");
             std::error_code ec;
             if (!fs::exists(file, ec)) throw Error(where + "serial " + e.serial.hex() + " has no certificate file " + file.string());
-            const auto c = issue::load_certificate(file);
+            const auto c = pem::load_certificate(file);
             if (issue::Serial::from(Botan::BigInt(c.serial_number())).hex() != e.serial.hex())
                 throw Error(where + file.string() + " holds serial " + issue::Serial::from(Botan::BigInt(c.serial_number())).hex() + ", not " + e.serial.hex());
             bool signed_by_ca = false;
@@ -325,7 +326,7 @@ Authority Authority::open(const fs::path& dir) {
     const Layout layout{dir};
     if (!fs::exists(layout.certificate(), ec))
         throw Error(dir.string() + ": not a CA directory (no ca.crt)", "create one with `pkitool ca init --dir DIR --subject \"CN=...\"`");
-    auto cert = issue::load_certificate(layout.certificate());
+    auto cert = pem::load_certificate(layout.certificate());
     auto store = db::Store::open(layout.database(), db::Store::Open::Existing);
     // The inventory must be this CA's: a pkitool.db copied from another CA would hand out its
     // serials and revocations as this one's.
@@ -354,7 +355,7 @@ std::vector<Botan::X509_Certificate> Authority::chain() const {
     if (!fs::exists(layout_.chain(), ec))
         throw Error(layout_.chain().string() + ": missing; " + layout_.certificate().string() + " is not self-signed, so this CA needs its chain",
                     "restore chain.pem: this CA's certificate, then its parents up to the root");
-    auto certs = issue::load_certificates(layout_.chain());
+    auto certs = pem::load_certificates(layout_.chain());
     if (!(certs.front() == cert_))
         throw Error(layout_.chain().string() + ": does not start with this CA's certificate " + layout_.certificate().string());
     return certs;

@@ -1,7 +1,7 @@
 // Fleet CSV parsing (RFC 4180 quoting) and batch issuance.
 #include "ca/fleet.h"
 
-#include "issue/x509_file.h"
+#include "base/pem.h"
 
 #include "ca/parallel.h"
 #include "base/error.h"
@@ -65,11 +65,12 @@ bool valid_name(const std::string& n) {
 
 }  // namespace
 
-std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile) {
-    return parse_fleet(files::read_text(csv, kMaxFleetBytes), csv.string(), default_profile);
+std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile, const profiles::Catalog& catalog) {
+    return parse_fleet(files::read_text(csv, kMaxFleetBytes), files::name_of(csv), default_profile, catalog);
 }
 
-std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& file, const std::string& default_profile) {
+std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& file, const std::string& default_profile,
+                                  const profiles::Catalog& catalog) {
     const auto records = parse_csv(text, file);
     if (records.empty()) throw Error(file + ": empty; expected a header row: name,subject,san,key_type,days,profile");
     const auto& header = records.front().second;
@@ -104,7 +105,7 @@ std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& fi
             }
             const auto type = f[3].empty() ? issue::KeyType::default_type() : issue::KeyType::parse(f[3]);
             rows.push_back(FleetRow{line, f[0], issue::Subject::parse(f[1]), issue::SubjectAltNames::parse(sans), type, days,
-                                    profiles::find(f[5].empty() ? default_profile : f[5])});
+                                    catalog.find(f[5].empty() ? default_profile : f[5])});
         } catch (const Error& e) {
             throw Error(where + e.what(), e.hint());
         }
@@ -145,7 +146,7 @@ RowState resume_state(const Authority& ca, const fs::path& crt, const fs::path& 
         return RowState::Supersede;
     }
     if (fs::exists(crt, ec)) {
-        const auto on_disk = issue::load_certificates(crt);
+        const auto on_disk = pem::load_certificates(crt);
         if (on_disk.size() == 1 && on_disk.front() == cert) return RowState::Complete;
         throw Error(crt.string() + ": exists but is not certificate " + recorded->serial.hex() + " recorded for this row");
     }
@@ -156,9 +157,19 @@ RowState resume_state(const Authority& ca, const fs::path& crt, const fs::path& 
 
 FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::path& out_dir, files::Overwrite overwrite, bool resume) {
     std::error_code ec;
-    if (!fs::is_directory(out_dir, ec))
-        throw Error(out_dir.string() + ": output directory does not exist", "create it first: mkdir -p " + out_dir.string());
-    FleetPlan plan{{}, {}, out_dir};
+    FleetPlan plan;
+    plan.out_dir = out_dir;
+    if (!fs::exists(out_dir, ec)) {
+        // One level only: a mistyped parent is more likely than a wish for a new tree.
+        const fs::path dir = out_dir.has_filename() ? out_dir : out_dir.parent_path();
+        const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+        if (!fs::is_directory(parent, ec))
+            throw Error(out_dir.string() + ": output directory cannot be created: " + parent.string() + " does not exist",
+                        "create it first: mkdir -p " + out_dir.string());
+        plan.create_out_dir = true;
+    } else if (!fs::is_directory(out_dir, ec)) {
+        throw Error(out_dir.string() + ": exists and is not a directory", "choose another --out-dir");
+    }
     const auto now = Clock::now();
     for (auto& row : rows) {
         const auto key = out_dir / (row.name + ".key"), crt = out_dir / (row.name + ".crt");
@@ -180,8 +191,10 @@ FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::
                 continue;
             }
             plan.validity.push_back(ca.validate(row.profile, row.subject, row.key_type, row.days, now));
-            files::ensure_writable(key, overwrite);
-            files::ensure_writable(crt, overwrite);
+            if (!plan.create_out_dir) {
+                files::ensure_writable(key, overwrite);
+                files::ensure_writable(crt, overwrite);
+            }
             if (state == RowState::Supersede) plan.supersede.push_back(std::move(*recorded));
             plan.rows.push_back(std::move(row));
         } catch (const Error& e) {
@@ -195,6 +208,7 @@ FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::
 
 std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Overwrite overwrite,
                                 const std::function<void(size_t, size_t)>& on_progress) {
+    if (plan.create_out_dir) files::make_directory(plan.out_dir, files::Mode::Secret);  // keys go there
     // Never delivered, so never used: revoked before their rows are issued again.
     for (const auto& r : plan.supersede) ca.revoke(r.serial, db::Reason::Superseded);
     for (const auto& r : plan.deliver)

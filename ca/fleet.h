@@ -3,6 +3,7 @@
 
 #include "ca/authority.h"
 #include "base/files.h"
+#include "profiles/catalog.h"
 
 #include <filesystem>
 #include <functional>
@@ -24,15 +25,18 @@ struct FleetRow {
     profiles::Profile profile;
 };
 
-// Parses every row; Error names the file and line.
-std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile);
+// Parses every row; Error names the file and line. A row's profile (or `default_profile` for an
+// empty cell) is looked up in `catalog`.
+std::vector<FleetRow> read_fleet(const fs::path& csv, const std::string& default_profile, const profiles::Catalog& catalog);
 // The same from the file's text; `file` is what errors call it.
-std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& file, const std::string& default_profile);
+std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& file, const std::string& default_profile,
+                                  const profiles::Catalog& catalog);
 
 struct FleetPlan {
     std::vector<FleetRow> rows;      // the rows to issue
     std::vector<Validity> validity;  // one per row
     fs::path out_dir;
+    bool create_out_dir = false;     // it does not exist yet: issue_fleet creates it (0700)
     // With resume: rows already done, certificates recorded for a row whose key is on disk but
     // whose NAME.crt is not (written from the inventory, nothing signed), and recorded
     // certificates whose key never reached the disk (revoked as superseded, then re-issued).
@@ -42,13 +46,15 @@ struct FleetPlan {
 };
 
 // Checks every row against its profile and the CA, and that no output file exists (unless
-// overwrite). Nothing is generated or written. `resume` takes up a batch that was killed
+// overwrite). Nothing is generated or written; a missing `out_dir` (whose parent exists) is
+// created by issue_fleet. `resume` takes up a batch that was killed
 // (issue #8, defect 12): rows whose NAME.crt and NAME.key are this CA's recorded certificate and
 // its key are complete; a row with a recorded, undelivered certificate (neither file on disk) is
 // finished as above; a certificate file without its key was delivered and is refused.
 FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::path& out_dir, files::Overwrite overwrite, bool resume = false);
 
-// Revokes and delivers what the plan says, then generates the keys, issues them recorded chunk
+// Creates the output directory when the plan says so, revokes and delivers what the plan says,
+// then generates the keys, issues them recorded chunk
 // by chunk, and writes each chunk's NAME.key (0600) and NAME.crt once it is committed.
 std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Overwrite overwrite,
                                 const std::function<void(size_t, size_t)>& on_progress = {});

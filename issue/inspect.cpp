@@ -2,6 +2,7 @@
 #include "issue/inspect.h"
 
 #include "issue/general_name.h"
+#include "issue/key_usage.h"
 #include "issue/san.h"
 #include "issue/serial.h"
 #include "issue/subject.h"
@@ -24,17 +25,6 @@ std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
     return out;
-}
-
-std::string eku_name(const Botan::OID& oid) {
-    static const std::pair<const char*, const char*> names[] = {
-        {"1.3.6.1.5.5.7.3.1", "serverAuth"}, {"1.3.6.1.5.5.7.3.2", "clientAuth"},  {"1.3.6.1.5.5.7.3.3", "codeSigning"},
-        {"1.3.6.1.5.5.7.3.4", "emailProtection"}, {"1.3.6.1.5.5.7.3.8", "timeStamping"}, {"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
-    };
-    const std::string dotted = oid.to_string();
-    for (const auto& [o, n] : names)
-        if (dotted == o) return n;
-    return dotted;
 }
 
 // The names `openssl x509 -text` prints, so output can be compared line by line.
@@ -64,20 +54,6 @@ std::string hex_colon(const std::vector<uint8_t>& v) {
 }
 
 }  // namespace
-
-std::vector<std::string> key_usage_names(Botan::Key_Constraints bits) {
-    static const std::pair<Botan::Key_Constraints, const char*> names[] = {
-        {Botan::DIGITAL_SIGNATURE, "digitalSignature"}, {Botan::NON_REPUDIATION, "nonRepudiation"},
-        {Botan::KEY_ENCIPHERMENT, "keyEncipherment"},   {Botan::DATA_ENCIPHERMENT, "dataEncipherment"},
-        {Botan::KEY_AGREEMENT, "keyAgreement"},         {Botan::KEY_CERT_SIGN, "keyCertSign"},
-        {Botan::CRL_SIGN, "cRLSign"},                   {Botan::ENCIPHER_ONLY, "encipherOnly"},
-        {Botan::DECIPHER_ONLY, "decipherOnly"},
-    };
-    std::vector<std::string> out;
-    for (const auto& [bit, name] : names)
-        if (bits & bit) out.emplace_back(name);
-    return out;
-}
 
 std::string rfc3339(std::chrono::system_clock::time_point t) {
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(t));
@@ -120,7 +96,7 @@ nlohmann::json describe(const Botan::X509_Certificate& cert) {
     if (ext.extension_set(ku)) e["key_usage"] = {{"critical", ext.critical_extension_set(ku)}, {"usages", join(key_usage_names(cert.constraints()))}};
     if (ext.extension_set(eku)) {
         std::vector<std::string> names;
-        for (const auto& oid : cert.extended_key_usage()) names.push_back(eku_name(oid));
+        for (const auto& oid : cert.extended_key_usage()) names.push_back(extended_key_usage_name(oid.to_string()));
         e["extended_key_usage"] = {{"critical", ext.critical_extension_set(eku)}, {"usages", names}};
     }
     if (!cert.subject_key_id().empty()) e["subject_key_id"] = hex_colon(cert.subject_key_id());

@@ -20,7 +20,4 @@ nlohmann::json describe_public_key(const Botan::Public_Key& key);
 
 std::string rfc3339(std::chrono::system_clock::time_point t);
 
-// Names of the bits in a keyUsage value, in RFC 5280 §4.2.1.3 order ("digitalSignature", ...).
-std::vector<std::string> key_usage_names(Botan::Key_Constraints bits);
-
 }  // namespace pkitool::issue

@@ -216,7 +216,7 @@ PrivateKey PrivateKey::generate(const KeyType& type) {
 }
 
 PrivateKey PrivateKey::load(const std::filesystem::path& path, const Passphrase& passphrase) {
-    return parse(files::read(path), path.string(), passphrase);
+    return parse(files::read(path), files::name_of(path), passphrase);
 }
 
 PrivateKey PrivateKey::parse(const std::vector<uint8_t>& data, const std::string& name, const Passphrase& passphrase) {

@@ -1,34 +1,28 @@
-// Reading certificates, CSRs and CRLs from PEM or DER files, with errors that name the file.
+// Reading certificate requests and CRLs from PEM or DER, with errors that name the file, and
+// telling what a file holds. Certificates are read by base/pem.h.
 #pragma once
 
 #include <botan/pkcs10.h>
 #include <botan/x509_crl.h>
-#include <botan/x509cert.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
-#include <vector>
 
 namespace pkitool::issue {
 
 namespace fs = std::filesystem;
 
-// Every certificate in a PEM bundle, or the one in a DER file. Error when there is none or one is corrupt.
-std::vector<Botan::X509_Certificate> load_certificates(const fs::path& path);
-// Exactly one certificate.
-Botan::X509_Certificate load_certificate(const fs::path& path);
-// A PKCS#10 request whose self-signature has been checked.
+// A PKCS#10 request whose self-signature has been checked. `name` is what errors call the input.
+Botan::PKCS10_Request parse_csr(std::span<const uint8_t> data, const std::string& name);
+// The same from a file ("-": standard input).
 Botan::PKCS10_Request load_csr(const fs::path& path);
+Botan::X509_CRL parse_crl(std::span<const uint8_t> data, const std::string& name);
 Botan::X509_CRL load_crl(const fs::path& path);
 
-// What a file holds, judged by its PEM label (DER is tried as each type in turn).
+// What a file holds, judged by its first PEM label (DER is tried as each type in turn).
 enum class FileKind { Certificate, CertificateRequest, Crl, PrivateKey, EncryptedPrivateKey, PublicKey, Unknown };
-FileKind detect_kind(const std::vector<uint8_t>& data);
-
-std::string to_pem(const Botan::X509_Certificate& cert);
-
-// Bytes follow the first DER object of `der` (issue #8: a certificate with junk appended is not
-// that certificate). Throws Botan::Decoding_Error when there is no complete first object.
-bool has_trailing_data(const uint8_t* der, size_t size);
+FileKind detect_kind(std::span<const uint8_t> data);
 
 }  // namespace pkitool::issue

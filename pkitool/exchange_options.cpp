@@ -1,7 +1,7 @@
 // Shared exchange flags and what they turn into.
 #include "pkitool/exchange_options.h"
 
-#include "issue/x509_file.h"
+#include "base/pem.h"
 #include "base/error.h"
 
 #include <filesystem>
@@ -41,7 +41,7 @@ void ExchangeOptions::add(CLI::App& app) {
     declare(app.add_flag("--debug", debug, "Print the canonical request and string to sign on stderr (never keys or secrets)"), F::No);
 }
 
-Botan::X509_Certificate ExchangeOptions::leaf() const { return issue::load_certificate(certificate); }
+Botan::X509_Certificate ExchangeOptions::leaf() const { return pem::load_certificate(certificate); }
 
 exchange::SessionIdentity ExchangeOptions::identity() const {
     auto key = issue::PrivateKey::load(private_key, passphrase.get());
@@ -50,7 +50,7 @@ exchange::SessionIdentity ExchangeOptions::identity() const {
     if (!issue::keys_match(key.botan(), *pub))
         throw Error(private_key + ": is not the key of " + certificate, "pass the private key that belongs to --certificate");
     std::vector<Botan::X509_Certificate> chain;
-    if (!intermediates.empty()) chain = issue::load_certificates(intermediates);
+    if (!intermediates.empty()) chain = pem::load_certificates(intermediates);
     return {std::move(key), std::move(cert), std::move(chain), certificate};
 }
 

@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace pkitool::cli {
@@ -25,20 +26,45 @@ issue::Passphrase PassphraseOption::get() const {
     return std::nullopt;
 }
 
-void KeyTypeOption::add(CLI::App& app) {
-    app.add_option("--key-type,--type", name, "Key type")
+CLI::Option* KeyTypeOption::add(CLI::App& app) {
+    return app.add_option("--key-type,--type", name, "Key type")
         ->check(CLI::IsMember(issue::KeyType::names()))
         ->option_text("TYPE (default ec:p256)");
 }
 
-void DaysOption::add(CLI::App& app, const std::string& default_text) {
-    app.add_option("--days", days, "Validity in days")->check(CLI::Range(1u, 100000u))->option_text("N (default " + default_text + ")");
+CLI::Option* DaysOption::add(CLI::App& app, const std::string& default_text) {
+    return app.add_option("--days", days, "Validity in days")->check(CLI::Range(1u, 100000u))->option_text("N (default " + default_text + ")");
 }
 
 void ProfilesFileOption::add(CLI::App& app) {
     app.add_option("--profiles-file", file, "JSON file of your own profiles, added to the built-ins (or set PKITOOL_PROFILES)")
         ->check(CLI::ExistingFile)
         ->option_text("FILE");
+}
+
+profiles::Catalog ProfilesFileOption::catalog() const {
+    if (!file.empty()) return profiles::Catalog::load(file);
+    if (const char* env = std::getenv(kEnv); env && *env) return profiles::Catalog::load(env);
+    return profiles::Catalog();
+}
+
+namespace {
+
+CLI::Validator or_stdin(const CLI::Validator& existing, const std::string& what) {
+    return CLI::Validator(
+        [existing](std::string& value) { return value == "-" ? std::string() : existing(value); },
+        what + " (or - for standard input)");
+}
+
+}  // namespace
+
+const CLI::Validator kExistingFileOrStdin = or_stdin(CLI::ExistingFile, "FILE");
+const CLI::Validator kExistingPathOrStdin = or_stdin(CLI::ExistingPath, "PATH");
+
+void refuse_repeated_stdin(const std::vector<std::string>& paths) {
+    if (std::count(paths.begin(), paths.end(), "-") > 1)
+        throw usage_error("- (standard input) is given more than once; it can be read only once",
+                          "save the input to a file and name the file");
 }
 
 const char* const kProfilesFileFormat =
@@ -68,8 +94,8 @@ CLI::Option* SubjectOption::add(CLI::App& app, bool required) {
     return o;
 }
 
-void SanOption::add(CLI::App& app) {
-    app.add_option("--san", values, "Subject alternative names, repeatable: dns:host,uri:spiffe://x/y,ip:10.0.0.1,email:a@b.c")
+CLI::Option* SanOption::add(CLI::App& app) {
+    return app.add_option("--san", values, "Subject alternative names, repeatable: dns:host,uri:spiffe://x/y,ip:10.0.0.1,email:a@b.c")
         ->option_text("LIST")
         ->allow_extra_args(false);  // one list per --san, so it never swallows a positional argument
 }

@@ -24,13 +24,13 @@ struct PassphraseOption {
 
 struct KeyTypeOption {
     std::string name = "ec:p256";
-    void add(CLI::App& app);
+    CLI::Option* add(CLI::App& app);
     issue::KeyType get() const { return issue::KeyType::parse(name); }
 };
 
 struct DaysOption {
     std::optional<unsigned> days;
-    void add(CLI::App& app, const std::string& default_text);
+    CLI::Option* add(CLI::App& app, const std::string& default_text);
 };
 
 struct ForceOption {
@@ -57,7 +57,7 @@ struct SubjectOption {
 
 struct SanOption {
     std::vector<std::string> values;
-    void add(CLI::App& app);
+    CLI::Option* add(CLI::App& app);
 };
 
 // --ca DIR: the CA directory a command works on; `ca init`, `ca import` and `ca show` also take
@@ -75,11 +75,21 @@ struct PortOption {
 };
 
 // --profiles-file F (or $PKITOOL_PROFILES): the user's profiles, added to the built-in ones.
+// The one place the environment variable is read: commands build the catalog once and pass it on.
 struct ProfilesFileOption {
+    static constexpr const char* kEnv = "PKITOOL_PROFILES";
     std::string file;
     void add(CLI::App& app);
-    profiles::Catalog catalog() const { return profiles::Catalog::from_option(file); }
+    // --profiles-file when given, else $PKITOOL_PROFILES when set, else the built-ins only.
+    profiles::Catalog catalog() const;
 };
+
+// An input file that must exist, or "-" for standard input (cli.md: `-` wherever a file is read).
+extern const CLI::Validator kExistingFileOrStdin;
+// The same for a file or a directory.
+extern const CLI::Validator kExistingPathOrStdin;
+// Usage error when "-" is among `paths` more than once: standard input can be read only once.
+void refuse_repeated_stdin(const std::vector<std::string>& paths);
 
 // The format of a profiles file, for help footers.
 extern const char* const kProfilesFileFormat;

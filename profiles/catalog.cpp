@@ -1,86 +1,38 @@
 // User profiles: strict JSON reading, so a mistyped field or value is an error that names it.
 #include "profiles/catalog.h"
 
-#include "issue/inspect.h"
+#include "issue/key_usage.h"
 
 #include "base/error.h"
 #include "base/files.h"
-
-#include <nlohmann/json.hpp>
+#include "base/json_file.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <set>
 
 namespace pkitool::profiles {
 
 namespace {
 
 using nlohmann::json;
+using json_file::Object;
 
-const std::set<std::string> kFields = {"name", "base", "description", "role", "path_len", "key_usage", "extended_key_usage",
-                                       "key_types", "min_signature_hash_bits", "default_days", "max_days", "require_subject",
-                                       "copy_sans_from_csr"};
+constexpr const char* kHint = "see `pkitool profiles list --help` for the file format";
 
-const std::vector<std::pair<std::string, Botan::Key_Constraints>>& usage_bits() {
-    static const std::vector<std::pair<std::string, Botan::Key_Constraints>> bits = {
-        {"digitalSignature", Botan::DIGITAL_SIGNATURE}, {"nonRepudiation", Botan::NON_REPUDIATION},
-        {"keyEncipherment", Botan::KEY_ENCIPHERMENT},   {"dataEncipherment", Botan::DATA_ENCIPHERMENT},
-        {"keyAgreement", Botan::KEY_AGREEMENT},         {"keyCertSign", Botan::KEY_CERT_SIGN},
-        {"cRLSign", Botan::CRL_SIGN},                   {"encipherOnly", Botan::ENCIPHER_ONLY},
-        {"decipherOnly", Botan::DECIPHER_ONLY}};
-    return bits;
-}
+// In key order, as the message lists them.
+const std::vector<std::string_view> kFields = {"base", "copy_sans_from_csr", "default_days", "description", "extended_key_usage",
+                                               "key_types", "key_usage", "max_days", "min_signature_hash_bits", "name",
+                                               "path_len", "require_subject", "role"};
 
 const ExtendedUsage kAllUsages[] = {ExtendedUsage::ClientAuth,      ExtendedUsage::ServerAuth,  ExtendedUsage::CodeSigning,
                                     ExtendedUsage::EmailProtection, ExtendedUsage::OcspSigning, ExtendedUsage::TimeStamping};
 
-// Reads one profile entry; `where` is "FILE: profiles[3] (vm-client)" for messages.
-class EntryReader {
-public:
-    EntryReader(const json& j, std::string where) : j_(j), where_(std::move(where)) {}
-
-    [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-        throw Error(where_ + ": " + field + ": " + what, "see `pkitool profiles list --help` for the file format");
-    }
-    const json* get(const std::string& field, json::value_t type, const char* type_name) const {
-        const auto it = j_.find(field);
-        if (it == j_.end()) return nullptr;
-        const bool ok = it->type() == type || (type == json::value_t::number_unsigned && it->is_number_unsigned()) ||
-                        (type == json::value_t::array && it->is_array());
-        if (!ok) fail(field, std::string("must be ") + type_name);
-        return &*it;
-    }
-    std::optional<std::string> string(const std::string& field) const {
-        const auto* v = get(field, json::value_t::string, "a string");
-        return v ? std::optional<std::string>(v->get<std::string>()) : std::nullopt;
-    }
-    std::optional<unsigned> number(const std::string& field, unsigned min, unsigned max) const {
-        const auto* v = get(field, json::value_t::number_unsigned, "a whole number");
-        if (!v) return std::nullopt;
-        const auto n = v->get<uint64_t>();
-        if (n < min || n > max) fail(field, std::to_string(n) + " is out of range " + std::to_string(min) + ".." + std::to_string(max));
-        return static_cast<unsigned>(n);
-    }
-    std::optional<bool> boolean(const std::string& field) const {
-        const auto* v = get(field, json::value_t::boolean, "true or false");
-        return v ? std::optional<bool>(v->get<bool>()) : std::nullopt;
-    }
-    std::optional<std::vector<std::string>> strings(const std::string& field) const {
-        const auto* v = get(field, json::value_t::array, "a list of strings");
-        if (!v) return std::nullopt;
-        std::vector<std::string> out;
-        for (const auto& e : *v) {
-            if (!e.is_string()) fail(field, "must be a list of strings");
-            out.push_back(e.get<std::string>());
-        }
-        return out;
-    }
-
-private:
-    const json& j_;
-    std::string where_;
-};
+// A whole number within [min, max].
+std::optional<unsigned> number(const Object& r, const std::string& field, unsigned min, unsigned max) {
+    const auto n = r.whole_number(field);
+    if (!n) return std::nullopt;
+    if (*n < min || *n > max) r.fail(field, std::to_string(*n) + " is out of range " + std::to_string(min) + ".." + std::to_string(max));
+    return static_cast<unsigned>(*n);
+}
 
 std::string join_names(const std::vector<std::string>& names) {
     std::string out;
@@ -93,11 +45,10 @@ bool valid_name(const std::string& n) {
            std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
-Profile read_entry(const json& j, const std::string& where, const std::vector<Profile>& known) {
-    if (!j.is_object()) throw Error(where + ": must be an object", "see `pkitool profiles list --help` for the file format");
-    EntryReader r(j, where);
-    for (const auto& [key, _] : j.items())
-        if (!kFields.count(key)) r.fail(key, "unknown field (known: " + join_names({kFields.begin(), kFields.end()}) + ")");
+// One entry; `path` is "profiles[3] (vm-client)" for messages.
+Profile read_entry(const json& j, const std::string& source, const std::string& path, const std::vector<Profile>& known) {
+    const Object r(j, source, path, kHint, Object::Naming::Field);
+    r.only(kFields, true);
 
     const auto name = r.string("name");
     if (!name) r.fail("name", "is required");
@@ -105,7 +56,7 @@ Profile read_entry(const json& j, const std::string& where, const std::vector<Pr
     for (const auto& p : known)
         if (p.name == *name) r.fail("name", "'" + *name + "' is already defined (built-in or earlier in the file)");
 
-    const std::string base_name = r.string("base").value_or("rolesanywhere-client");
+    const std::string base_name = r.string("base").value_or(builtin(Builtin::RolesAnywhereClient).name);
     const auto base = std::find_if(known.begin(), known.end(), [&](const Profile& p) { return p.name == base_name; });
     if (base == known.end()) r.fail("base", "no profile '" + base_name + "'");
     Profile p = *base;
@@ -117,18 +68,17 @@ Profile read_entry(const json& j, const std::string& where, const std::vector<Pr
         else if (*role == "ca") p.role = Role::CertificateAuthority;
         else r.fail("role", "'" + *role + "' must be \"end-entity\" or \"ca\"");
     }
-    if (const auto n = r.number("path_len", 0, 64)) p.path_len = *n;
+    if (const auto n = number(r, "path_len", 0, 64)) p.path_len = *n;
     if (const auto names = r.strings("key_usage")) {
         unsigned bits = 0;
         for (const auto& n : *names) {
-            const auto& all = usage_bits();
-            const auto it = std::find_if(all.begin(), all.end(), [&](const auto& u) { return u.first == n; });
-            if (it == all.end()) {
+            const auto bit = issue::key_usage_bit(n);
+            if (!bit) {
                 std::vector<std::string> known_names;
-                for (const auto& u : all) known_names.push_back(u.first);
+                for (const auto& u : issue::key_usages()) known_names.emplace_back(u.name);
                 r.fail("key_usage", "unknown key usage '" + n + "' (known: " + join_names(known_names) + ")");
             }
-            bits |= it->second;
+            bits |= *bit;
         }
         p.key_usage = static_cast<Botan::Key_Constraints>(bits);
     }
@@ -150,13 +100,13 @@ Profile read_entry(const json& j, const std::string& where, const std::vector<Pr
                 r.fail("key_types", "unknown key type '" + t + "' (known: " + join_names(issue::KeyType::names()) + ")");
         p.allowed_key_types = *types;
     }
-    if (const auto bits = r.number("min_signature_hash_bits", 0, 512)) {
+    if (const auto bits = number(r, "min_signature_hash_bits", 0, 512)) {
         // Roles Anywhere refuses SHA-1 and MD5 (Roles Anywhere User Guide, "Trust model"): a weaker minimum would only mislead.
         if (*bits != 256 && *bits != 384 && *bits != 512) r.fail("min_signature_hash_bits", "must be 256, 384 or 512");
         p.min_signature_hash_bits = *bits;
     }
-    if (const auto d = r.number("max_days", 1, 3650 * 3)) p.max_days = *d;
-    if (const auto d = r.number("default_days", 1, 3650 * 3)) p.default_days = *d;
+    if (const auto d = number(r, "max_days", 1, 3650 * 3)) p.max_days = *d;
+    if (const auto d = number(r, "default_days", 1, 3650 * 3)) p.default_days = *d;
     if (p.default_days > p.max_days)
         r.fail("default_days", std::to_string(p.default_days) + " is more than max_days " + std::to_string(p.max_days));
     if (const auto b = r.boolean("require_subject")) p.require_subject = *b;
@@ -176,44 +126,33 @@ Profile read_entry(const json& j, const std::string& where, const std::vector<Pr
 
 }  // namespace
 
-Catalog::Catalog() : profiles_(builtin()) {}
+Catalog::Catalog() : profiles_(builtins()) {}
 
 bool Catalog::is_builtin(const std::string& name) const {
-    const auto& b = builtin();
+    const auto& b = builtins();
     return std::any_of(b.begin(), b.end(), [&](const Profile& p) { return p.name == name; });
 }
 
 Catalog Catalog::parse(const std::string& text, const std::string& source) {
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw Error(source + ": not valid JSON (" + e.what() + ")", "see `pkitool profiles list --help` for the file format");
-    }
+    const auto doc = json_file::parse(text, source, kHint);
     if (!doc.is_object() || !doc.contains("profiles") || !doc["profiles"].is_array())
-        throw Error(source + ": expected an object {\"profiles\": [ ... ]}", "see `pkitool profiles list --help` for the file format");
+        throw Error(source + ": expected an object {\"profiles\": [ ... ]}", kHint);
     for (const auto& [key, _] : doc.items())
         if (key != "profiles") throw Error(source + ": unknown top-level field '" + key + "'", "the file holds only {\"profiles\": [ ... ]}");
     Catalog c;
     c.source_ = source;
     size_t i = 0;
     for (const auto& entry : doc["profiles"]) {
-        std::string where = source + ": profiles[" + std::to_string(i++) + "]";
-        if (entry.is_object() && entry.contains("name") && entry["name"].is_string()) where += " (" + entry["name"].get<std::string>() + ")";
-        c.profiles_.push_back(read_entry(entry, where, c.profiles_));
+        std::string path = "profiles[" + std::to_string(i++) + "]";
+        if (entry.is_object() && entry.contains("name") && entry["name"].is_string()) path += " (" + entry["name"].get<std::string>() + ")";
+        c.profiles_.push_back(read_entry(entry, source, path, c.profiles_));
     }
     return c;
 }
 
 Catalog Catalog::load(const std::filesystem::path& file) {
     const auto data = files::read(file);
-    return parse(std::string(data.begin(), data.end()), file.string());
-}
-
-Catalog Catalog::from_option(const std::string& file_option) {
-    if (!file_option.empty()) return load(file_option);
-    if (const char* env = std::getenv(kProfilesEnv); env && *env) return load(env);
-    return Catalog();
+    return parse(std::string(data.begin(), data.end()), files::name_of(file));
 }
 
 const Profile& Catalog::find(const std::string& name) const {

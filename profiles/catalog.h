@@ -12,9 +12,6 @@
 
 namespace pkitool::profiles {
 
-// Environment variable naming a profiles file, used when no --profiles-file is given.
-constexpr const char* kProfilesEnv = "PKITOOL_PROFILES";
-
 // User profiles file (JSON):
 //   {"profiles": [{"name": "vm-client", "base": "rolesanywhere-client", "max_days": 90,
 //                  "key_types": ["ec:p256"], "extended_key_usage": ["clientAuth", "serverAuth"]}]}
@@ -28,10 +25,10 @@ public:
     // Built-ins only.
     Catalog();
     // Built-ins plus the profiles in `file`; Error naming the file, the profile and the field on any mistake.
+    // Which file, if any, is the CLI's decision (--profiles-file, $PKITOOL_PROFILES): it builds the
+    // catalog once and hands it to what needs profiles.
     static Catalog load(const std::filesystem::path& file);
     static Catalog parse(const std::string& json_text, const std::string& source);
-    // --profiles-file when given, else $PKITOOL_PROFILES when set, else built-ins only.
-    static Catalog from_option(const std::string& file_option);
 
     const std::vector<Profile>& all() const { return profiles_; }
     bool is_builtin(const std::string& name) const;

@@ -1,27 +1,19 @@
 // The lint driver: reads inputs one file at a time, applies the rules, groups findings by certificate.
 #include "profiles/lint.h"
 
+#include "base/pem.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
 #include "base/files.h"
 #include "profiles/anchor_bundle.h"
 #include "profiles/path_engine.h"
 #include "profiles/conformance.h"
-#include "profiles/pem_base64.h"
 #include "profiles/rfc5280.h"
 
-#include <botan/base64.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <map>
 #include <optional>
 #include <string_view>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace pkitool::profiles {
 
@@ -45,98 +37,16 @@ std::vector<fs::path> expand(const fs::path& input) {
     return files;
 }
 
-struct ReadResult {
-    std::vector<Botan::X509_Certificate> certs;
-    std::vector<std::string> problems;  // one per unreadable certificate or file
-    bool other_pem_only = false;        // PEM with no certificate block (a key, a CSR...)
-};
-
-// Reads a whole file into `buf` (reused across files: lint reads thousands). Error naming the file.
-void read_file(const fs::path& path, std::vector<uint8_t>& buf) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(path.string() + ": cannot read: " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw Error(path.string() + ": not a regular file");
-    }
-    if (static_cast<uint64_t>(st.st_size) > files::kMaxInputBytes) {
-        ::close(fd);
-        throw files::too_large(path);
-    }
-    buf.resize(static_cast<size_t>(st.st_size));
-    size_t got = 0;
-    while (got < buf.size()) {
-        const ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += static_cast<size_t>(n);
-    }
-    ::close(fd);
-    buf.resize(got);
-}
-
-// Certificates in one file's bytes, PEM (any number of blocks) or DER. Never throws on bad content.
-ReadResult read_certificates(const std::vector<uint8_t>& data, std::vector<uint8_t>& der) {
-    ReadResult r;
-    const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
-    if (text.find("-----BEGIN ") == std::string_view::npos) {
-        try {
-            if (issue::has_trailing_data(data.data(), data.size()))
-                r.problems.push_back("bytes follow the DER certificate: the file is not one certificate");
-            else
-                r.certs.emplace_back(data.data(), data.size());
-        } catch (const std::exception& e) {
-            r.problems.push_back(std::string("not a PEM or DER certificate (") + e.what() + ")");
-        }
-        return r;
-    }
-    static constexpr std::string_view kBegin = "-----BEGIN ";
-    size_t pos = 0, blocks = 0;
-    while ((pos = text.find(kBegin, pos)) != std::string_view::npos) {
-        const size_t label_end = text.find("-----", pos + kBegin.size());
-        if (label_end == std::string_view::npos) break;
-        const auto label = text.substr(pos + kBegin.size(), label_end - pos - kBegin.size());
-        const size_t body = label_end + 5;
-        const size_t end = text.find("-----END ", body);
-        if (end == std::string_view::npos) {
-            r.problems.push_back("PEM block \"" + std::string(label) + "\" has no END line (truncated file?)");
-            break;
-        }
-        pos = end + 9;
-        if (label != "CERTIFICATE" && label != "X509 CERTIFICATE" && label != "TRUSTED CERTIFICATE") continue;
-        ++blocks;
-        try {
-            // Into a plain reused buffer: Botan's secure_vector version would mlock-allocate per certificate.
-            der.resize(Botan::base64_decode_max_output(end - body) + 3);
-            const auto b64 = text.substr(body, end - body);
-            const auto fast = decode_pem_base64(b64, der.data());
-            const size_t n = fast ? *fast : Botan::base64_decode(der.data(), b64.data(), b64.size(), true);
-            if (issue::has_trailing_data(der.data(), n)) {
-                r.problems.push_back("certificate #" + std::to_string(blocks) + " has bytes after its DER encoding");
-                continue;
-            }
-            r.certs.emplace_back(der.data(), n);
-        } catch (const std::exception& e) {
-            r.problems.push_back("certificate #" + std::to_string(blocks) + " is corrupt (" + e.what() + ")");
-        }
-    }
-    if (blocks == 0 && r.problems.empty()) r.other_pem_only = true;
-    return r;
-}
-
 std::vector<Botan::X509_Certificate> load_all(const std::vector<fs::path>& paths) {
     std::vector<Botan::X509_Certificate> out;
     for (const auto& p : paths)
-        for (auto& c : issue::load_certificates(p)) out.push_back(std::move(c));
+        for (auto& c : pem::load_certificates(p)) out.push_back(std::move(c));
     return out;
 }
 
 // The PEM text Roles Anywhere would be given: the file itself when it is PEM, else its certificates re-encoded.
-size_t pem_chars(const fs::path& path, const std::vector<Botan::X509_Certificate>& certs) {
-    const auto data = files::read(path);
-    const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
-    if (text.find("-----BEGIN ") != std::string_view::npos) return data.size();
+size_t pem_chars(const std::vector<uint8_t>& data, const std::vector<Botan::X509_Certificate>& certs) {
+    if (pem::is_pem(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()))) return data.size();
     size_t n = 0;
     for (const auto& c : certs) n += c.PEM_encode().size();
     return n;
@@ -196,13 +106,13 @@ std::vector<Finding> lint_certificate(const Botan::X509_Certificate& cert, const
     return out;
 }
 
-const Profile& auto_profile(const Botan::X509_Certificate& cert, const Catalog& catalog) {
-    return catalog.find(basic_constraints_ca(cert) ? "rolesanywhere-anchor" : "rolesanywhere-client");
+const Profile& auto_profile(const Botan::X509_Certificate& cert) {
+    return builtin(basic_constraints_ca(cert) ? Builtin::RolesAnywhereAnchor : Builtin::RolesAnywhereClient);
 }
 
 LintReport lint(const LintRequest& req, const Catalog& catalog) {
     const Profile* fixed = req.profile == "auto" ? nullptr : &catalog.find(req.profile);
-    const Profile& anchor_profile = catalog.find("rolesanywhere-anchor");
+    const Profile& anchor_profile = builtin(Builtin::RolesAnywhereAnchor);
 
     LintReport report;
     Grouper group(report);
@@ -220,16 +130,15 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
         for (const auto& file : expand(input)) {
             const std::string source = file.string();
             try {
-                read_file(file, data);
+                files::read_into(file, data);
             } catch (const Error& e) {
                 const auto i = group.add_item(source, source, "");
                 report.items[i].findings.push_back({"lint.parse", Severity::Error, source, e.what(), "check the path"});
                 continue;
             }
-            auto read = read_certificates(data, der);
+            auto read = pem::read_certificates(data, der);
             if (read.other_pem_only && input != file) continue;  // a key or CSR in a directory: not ours to judge
             if (read.other_pem_only) read.problems.push_back("holds no certificate (only other PEM blocks)");
-            if (data.empty()) read.problems = {"file is empty"};
             for (const auto& problem : read.problems) {
                 const auto i = group.add_item(source, source, "");
                 report.items[i].findings.push_back({"lint.parse", Severity::Error, source, problem,
@@ -238,7 +147,7 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
             for (const auto& cert : read.certs) {
                 ++report.certificates;
                 const std::string label = certificate_label(cert);
-                const Profile& profile = fixed ? *fixed : auto_profile(cert, catalog);
+                const Profile& profile = fixed ? *fixed : auto_profile(cert);
                 const auto own = group.add_item(label, source, profile.name);
                 group.add_all(lint_certificate(cert, profile, label, req.now), own, source);
                 if (chain) group.add_all(chain->check(cert, label), own, "--chain");
@@ -248,8 +157,9 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
 
     // The trust anchors themselves: what CreateTrustAnchor will be given.
     for (const auto& path : req.anchors) {
-        const auto certs = issue::load_certificates(path);
-        auto bundle = check_anchor_bundle(path.string(), pem_chars(path, certs), certs.size());
+        const auto bytes = files::read(path);
+        const auto certs = pem::certificates(bytes, files::name_of(path));
+        auto bundle = check_anchor_bundle(path.string(), pem_chars(bytes, certs), certs.size());
         if (!bundle.empty()) group.add_all(std::move(bundle), group.add_item(path.string(), path.string(), ""), path.string());
         for (const auto& cert : certs) {
             const std::string label = certificate_label(cert);
@@ -270,14 +180,13 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
 std::vector<Finding> lint_chain(const Botan::X509_Certificate& leaf, const std::vector<Botan::X509_Certificate>& intermediates,
                                 const std::vector<Botan::X509_Certificate>& anchors, const std::vector<Botan::X509_CRL>& crls,
                                 Clock::time_point now) {
-    const Catalog builtins;
     const std::string label = certificate_label(leaf);
-    auto out = lint_certificate(leaf, builtins.find(default_client_profile_name()), label, now);
+    auto out = lint_certificate(leaf, builtin(Builtin::RolesAnywhereClient), label, now);
     const TrustAnchors trust(anchors, crls);
     PathEngine chain(trust, intermediates, now);
     for (auto& f : chain.check(leaf, label)) out.push_back(std::move(f));
     for (auto& f : chain.check_crls()) out.push_back(std::move(f));
-    const auto& anchor_profile = builtins.find("rolesanywhere-anchor");
+    const auto& anchor_profile = builtin(Builtin::RolesAnywhereAnchor);
     for (const auto& a : anchors)
         for (auto& f : lint_certificate(a, anchor_profile, certificate_label(a), now)) out.push_back(std::move(f));
     return out;

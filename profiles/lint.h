@@ -45,7 +45,7 @@ std::vector<Finding> lint_certificate(const Botan::X509_Certificate& cert, const
                                       Clock::time_point now);
 
 // The profile --profile auto picks for a certificate.
-const Profile& auto_profile(const Botan::X509_Certificate& cert, const Catalog& catalog);
+const Profile& auto_profile(const Botan::X509_Certificate& cert);
 
 // Lints the inputs. Unreadable inputs and certificates are findings (rule lint.parse); unreadable
 // --chain/--anchor/--crl files are an Error, since nothing sensible can be said without them.

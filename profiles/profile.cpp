@@ -1,38 +1,21 @@
 // Built-in profiles. The Roles Anywhere ones encode Roles Anywhere User Guide, "Trust model".
 #include "profiles/profile.h"
 
-#include "issue/inspect.h"
+#include "issue/key_usage.h"
 
 #include "base/error.h"
-#include "profiles/catalog.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace pkitool::profiles {
 
 namespace {
 
-struct UsageInfo {
-    ExtendedUsage usage;
-    const char* name;
-    const char* oid;
+constexpr std::pair<ExtendedUsage, const char*> kUsages[] = {
+    {ExtendedUsage::ClientAuth, "1.3.6.1.5.5.7.3.2"},      {ExtendedUsage::ServerAuth, "1.3.6.1.5.5.7.3.1"},
+    {ExtendedUsage::CodeSigning, "1.3.6.1.5.5.7.3.3"},     {ExtendedUsage::EmailProtection, "1.3.6.1.5.5.7.3.4"},
+    {ExtendedUsage::TimeStamping, "1.3.6.1.5.5.7.3.8"},    {ExtendedUsage::OcspSigning, "1.3.6.1.5.5.7.3.9"},
 };
-
-constexpr UsageInfo kUsages[] = {
-    {ExtendedUsage::ClientAuth, "clientAuth", "1.3.6.1.5.5.7.3.2"},
-    {ExtendedUsage::ServerAuth, "serverAuth", "1.3.6.1.5.5.7.3.1"},
-    {ExtendedUsage::CodeSigning, "codeSigning", "1.3.6.1.5.5.7.3.3"},
-    {ExtendedUsage::EmailProtection, "emailProtection", "1.3.6.1.5.5.7.3.4"},
-    {ExtendedUsage::TimeStamping, "timeStamping", "1.3.6.1.5.5.7.3.8"},
-    {ExtendedUsage::OcspSigning, "OCSPSigning", "1.3.6.1.5.5.7.3.9"},
-};
-
-const UsageInfo& usage_info(ExtendedUsage u) {
-    for (const auto& i : kUsages)
-        if (i.usage == u) return i;
-    throw Error("internal: unknown extended key usage");
-}
 
 std::vector<Profile> make_builtin() {
     const auto ca_usage = static_cast<Botan::Key_Constraints>(Botan::KEY_CERT_SIGN | Botan::CRL_SIGN);
@@ -74,8 +57,13 @@ std::vector<Profile> make_builtin() {
 
 }  // namespace
 
-std::string oid_of(ExtendedUsage u) { return usage_info(u).oid; }
-std::string name_of(ExtendedUsage u) { return usage_info(u).name; }
+std::string oid_of(ExtendedUsage u) {
+    for (const auto& [usage, oid] : kUsages)
+        if (usage == u) return oid;
+    throw Error("internal: unknown extended key usage");
+}
+
+std::string name_of(ExtendedUsage u) { return issue::extended_key_usage_name(oid_of(u)); }
 
 bool Profile::allows_key(const issue::KeyType& t) const {
     return allowed_key_types.empty() ||
@@ -88,31 +76,14 @@ std::string Profile::key_usage_text() const {
     return out;
 }
 
-const std::vector<Profile>& builtin() {
+const std::vector<Profile>& builtins() {
     static const std::vector<Profile> profiles = make_builtin();
     return profiles;
 }
 
-const Profile& find(const std::string& name) {
-    for (const auto& p : builtin())
-        if (p.name == name) return p;
-    // $PKITOOL_PROFILES adds the user's profiles everywhere a profile is named (issue, --batch rows),
-    // read once per process; commands with --profiles-file use a Catalog directly.
-    const std::vector<Profile>* all = &builtin();
-    if (const char* env = std::getenv(kProfilesEnv); env && *env) {
-        static const Catalog user = Catalog::load(env);
-        for (const auto& p : user.all())
-            if (p.name == name) return p;
-        all = &user.all();
-    }
-    std::string names;
-    for (const auto& p : *all) names += (names.empty() ? "" : ", ") + p.name;
-    throw usage_error("unknown profile '" + name + "'", "use one of: " + names + " (see `pkitool profiles list`)");
-}
-
-const std::string& default_client_profile_name() {
-    static const std::string n = "rolesanywhere-client";
-    return n;
+const Profile& builtin(Builtin which) {
+    // make_builtin() lists them in the enum's order.
+    return builtins().at(static_cast<size_t>(which));
 }
 
 }  // namespace pkitool::profiles

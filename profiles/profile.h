@@ -40,12 +40,11 @@ struct Profile {
     std::string key_usage_text() const;  // "digitalSignature, keyCertSign"
 };
 
-// The built-in profiles: root-ca, intermediate-ca, rolesanywhere-client, rolesanywhere-anchor.
-const std::vector<Profile>& builtin();
-// A built-in, or a user profile from the file named by $PKITOOL_PROFILES (see catalog.h).
-// Error (usage) naming the known profiles when there is no such profile.
-const Profile& find(const std::string& name);
-const std::string& default_client_profile_name();  // "rolesanywhere-client"
-
+// The built-in profiles, fetched by what they are rather than by name.
+enum class Builtin { RootCa, IntermediateCa, RolesAnywhereAnchor, RolesAnywhereClient };
+const Profile& builtin(Builtin which);
+// All of them, in listing order: root-ca, intermediate-ca, rolesanywhere-anchor, rolesanywhere-client.
+// A user's profiles are added by a Catalog (catalog.h), which the CLI builds.
+const std::vector<Profile>& builtins();
 
 }  // namespace pkitool::profiles

@@ -2,12 +2,12 @@
 #include "exchange/emulator/config.h"
 
 #include "exchange/arn.h"
+#include "base/pem.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
 #include "base/files.h"
+#include "base/json_file.h"
 #include "profiles/conformance.h"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <set>
@@ -43,43 +43,28 @@ const char* const kEmulatorConfigSchema = R"({
 
 namespace {
 
-// Every error names the file and the JSON path of the field.
-struct Reader {
-    std::string file;
-    [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-        throw Error(file + ": " + field + ": " + what, "see `pkitool emulate --help` for the emulate.json schema");
+constexpr const char* kHint = "see `pkitool emulate --help` for the emulate.json schema";
+
+using json_file::Object;
+
+// A required or optional non-empty string.
+std::string text(const Object& o, const std::string& key, const std::string& fallback, bool required) {
+    const auto v = o.string(key, "a non-empty string");
+    if (!v) {
+        if (required) o.fail(key, "missing (a string is required)");
+        return fallback;
     }
-    const json& array(const json& obj, const std::string& key, const std::string& field, bool required) const {
-        static const json empty = json::array();
-        if (!obj.contains(key)) {
-            if (required) fail(field, "missing (an array is required)");
-            return empty;
-        }
-        if (!obj.at(key).is_array()) fail(field, "must be an array");
-        return obj.at(key);
-    }
-    std::string string(const json& obj, const std::string& key, const std::string& field, const std::string& fallback,
-                       bool required) const {
-        if (!obj.contains(key)) {
-            if (required) fail(field, "missing (a string is required)");
-            return fallback;
-        }
-        if (!obj.at(key).is_string() || obj.at(key).get<std::string>().empty()) fail(field, "must be a non-empty string");
-        return obj.at(key).get<std::string>();
-    }
-    bool boolean(const json& obj, const std::string& key, const std::string& field, bool fallback) const {
-        if (!obj.contains(key)) return fallback;
-        if (!obj.at(key).is_boolean()) fail(field, "must be true or false");
-        return obj.at(key).get<bool>();
-    }
-    void only_keys(const json& obj, const std::string& field, std::initializer_list<const char*> allowed) const {
-        if (!obj.is_object()) fail(field, "must be an object");
-        for (const auto& item : obj.items()) {
-            const std::string& k = item.key();  // a plain reference: C++20 lambdas cannot capture bindings in clang 14
-            if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; })) fail(field + "." + k, "unknown field");
-        }
-    }
-};
+    if (v->empty()) o.fail(key, "must be a non-empty string");
+    return *v;
+}
+
+// An array member; an empty one when it is optional and absent.
+const json& list(const Object& o, const std::string& key, bool required) {
+    static const json empty = json::array();
+    const auto* v = o.array(key);
+    if (!v && required) o.fail(key, "missing (an array is required)");
+    return v ? *v : empty;
+}
 
 bool role_name_ok(const std::string& n) {
     // IAM role names: [\w+=,.@-]{1,64}.
@@ -92,12 +77,12 @@ TrustAnchor load_anchor(const std::string& name, const std::string& region, cons
     TrustAnchor a;
     a.name = name;
     a.arn = trust_anchor_arn(region, account, stable_uuid("trust-anchor/" + account + "/" + name));
-    a.certificates = issue::load_certificates(cert);
+    a.certificates = pem::load_certificates(cert);
     // Roles Anywhere User Guide, "Trust model": a trust anchor bundle holds at most 2 certificates, each a v3 CA with keyCertSign.
     if (a.certificates.size() > 2)
         throw Error(where + cert.string() + ": holds " + std::to_string(a.certificates.size()) + " certificates, a trust anchor allows at most 2");
     for (const auto& c : a.certificates) {
-        for (const auto& f : profiles::check_conformance(c, profiles::find("rolesanywhere-anchor")))
+        for (const auto& f : profiles::check_conformance(c, profiles::builtin(profiles::Builtin::RolesAnywhereAnchor)))
             if (f.severity == profiles::Severity::Error)
                 throw Error(where + cert.string() + ": " + f.certificate + " cannot be a trust anchor: " + f.message, f.fix);
     }
@@ -106,21 +91,21 @@ TrustAnchor load_anchor(const std::string& name, const std::string& region, cons
     return a;
 }
 
-std::vector<Condition> parse_condition(const Reader& r, const json& block, const std::string& field) {
+std::vector<Condition> parse_condition(const Object& role) {
+    const auto block = role.object("condition", "must be an object like {\"StringEquals\": {\"aws:PrincipalTag/x509Subject/CN\": \"vm\"}}");
     std::vector<Condition> out;
-    if (!block.is_object()) r.fail(field, "must be an object like {\"StringEquals\": {\"aws:PrincipalTag/x509Subject/CN\": \"vm\"}}");
-    for (const auto& [op_name, keys] : block.items()) {
+    for (const auto& [op_name, keys] : block.value().items()) {
         const auto op = parse_condition_operator(op_name);
-        if (!op) r.fail(field + "." + op_name, "unknown operator (supported: StringEquals, StringLike)");
-        if (!keys.is_object() || keys.empty()) r.fail(field + "." + op_name, "must be a non-empty object of condition keys");
+        if (!op) block.fail(op_name, "unknown operator (supported: StringEquals, StringLike)");
+        if (!keys.is_object() || keys.empty()) block.fail(op_name, "must be a non-empty object of condition keys");
         for (const auto& [key, values] : keys.items()) {
-            const std::string kf = field + "." + op_name + "." + key;
-            if (key.rfind("aws:PrincipalTag/", 0) != 0) r.fail(kf, "only aws:PrincipalTag/... keys are supported");
+            const std::string kf = op_name + "." + key;
+            if (key.rfind("aws:PrincipalTag/", 0) != 0) block.fail(kf, "only aws:PrincipalTag/... keys are supported");
             Condition c{*op, key, {}};
             if (values.is_string()) c.values.push_back(values.get<std::string>());
             else if (values.is_array() && !values.empty() && std::all_of(values.begin(), values.end(), [](const json& v) { return v.is_string(); }))
                 c.values = values.get<std::vector<std::string>>();
-            else r.fail(kf, "must be a string or a non-empty array of strings");
+            else block.fail(kf, "must be a string or a non-empty array of strings");
             out.push_back(std::move(c));
         }
     }
@@ -164,89 +149,84 @@ EmulatorConfig quick_emulator_config(const fs::path& anchor, const std::vector<f
 }
 
 EmulatorConfig load_emulator_config(const fs::path& path) {
-    const Reader r{path.string()};
-    json doc;
-    try {
-        doc = json::parse(files::read_text(path));
-    } catch (const json::exception& e) {
-        throw Error(path.string() + ": not valid JSON: " + e.what(), "see `pkitool emulate --help` for the emulate.json schema");
-    }
-    r.only_keys(doc, "(top level)", {"region", "account", "trustAnchors", "profiles", "roles"});
+    const std::string file = files::name_of(path);
+    const auto doc = json_file::read(path, kHint);
+    const Object top(doc, file, "", kHint);
+    top.only({"region", "account", "trustAnchors", "profiles", "roles"});
     EmulatorConfig c;
-    c.region = r.string(doc, "region", "region", c.region, false);
-    c.account = r.string(doc, "account", "account", c.account, false);
-    if (c.account.size() != 12 || !std::all_of(c.account.begin(), c.account.end(), ::isdigit)) r.fail("account", "must be 12 digits");
+    c.region = text(top, "region", c.region, false);
+    c.account = text(top, "account", c.account, false);
+    if (c.account.size() != 12 || !std::all_of(c.account.begin(), c.account.end(), ::isdigit)) top.fail("account", "must be 12 digits");
     if (!std::all_of(c.region.begin(), c.region.end(), [](unsigned char ch) { return std::islower(ch) || std::isdigit(ch) || ch == '-'; }))
-        r.fail("region", "must look like us-east-1");
+        top.fail("region", "must look like us-east-1");
     const fs::path base = path.parent_path();
     const auto resolve = [&](const std::string& p) { return fs::path(p).is_absolute() ? fs::path(p) : base / p; };
 
     std::set<std::string> names;
-    const auto unique = [&](const std::string& kind, const std::string& name, const std::string& field) {
-        if (!names.insert(kind + "/" + name).second) r.fail(field, "duplicate name \"" + name + "\"");
+    const auto unique = [&](const std::string& kind, const std::string& name, const Object& o) {
+        if (!names.insert(kind + "/" + name).second) o.fail("name", "duplicate name \"" + name + "\"");
     };
 
-    const auto& roles = r.array(doc, "roles", "roles", true);
+    const auto& roles = list(top, "roles", true);
     for (size_t i = 0; i < roles.size(); ++i) {
-        const std::string f = "roles[" + std::to_string(i) + "]";
-        r.only_keys(roles[i], f, {"name", "condition"});
+        const auto r = top.element(roles[i], "roles", i);
+        r.only({"name", "condition"});
         EmulatedRole role;
-        role.name = r.string(roles[i], "name", f + ".name", "", true);
-        if (!role_name_ok(role.name)) r.fail(f + ".name", "an IAM role name is 1-64 characters of letters, digits and _+=,.@-");
-        unique("role", role.name, f + ".name");
+        role.name = text(r, "name", "", true);
+        if (!role_name_ok(role.name)) r.fail("name", "an IAM role name is 1-64 characters of letters, digits and _+=,.@-");
+        unique("role", role.name, r);
         role.arn = role_arn(c.account, role.name);
-        if (roles[i].contains("condition")) role.trust_policy.conditions = parse_condition(r, roles[i].at("condition"), f + ".condition");
+        if (r.has("condition")) role.trust_policy.conditions = parse_condition(r);
         c.roles.push_back(std::move(role));
     }
 
-    const auto& anchors = r.array(doc, "trustAnchors", "trustAnchors", true);
+    const auto& anchors = list(top, "trustAnchors", true);
     for (size_t i = 0; i < anchors.size(); ++i) {
-        const std::string f = "trustAnchors[" + std::to_string(i) + "]";
-        r.only_keys(anchors[i], f, {"name", "certificate", "crls", "enabled"});
-        const auto name = r.string(anchors[i], "name", f + ".name", "", true);
-        unique("anchor", name, f + ".name");
-        const auto cert = resolve(r.string(anchors[i], "certificate", f + ".certificate", "", true));
+        const auto a = top.element(anchors[i], "trustAnchors", i);
+        a.only({"name", "certificate", "crls", "enabled"});
+        const auto name = text(a, "name", "", true);
+        unique("anchor", name, a);
+        const auto cert = resolve(text(a, "certificate", "", true));
         std::vector<fs::path> crls;
-        const auto& crl_list = r.array(anchors[i], "crls", f + ".crls", false);
+        const auto& crl_list = list(a, "crls", false);
         for (size_t k = 0; k < crl_list.size(); ++k) {
-            if (!crl_list[k].is_string()) r.fail(f + ".crls[" + std::to_string(k) + "]", "must be a file name");
+            if (!crl_list[k].is_string()) a.fail("crls[" + std::to_string(k) + "]", "must be a file name");
             crls.push_back(resolve(crl_list[k].get<std::string>()));
         }
-        auto anchor = load_anchor(name, c.region, c.account, cert, crls, r.file + ": " + f + ": ");
-        anchor.enabled = r.boolean(anchors[i], "enabled", f + ".enabled", true);
+        auto anchor = load_anchor(name, c.region, c.account, cert, crls, a.where() + ": ");
+        anchor.enabled = a.boolean("enabled").value_or(true);
         c.anchors.push_back(std::move(anchor));
     }
 
-    const auto& profiles = r.array(doc, "profiles", "profiles", true);
+    const auto& profiles = list(top, "profiles", true);
     for (size_t i = 0; i < profiles.size(); ++i) {
-        const std::string f = "profiles[" + std::to_string(i) + "]";
-        r.only_keys(profiles[i], f, {"name", "roleArns", "enabled", "durationSeconds", "acceptRoleSessionName"});
+        const auto o = top.element(profiles[i], "profiles", i);
+        o.only({"name", "roleArns", "enabled", "durationSeconds", "acceptRoleSessionName"});
         EmulatedProfile p;
-        p.name = r.string(profiles[i], "name", f + ".name", "", true);
-        unique("profile", p.name, f + ".name");
+        p.name = text(o, "name", "", true);
+        unique("profile", p.name, o);
         p.arn = profile_arn(c.region, c.account, stable_uuid("profile/" + c.account + "/" + p.name));
-        p.enabled = r.boolean(profiles[i], "enabled", f + ".enabled", true);
-        p.accept_role_session_name = r.boolean(profiles[i], "acceptRoleSessionName", f + ".acceptRoleSessionName", false);
-        if (profiles[i].contains("durationSeconds")) {
-            const auto& d = profiles[i].at("durationSeconds");
-            if (!d.is_number_integer() || d.get<long long>() < kMinDurationSeconds || d.get<long long>() > kMaxDurationSeconds)
-                r.fail(f + ".durationSeconds", "must be an integer from 900 to 43200");
-            p.duration_seconds = d.get<int>();
+        p.enabled = o.boolean("enabled").value_or(true);
+        p.accept_role_session_name = o.boolean("acceptRoleSessionName").value_or(false);
+        constexpr const char* kDuration = "an integer from 900 to 43200";
+        if (const auto d = o.integer("durationSeconds", kDuration)) {
+            if (*d < kMinDurationSeconds || *d > kMaxDurationSeconds) o.fail("durationSeconds", std::string("must be ") + kDuration);
+            p.duration_seconds = static_cast<int>(*d);
         }
-        const auto& arns = r.array(profiles[i], "roleArns", f + ".roleArns", true);
-        if (arns.empty()) r.fail(f + ".roleArns", "must list at least one role");
+        const auto& arns = list(o, "roleArns", true);
+        if (arns.empty()) o.fail("roleArns", "must list at least one role");
         for (size_t k = 0; k < arns.size(); ++k) {
-            const std::string rf = f + ".roleArns[" + std::to_string(k) + "]";
-            if (!arns[k].is_string()) r.fail(rf, "must be a role ARN or a role name");
+            const std::string rf = "roleArns[" + std::to_string(k) + "]";
+            if (!arns[k].is_string()) o.fail(rf, "must be a role ARN or a role name");
             std::string arn = arns[k].get<std::string>();
             if (arn.rfind("arn:", 0) != 0) arn = role_arn(c.account, arn);
-            if (!c.find_role(arn)) r.fail(rf, "\"" + arn + "\" is not one of the roles defined under \"roles\"");
+            if (!c.find_role(arn)) o.fail(rf, "\"" + arn + "\" is not one of the roles defined under \"roles\"");
             p.role_arns.push_back(arn);
         }
         c.profiles.push_back(std::move(p));
     }
     if (c.anchors.empty() || c.profiles.empty() || c.roles.empty())
-        r.fail(c.anchors.empty() ? "trustAnchors" : c.profiles.empty() ? "profiles" : "roles", "must not be empty");
+        top.fail(c.anchors.empty() ? "trustAnchors" : c.profiles.empty() ? "profiles" : "roles", "must not be empty");
     return c;
 }
 

@@ -208,7 +208,7 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
         return denied("credential scope region " + auth.region + " does not match the trust anchor's region " + anchor_arn.region);
 
     // --- The certificate: Roles Anywhere User Guide, "Trust model" rules, then its path to the anchor ---
-    for (const auto& f : profiles::check_conformance(*leaf, profiles::find("rolesanywhere-client")))
+    for (const auto& f : profiles::check_conformance(*leaf, profiles::builtin(profiles::Builtin::RolesAnywhereClient)))
         if (f.severity == profiles::Severity::Error)
             return denied("Untrusted signing certificate: " + f.certificate + ": " + f.message + " [" + f.rule + "]");
     const TrustAnchor* anchor = config_.find_anchor(arns.anchor);

@@ -25,7 +25,8 @@ struct Args {
     SubjectOption subject;
     SanOption san;
     KeyTypeOption key_type;
-    std::string profile = profiles::default_client_profile_name();
+    std::string profile = profiles::builtin(profiles::Builtin::RolesAnywhereClient).name;
+    ProfilesFileOption profiles_file;
     DaysOption days;
     std::string out;
     std::string key_out;
@@ -72,7 +73,8 @@ void refuse_same_file(const std::vector<std::pair<const char*, std::string>>& pa
 
 void issue_one(const Args& a, Context& ctx) {
     auto authority = ca::Authority::open(a.ca.dir);
-    const auto& profile = profiles::find(a.profile);
+    const auto catalog = a.profiles_file.catalog();
+    const auto& profile = catalog.find(a.profile);
     const auto overwrite = a.force.overwrite();
     if (a.out.empty()) throw usage_error("--out is required", "name the certificate file: --out vm.crt");
     refuse_same_file({{"--out", a.out}, {"--key-out", a.key_out}, {"--chain-out", a.chain_out}, {"--csr", a.csr}});
@@ -126,11 +128,11 @@ void issue_one(const Args& a, Context& ctx) {
 }
 
 void issue_batch(const Args& a, Context& ctx) {
-    if (a.out_dir.empty()) throw usage_error("--batch needs --out-dir DIR for the keys and certificates");
     auto authority = ca::Authority::open(a.ca.dir);
-    (void)profiles::find(a.profile);  // an unknown default profile is a usage error even if every row names one
+    const auto catalog = a.profiles_file.catalog();
+    (void)catalog.find(a.profile);  // an unknown default profile is a usage error even if every row names one
     const auto chain = chain_to_write(authority, a);
-    auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile), a.out_dir, a.force.overwrite(), a.resume);
+    auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile, catalog), a.out_dir, a.force.overwrite(), a.resume);
     authority.unlock(a.passphrase.get());
     if (a.resume)
         ctx.note(fmt::format("resuming: {} row(s) complete, {} certificate(s) to write from the inventory, {} undelivered to revoke "
@@ -175,19 +177,21 @@ void register_issue(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("issue", "Issue certificates: from a CSR, with a new key, or for a fleet (CSV)");
     a->ca.add(*cmd);
-    auto* csr = cmd->add_option("--csr", a->csr, "Sign this request (PEM or DER); its subject and SANs are used unless overridden")
-                    ->check(CLI::ExistingFile)->option_text("FILE");
-    a->subject.add(*cmd, false);
-    a->san.add(*cmd);
-    a->key_type.add(*cmd);
+    auto* csr = cmd->add_option("--csr", a->csr, "Sign this request (PEM or DER; - reads standard input); its subject and SANs are used unless overridden")
+                    ->check(kExistingFileOrStdin)->option_text("FILE");
+    auto* subject = a->subject.add(*cmd, false);
+    auto* san = a->san.add(*cmd);
+    auto* key_type = a->key_type.add(*cmd);
     cmd->add_option("--profile", a->profile, "Certificate profile (see `pkitool profiles list`)")
         ->option_text("NAME (default rolesanywhere-client)");
-    a->days.add(*cmd, "the profile's, 365 for rolesanywhere-client");
-    cmd->add_option("--out", a->out, "Where to write the certificate (PEM)")->option_text("FILE");
+    a->profiles_file.add(*cmd);
+    auto* days = a->days.add(*cmd, "the profile's, 365 for rolesanywhere-client");
+    auto* out = cmd->add_option("--out", a->out, "Where to write the certificate (PEM)")->option_text("FILE");
     auto* key_out = cmd->add_option("--key-out", a->key_out, "Where to write the generated key (PKCS#8 PEM, 0600)")->option_text("FILE");
     auto* batch = cmd->add_option("--batch", a->batch, "Issue one key + certificate per row of this CSV file")
                       ->check(CLI::ExistingFile)->option_text("FLEET.csv");
-    cmd->add_option("--out-dir", a->out_dir, "With --batch: where NAME.key and NAME.crt go")->option_text("DIR");
+    auto* out_dir = cmd->add_option("--out-dir", a->out_dir, "With --batch: where NAME.key and NAME.crt go (created 0700 when missing)")
+                        ->option_text("DIR");
     cmd->add_flag("--resume", a->resume,
                   "With --batch: finish a batch that was interrupted. Rows whose files hold their recorded certificate and key are "
                   "skipped; a recorded certificate whose key is on disk is written out; one whose key was lost is revoked "
@@ -201,7 +205,10 @@ void register_issue(CLI::App& app, Context& ctx) {
     a->force.add(*cmd);
     a->passphrase.add(*cmd, "decrypts the CA key");
     csr->excludes(key_out);
-    batch->excludes(csr)->excludes(key_out);
+    // A batch takes names, keys and days from its rows: these flags would be ignored, so they are refused.
+    batch->excludes(csr)->excludes(key_out)->excludes(out)->excludes(subject)->excludes(san)->excludes(key_type)->excludes(days);
+    batch->needs(out_dir);
+    out_dir->needs(batch);
     cmd->footer(
         "\nWithout --yes, issue shows what it is about to sign and asks on the terminal; with no\n"
         "terminal and no --yes it refuses. The certificate is checked against its profile and\n"

@@ -4,6 +4,7 @@
 
 #include "issue/inspect.h"
 #include "issue/x509_file.h"
+#include "base/files.h"
 
 namespace pkitool::cli {
 
@@ -14,13 +15,14 @@ void register_key_show(CLI::App& key, Context& ctx) {
     };
     auto args = std::make_shared<Args>();
     auto* cmd = key.add_subcommand("show", "Show a private key's type, size and public-key SHA-256 fingerprint");
-    cmd->add_option("KEY", args->file, "Private key file (PEM or DER PKCS#8)")->required();
+    cmd->add_option("KEY", args->file, "Private key file (PEM or DER PKCS#8; - reads standard input)")->required();
     args->passphrase.add(*cmd, "decrypts the key");
     examples(*cmd, {{"Show a key:", "pkitool key show vm.key"},
                     {"As JSON, for scripts:", "pkitool key show vm.key --json"}});
     cmd->callback([args, &ctx] {
-        const auto k = issue::PrivateKey::load(args->file, args->passphrase.get());
-        const bool encrypted = issue::detect_kind(files::read(args->file)) == issue::FileKind::EncryptedPrivateKey;
+        const auto data = files::read(args->file);  // once: "-" is standard input
+        const auto k = issue::PrivateKey::parse(data, files::name_of(args->file), args->passphrase.get());
+        const bool encrypted = issue::detect_kind(data) == issue::FileKind::EncryptedPrivateKey;
         auto j = issue::describe(k, encrypted);
         j["path"] = args->file;
         if (ctx.json) return ctx.print_json(j);

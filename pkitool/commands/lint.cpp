@@ -56,9 +56,9 @@ void register_lint(CLI::App& app, Context& ctx) {
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("lint", "Check certificates against the IAM Roles Anywhere rules and RFC 5280 before upload");
-    cmd->add_option("CERT", a->inputs, "Certificates: PEM or DER files, bundles, or directories (*.pem, *.crt, *.cer, *.der in them)")
+    cmd->add_option("CERT", a->inputs, "Certificates: PEM or DER files, bundles, or directories (*.pem, *.crt, *.cer, *.der in them); - reads standard input")
         ->required()
-        ->check(CLI::ExistingPath);
+        ->check(kExistingPathOrStdin);
     cmd->add_option("--chain", a->chain, "Intermediate CA certificates the chain may use (repeatable)")->check(CLI::ExistingFile)->option_text("BUNDLE");
     cmd->add_option("--anchor", a->anchors, "The trust anchor bundle as uploaded to Roles Anywhere; also checked itself (repeatable)")
         ->check(CLI::ExistingFile)->option_text("CA.pem");
@@ -75,6 +75,7 @@ void register_lint(CLI::App& app, Context& ctx) {
              "chain's trust is not judged; with it, ra.chain.untrusted says which certificate is missing.\n",
              "0 when no error is found (warnings allowed), 1 when any error is, 2 for usage errors.");
     cmd->callback([a, &ctx] {
+        refuse_repeated_stdin(a->inputs);
         const auto catalog = a->profiles_file.catalog();
         profiles::LintRequest req;
         req.inputs.assign(a->inputs.begin(), a->inputs.end());

@@ -4,6 +4,7 @@
 #include "pkitool/render.h"
 
 #include "issue/inspect.h"
+#include "base/pem.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
 
@@ -15,26 +16,22 @@ namespace pkitool::cli {
 namespace {
 
 std::vector<nlohmann::json> describe_file(const std::string& path, const issue::Passphrase& passphrase) {
-    const auto data = files::read(path);
-    if (data.empty()) throw Error(path + ": file is empty");
+    const auto data = files::read(path);  // once: "-" is standard input
+    const std::string name = files::name_of(path);
+    if (data.empty()) throw Error(name + ": file is empty");
     std::vector<nlohmann::json> out;
     switch (issue::detect_kind(data)) {
         case issue::FileKind::Certificate:
-            for (const auto& c : issue::load_certificates(path)) out.push_back(issue::describe(c));
+            for (const auto& c : pem::certificates(data, name)) out.push_back(issue::describe(c));
             break;
-        case issue::FileKind::CertificateRequest: {
-            // Described even when its signature fails: `show` is how a user finds out.
-            Botan::DataSource_Memory src(data);
-            out.push_back(issue::describe(Botan::PKCS10_Request(src)));
-            break;
-        }
-        case issue::FileKind::Crl: out.push_back(issue::describe(issue::load_crl(path))); break;
-        case issue::FileKind::PrivateKey: out.push_back(issue::describe(issue::PrivateKey::load(path, passphrase), false)); break;
+        case issue::FileKind::CertificateRequest: out.push_back(issue::describe(issue::parse_csr(data, name))); break;
+        case issue::FileKind::Crl: out.push_back(issue::describe(issue::parse_crl(data, name))); break;
+        case issue::FileKind::PrivateKey: out.push_back(issue::describe(issue::PrivateKey::parse(data, name, passphrase), false)); break;
         case issue::FileKind::EncryptedPrivateKey:
             if (!passphrase) {
                 out.push_back({{"kind", "private_key"}, {"encrypted", true}, {"type", "(encrypted: pass --passphrase-file to see more)"}});
             } else {
-                out.push_back(issue::describe(issue::PrivateKey::load(path, passphrase), true));
+                out.push_back(issue::describe(issue::PrivateKey::parse(data, name, passphrase), true));
             }
             break;
         case issue::FileKind::PublicKey: {
@@ -46,7 +43,7 @@ std::vector<nlohmann::json> describe_file(const std::string& path, const issue::
             break;
         }
         case issue::FileKind::Unknown:
-            throw Error(path + ": not a certificate, CSR, CRL or key (PEM or DER) that pkitool can read");
+            throw Error(name + ": not a certificate, CSR, CRL or key (PEM or DER) that pkitool can read");
     }
     for (auto& j : out) j["path"] = path;
     return out;
@@ -61,11 +58,13 @@ void register_show(CLI::App& app, Context& ctx) {
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("show", "Print certificates, CSRs, CRLs, keys or PEM bundles, like `openssl x509 -text`");
-    cmd->add_option("FILE", args->files, "Files to show (PEM or DER)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("FILE", args->files, "Files to show (PEM or DER; - reads standard input)")->required()->check(kExistingFileOrStdin);
     args->passphrase.add(*cmd, "decrypts encrypted keys");
     examples(*cmd, {{"Show a certificate:", "pkitool show vm.crt"},
-                    {"Every certificate of a chain, as JSON:", "pkitool show chain.pem --json"}});
+                    {"Every certificate of a chain, as JSON:", "pkitool show chain.pem --json"},
+                    {"What a command prints, read from standard input:", "openssl x509 -in vm.crt -trustout | pkitool show -"}});
     cmd->callback([args, &ctx] {
+        refuse_repeated_stdin(args->files);
         const auto passphrase = args->passphrase.get();
         nlohmann::json all = nlohmann::json::array();
         for (const auto& f : args->files)

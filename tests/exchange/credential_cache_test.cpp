@@ -1,7 +1,7 @@
 // The credential cache: what keys it, when it reuses, its permissions, and concurrent callers.
 #include "exchange/client/credential_cache.h"
 #include "issue/random.h"
-#include "issue/x509_file.h"
+#include "base/pem.h"
 #include "base/error.h"
 #include "tests/support/cli.h"
 
@@ -20,7 +20,7 @@ using pkitool::test::TempDir;
 
 namespace {
 
-Botan::X509_Certificate fixture() { return pkitool::issue::load_certificate(PKITOOL_SOURCE_DIR "/tests/data/exchange/rsa-test.crt"); }
+Botan::X509_Certificate fixture() { return pkitool::pem::load_certificate(PKITOOL_SOURCE_DIR "/tests/data/exchange/rsa-test.crt"); }
 
 SessionTarget target() {
     SessionTarget t;

@@ -3,7 +3,7 @@
 
 #include "exchange/arn.h"
 #include "issue/random.h"
-#include "issue/x509_file.h"
+#include "base/pem.h"
 
 #include <botan/bigint.h>
 #include <botan/hex.h>
@@ -100,7 +100,7 @@ EmulatorFixture::EmulatorFixture() : dir_(dir_holder_.path()) {
     if (r.code != 0) throw std::runtime_error("openssl fixture script failed: " + r.err);
 }
 
-Botan::X509_Certificate EmulatorFixture::cert(const std::string& name) const { return issue::load_certificate(dir_ / (name + ".crt")); }
+Botan::X509_Certificate EmulatorFixture::cert(const std::string& name) const { return pem::load_certificate(dir_ / (name + ".crt")); }
 
 issue::PrivateKey EmulatorFixture::key(const std::string& name) const { return issue::PrivateKey::load(dir_ / (name + ".key"), std::nullopt); }
 

@@ -1,7 +1,7 @@
 // CreateSession request building, and a pinned RSA SigV4-X509 signature checked by the openssl command.
 #include "exchange/client/session.h"
 #include "base/error.h"
-#include "issue/x509_file.h"
+#include "base/pem.h"
 #include "tests/support/cli.h"
 
 #include <botan/hex.h>
@@ -25,7 +25,7 @@ SessionTarget target() {
 }
 
 SessionIdentity rsa_identity() {
-    return {pkitool::issue::PrivateKey::load(kData + "rsa-test.key", std::nullopt), pkitool::issue::load_certificate(kData + "rsa-test.crt"), {}, "rsa-test.crt"};
+    return {pkitool::issue::PrivateKey::load(kData + "rsa-test.key", std::nullopt), pkitool::pem::load_certificate(kData + "rsa-test.crt"), {}, "rsa-test.crt"};
 }
 
 // 2020-11-05T12:00:00Z, the date of the protocol's example.
@@ -123,7 +123,7 @@ TEST_CASE("session: an RSA key signs and verifies only AWS4-X509-RSA-SHA256", "[
     SigningTrace trace;
     const auto req = build_request(target(), rsa_identity(), kDate, &trace);
     const auto auth = parse_authorization(*req.header("Authorization"));
-    const auto cert = pkitool::issue::load_certificate(kData + "rsa-test.crt");
+    const auto cert = pkitool::pem::load_certificate(kData + "rsa-test.crt");
     std::unique_ptr<Botan::Public_Key> key(cert.subject_public_key());
     CHECK(x509_algorithm_of(*key) == SigningAlgorithm::X509Rsa);
     CHECK(auth.known_algorithm == SigningAlgorithm::X509Rsa);

@@ -4,7 +4,6 @@
 #include "exchange/emulator/trust_policy.h"
 #include "issue/inspect.h"
 #include "issue/san.h"
-#include "profiles/catalog.h"
 #include "profiles/conformance.h"
 #include "profiles/critical_extensions.h"
 #include "profiles/lint.h"
@@ -23,7 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const std::exception&) {
         return 0;
     }
-    static const profiles::Catalog catalog;
     const auto now = profiles::Clock::now();
     const auto guard = [](auto&& f) {
         try {
@@ -35,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     guard([&] { (void)issue::describe(*cert).dump(); });
     guard([&] {
         const auto label = profiles::certificate_label(*cert);
-        (void)profiles::lint_certificate(*cert, profiles::auto_profile(*cert, catalog), label, now);
+        (void)profiles::lint_certificate(*cert, profiles::auto_profile(*cert), label, now);
         (void)profiles::check_rfc5280(*cert, label);
         (void)profiles::unhandled_critical_extensions(*cert);
     });

@@ -1,9 +1,9 @@
-// Fuzz target: any file given to `lint`, `show` or as a bundle: lint's own PEM scanner and base64
-// decoder, Botan's PEM reader behind load_certificates, and the file-kind detection.
+// Fuzz target: any file given to `lint`, `show` or as a bundle: the PEM scanner and base64
+// decoder of base/pem.h behind lint and load_certificates, and the file-kind detection.
+#include "base/pem.h"
 #include "issue/x509_file.h"
 #include "profiles/catalog.h"
 #include "profiles/lint.h"
-#include "profiles/pem_base64.h"
 #include "tests/fuzz/fuzz_input.h"
 
 #include <botan/base64.h>
@@ -23,14 +23,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const std::exception&) {
     }
     try {
-        (void)issue::load_certificates(file.path());
+        (void)pem::load_certificates(file.path());
     } catch (const std::exception&) {
     }
     (void)issue::detect_kind(std::vector<uint8_t>(data, data + size));
-    // Property (pem_base64.h): where the fast decoder and Botan's both decode, the bytes are equal.
+    // Property (pem.h): where the fast decoder and Botan's both decode, the bytes are equal.
     std::vector<uint8_t> out(size + 3);
     const std::string_view b64(reinterpret_cast<const char*>(data), size);
-    if (const auto n = profiles::decode_pem_base64(b64, out.data())) {
+    if (const auto n = pem::decode_base64_fast(b64, out.data())) {
         try {
             const auto botan = Botan::base64_decode(b64.data(), b64.size(), true);
             if (botan.size() != *n || !std::equal(botan.begin(), botan.end(), out.begin())) std::abort();

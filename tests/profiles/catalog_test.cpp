@@ -30,7 +30,7 @@ TEST_CASE("profiles file: a profile starts from its base and overrides fields", 
         {"name": "short-vm", "base": "vm-client", "max_days": 7, "default_days": 7},
         {"name": "edge-ca", "base": "intermediate-ca", "role": "ca", "path_len": 0, "min_signature_hash_bits": 384}]})",
                                   "my.json");
-    CHECK(c.all().size() == builtin().size() + 3);
+    CHECK(c.all().size() == builtins().size() + 3);
     CHECK(c.source() == "my.json");
     const auto& vm = c.find("vm-client");
     CHECK_FALSE(vm.is_ca());
@@ -59,7 +59,8 @@ TEST_CASE("profiles file: a profile starts from its base and overrides fields", 
 }
 
 TEST_CASE("profiles file: mistakes are errors that name the file, the profile and the field", "[profiles]") {
-    CHECK_THAT(error_of("{"), Catch::StartsWith("my.json: not valid JSON"));
+    CHECK_THAT(error_of("{"), Catch::StartsWith("my.json: not valid JSON: line 1 column 2: "));
+    CHECK(error_of(R"({"profiles": [{"name": "a", "max_days": 3, "max_days": 4}]})") == "my.json: profiles[0].max_days: duplicate key (give each field once)");
     CHECK_THAT(error_of(R"({"profile": []})"), Catch::Contains("expected an object {\"profiles\""));
     CHECK_THAT(error_of(R"({"profiles": [], "extra": 1})"), Catch::Contains("unknown top-level field 'extra'"));
     CHECK(error_of(R"({"profiles": [{"max_days": 3}]})") == "my.json: profiles[0]: name: is required");
@@ -89,4 +90,12 @@ TEST_CASE("profiles file: mistakes are errors that name the file, the profile an
         CHECK(e.code() == ExitCode::Usage);
         CHECK_THAT(e.hint(), Catch::Contains("rolesanywhere-client"));
     }
+}
+
+TEST_CASE("profiles: each built-in is fetched by what it is", "[profiles]") {
+    CHECK(profiles::builtin(profiles::Builtin::RootCa).name == "root-ca");
+    CHECK(profiles::builtin(profiles::Builtin::IntermediateCa).name == "intermediate-ca");
+    CHECK(profiles::builtin(profiles::Builtin::RolesAnywhereAnchor).name == "rolesanywhere-anchor");
+    CHECK(profiles::builtin(profiles::Builtin::RolesAnywhereClient).name == "rolesanywhere-client");
+    CHECK(profiles::builtins().size() == 4);
 }

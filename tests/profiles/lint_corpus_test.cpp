@@ -2,6 +2,7 @@
 // gives its rule id and no unrelated error; each clean certificate gives none.
 #include "profiles/lint.h"
 
+#include "base/pem.h"
 #include "issue/x509_file.h"
 #include "tests/support/cli.h"
 
@@ -111,7 +112,7 @@ TEST_CASE("lint corpus: each defect gives its rule and nothing unrelated; clean 
     }
 
     SECTION("a signature that does not verify: ra.chain.signature (and DER input)") {
-        const auto cert = issue::load_certificate(lint_corpus() / "clean-ec.crt");
+        const auto cert = pem::load_certificate(lint_corpus() / "clean-ec.crt");
         auto der = cert.BER_encode();
         der[der.size() - 3] ^= 0x01;  // inside the ECDSA signature's s: still parses, no longer verifies
         std::ofstream(lint_corpus() / "bad-sig.der", std::ios::binary).write(reinterpret_cast<const char*>(der.data()), static_cast<long>(der.size()));
@@ -128,7 +129,7 @@ TEST_CASE("lint corpus: each defect gives its rule and nothing unrelated; clean 
         // One verifier per issuer serves every certificate; Botan 2 returns false on a signature that
         // is not a DER SEQUENCE without finishing that verifier's hash.
         TempDir t;
-        const auto cert = issue::load_certificate(lint_corpus() / "clean-ec.crt");
+        const auto cert = pem::load_certificate(lint_corpus() / "clean-ec.crt");
         auto der = cert.BER_encode();
         der[der.size() - cert.signature().size()] = 0x31;  // the ECDSA-Sig-Value SEQUENCE tag, now a SET
         std::ofstream(t / "a-not-der.der", std::ios::binary).write(reinterpret_cast<const char*>(der.data()), static_cast<long>(der.size()));
@@ -164,9 +165,9 @@ TEST_CASE("lint corpus: each defect gives its rule and nothing unrelated; clean 
 }
 
 TEST_CASE("lint_chain: the library entry point for a leaf and the chain it would present", "[lint]") {
-    const auto leaf = issue::load_certificate(lint_corpus() / "via-inter.crt");
-    const auto inter = issue::load_certificates(lint_corpus() / "inter.crt");
-    const auto root = issue::load_certificates(lint_corpus() / "root.crt");
+    const auto leaf = pem::load_certificate(lint_corpus() / "via-inter.crt");
+    const auto inter = pem::load_certificates(lint_corpus() / "inter.crt");
+    const auto root = pem::load_certificates(lint_corpus() / "root.crt");
     const auto rules = [](const std::vector<pf::Finding>& fs) {
         std::set<std::string> out;
         for (const auto& f : fs) out.insert(f.rule);
@@ -176,14 +177,14 @@ TEST_CASE("lint_chain: the library entry point for a leaf and the chain it would
     CHECK(rules(pf::lint_chain(leaf, {}, root, {})) == std::set<std::string>{"ra.chain.untrusted"});
     // Without anchors trust is not judged, but the links that are there still are.
     CHECK(rules(pf::lint_chain(leaf, inter, {}, {})).empty());
-    const auto deep = issue::load_certificate(lint_corpus() / "deep.crt");
-    CHECK(rules(pf::lint_chain(deep, issue::load_certificates(lint_corpus() / "chain6.pem"), root, {})) == std::set<std::string>{"ra.chain.depth"});
-    const auto revoked = issue::load_certificate(lint_corpus() / "revoked.crt");
+    const auto deep = pem::load_certificate(lint_corpus() / "deep.crt");
+    CHECK(rules(pf::lint_chain(deep, pem::load_certificates(lint_corpus() / "chain6.pem"), root, {})) == std::set<std::string>{"ra.chain.depth"});
+    const auto revoked = pem::load_certificate(lint_corpus() / "revoked.crt");
     CHECK(rules(pf::lint_chain(revoked, {}, root, {issue::load_crl(lint_corpus() / "root.crl")})) == std::set<std::string>{"ra.crl.revoked"});
     // "now" is a parameter: the same clean leaf is expired two years from now.
     CHECK(rules(pf::lint_chain(leaf, inter, root, {}, pf::Clock::now() + std::chrono::days(730))).count("ra.validity.expired") == 1);
     // A dead end above an intermediate is still the leaf's problem, and says where the chain stops.
-    const auto stops = pf::lint_chain(leaf, inter, issue::load_certificates(lint_corpus() / "other.crt"), {});
+    const auto stops = pf::lint_chain(leaf, inter, pem::load_certificates(lint_corpus() / "other.crt"), {});
     REQUIRE(rules(stops) == std::set<std::string>{"ra.chain.untrusted"});
     for (const auto& f : stops)
         if (f.rule == "ra.chain.untrusted") {
