@@ -18,6 +18,9 @@ namespace {
 
 using nlohmann::json;
 
+// The file's format is documented where the caller documents it (the CLI: `profiles list --help`).
+const NextStep kFormat{NextStep::Kind::ProfilesFormat, "check the file against the format of a profiles file"};
+
 const std::set<std::string> kFields = {"name", "base", "description", "role", "path_len", "key_usage", "extended_key_usage",
                                        "key_types", "min_signature_hash_bits", "default_days", "max_days", "require_subject",
                                        "copy_sans_from_csr"};
@@ -41,7 +44,7 @@ public:
     EntryReader(const json& j, std::string where) : j_(j), where_(std::move(where)) {}
 
     [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-        throw Error(where_ + ": " + field + ": " + what, "see `pkitool profiles list --help` for the file format");
+        throw Error(where_ + ": " + field + ": " + what).with_step(kFormat);
     }
     const json* get(const std::string& field, json::value_t type, const char* type_name) const {
         const auto it = j_.find(field);
@@ -94,7 +97,7 @@ bool valid_name(const std::string& n) {
 }
 
 Profile read_entry(const json& j, const std::string& where, const std::vector<Profile>& known) {
-    if (!j.is_object()) throw Error(where + ": must be an object", "see `pkitool profiles list --help` for the file format");
+    if (!j.is_object()) throw Error(where + ": must be an object").with_step(kFormat);
     EntryReader r(j, where);
     for (const auto& [key, _] : j.items())
         if (!kFields.count(key)) r.fail(key, "unknown field (known: " + join_names({kFields.begin(), kFields.end()}) + ")");
@@ -188,10 +191,10 @@ Catalog Catalog::parse(const std::string& text, const std::string& source) {
     try {
         doc = json::parse(text);
     } catch (const json::parse_error& e) {
-        throw Error(source + ": not valid JSON (" + e.what() + ")", "see `pkitool profiles list --help` for the file format");
+        throw Error(source + ": not valid JSON (" + e.what() + ")").with_step(kFormat);
     }
     if (!doc.is_object() || !doc.contains("profiles") || !doc["profiles"].is_array())
-        throw Error(source + ": expected an object {\"profiles\": [ ... ]}", "see `pkitool profiles list --help` for the file format");
+        throw Error(source + ": expected an object {\"profiles\": [ ... ]}").with_step(kFormat);
     for (const auto& [key, _] : doc.items())
         if (key != "profiles") throw Error(source + ": unknown top-level field '" + key + "'", "the file holds only {\"profiles\": [ ... ]}");
     Catalog c;
@@ -221,7 +224,7 @@ const Profile& Catalog::find(const std::string& name) const {
         if (p.name == name) return p;
     std::string names;
     for (const auto& p : profiles_) names += (names.empty() ? "" : ", ") + p.name;
-    throw usage_error("unknown profile '" + name + "'", "use one of: " + names + " (see `pkitool profiles list`)");
+    throw usage_error("unknown profile '" + name + "'", "use one of: " + names);
 }
 
 json to_json(const Profile& p) {

@@ -107,7 +107,7 @@ const Profile& find(const std::string& name) {
     }
     std::string names;
     for (const auto& p : *all) names += (names.empty() ? "" : ", ") + p.name;
-    throw usage_error("unknown profile '" + name + "'", "use one of: " + names + " (see `pkitool profiles list`)");
+    throw usage_error("unknown profile '" + name + "'", "use one of: " + names);
 }
 
 const std::string& default_client_profile_name() {

@@ -23,10 +23,10 @@ std::vector<std::string> split(const std::string& s, char sep) {
 // "https://host:port/x" → "host:port": the Host header curl will send and we must sign.
 std::string host_of(const std::string& url) {
     const auto scheme = url.find("://");
-    if (scheme == std::string::npos) throw Error("--endpoint " + url + ": not a URL", "give e.g. https://rolesanywhere.us-east-1.amazonaws.com");
+    if (scheme == std::string::npos) throw Error(Error::Input{"endpoint", url}, "not a URL", "give e.g. https://rolesanywhere.us-east-1.amazonaws.com");
     const auto rest = url.substr(scheme + 3);
     const auto host = rest.substr(0, rest.find('/'));
-    if (host.empty()) throw Error("--endpoint " + url + ": no host");
+    if (host.empty()) throw Error(Error::Input{"endpoint", url}, "no host");
     return host;
 }
 
@@ -45,14 +45,14 @@ std::string service_message(const std::string& body) {
 std::string region_of_arn(const std::string& arn) {
     const auto parts = split(arn, ':');
     if (parts.size() < 6 || parts[0] != "arn" || parts[3].empty())
-        throw usage_error("--trust-anchor-arn " + arn + ": not an ARN with a region", "pass --region");
+        throw usage_error(Error::Input{"trust_anchor_arn", arn}, "not an ARN with a region").with_step({NextStep::Kind::GiveRegion, "name the region outright"});
     return parts[3];
 }
 
 std::string role_name_of_arn(const std::string& arn) {
     const auto slash = arn.rfind('/');
     if (arn.rfind("arn:", 0) != 0 || arn.find(":role/") == std::string::npos || slash + 1 >= arn.size())
-        throw usage_error("--role-arn " + arn + ": not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
+        throw usage_error(Error::Input{"role_arn", arn}, "not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
     return arn.substr(slash + 1);
 }
 
@@ -97,12 +97,11 @@ Credentials create_session(const SessionTarget& target, const SessionIdentity& i
     std::string type = resp.header("X-Amzn-ErrorType").value_or("");
     type = type.substr(0, type.find(':'));  // AWS may append ":http://internal.amazon.com/…"
     if (type.empty()) type = "HTTP " + std::to_string(resp.status);
-    std::string message = "CreateSession at " + url + " refused: " + type + ": " + service_message(resp.body);
-    std::string hint;
-    for (const auto& line : diagnose(id.leaf, id.intermediates, type))
-        hint += (hint.empty() ? "" : "\nhint: ") + line;
-    if (hint.empty() && type == "ValidationException") hint = "check the ARNs, --session-duration (900..43200) and --role-session-name";
-    throw Error(message, hint);
+    Error refused("CreateSession at " + url + " refused: " + type + ": " + service_message(resp.body));
+    for (const auto& line : diagnose(id.leaf, id.intermediates, type)) refused.with_hint(line);
+    if (refused.hints().empty() && type == "ValidationException")
+        refused.with_hint("check the ARNs, the session duration (900 to 43200 seconds) and the role session name");
+    throw refused;
 }
 
 }  // namespace pkitool::exchange

@@ -43,11 +43,13 @@ const char* const kEmulatorConfigSchema = R"({
 
 namespace {
 
+const NextStep kSchema{NextStep::Kind::EmulatorSchema, "check the file against the emulate.json schema"};
+
 // Every error names the file and the JSON path of the field.
 struct Reader {
     std::string file;
     [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-        throw Error(file + ": " + field + ": " + what, "see `pkitool emulate --help` for the emulate.json schema");
+        throw Error(file + ": " + field + ": " + what).with_step(kSchema);
     }
     const json& array(const json& obj, const std::string& key, const std::string& field, bool required) const {
         static const json empty = json::array();
@@ -98,8 +100,10 @@ TrustAnchor load_anchor(const std::string& name, const std::string& region, cons
         throw Error(where + cert.string() + ": holds " + std::to_string(a.certificates.size()) + " certificates, a trust anchor allows at most 2");
     for (const auto& c : a.certificates) {
         for (const auto& f : profiles::check_conformance(c, profiles::find("rolesanywhere-anchor")))
-            if (f.severity == profiles::Severity::Error)
-                throw Error(where + cert.string() + ": " + f.certificate + " cannot be a trust anchor: " + f.message, f.fix);
+            if (f.severity == profiles::Severity::Error) {
+                Error refused(where + cert.string() + ": " + f.certificate + " cannot be a trust anchor: " + f.message);
+                throw f.step ? refused.with_step(*f.step) : refused.with_hint(f.fix);
+            }
     }
     if (crls.size() > 2) throw Error(where + "a trust anchor takes at most 2 CRLs, got " + std::to_string(crls.size()));
     for (const auto& p : crls) a.crls.push_back(issue::load_crl(p));
@@ -169,7 +173,7 @@ EmulatorConfig load_emulator_config(const fs::path& path) {
     try {
         doc = json::parse(files::read_text(path));
     } catch (const json::exception& e) {
-        throw Error(path.string() + ": not valid JSON: " + e.what(), "see `pkitool emulate --help` for the emulate.json schema");
+        throw Error(path.string() + ": not valid JSON: " + e.what()).with_step(kSchema);
     }
     r.only_keys(doc, "(top level)", {"region", "account", "trustAnchors", "profiles", "roles"});
     EmulatorConfig c;
