@@ -32,6 +32,12 @@ void write_all(int fd, std::string_view data, const fs::path& path) {
     }
 }
 
+// The file is kept; replacing it is the caller's choice (Overwrite::Yes), so the step is theirs to word.
+Error already_exists(const fs::path& path) {
+    return Error(path.string() + ": already exists")
+        .with_step({NextStep::Kind::Overwrite, "choose another path, or allow replacing it"});
+}
+
 }  // namespace
 
 bool is_stdin(const fs::path& path) { return path.native() == "-"; }
@@ -91,7 +97,7 @@ std::string read_text(const fs::path& path, size_t max_bytes) {
 void ensure_writable(const fs::path& path, Overwrite overwrite) {
     std::error_code ec;
     if (overwrite == Overwrite::No && fs::exists(path, ec))
-        throw Error(path.string() + ": already exists", "choose another path, or pass --force to replace it");
+        throw already_exists(path);
     const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     if (!fs::is_directory(dir, ec))
         throw Error(path.string() + ": directory " + dir.string() + " does not exist");
@@ -151,7 +157,7 @@ void write_atomic(const fs::path& path, std::string_view data, Mode mode, Overwr
         if (unnamed && overwrite == Overwrite::No) {
             // linkat never replaces: a file that appeared since ensure_writable is kept.
             const int err = link_unnamed(fd, path);
-            if (err == EEXIST) throw Error(path.string() + ": already exists", "choose another path, or pass --force to replace it");
+            if (err == EEXIST) throw already_exists(path);
             if (err != 0) throw Error(path.string() + ": cannot create: " + describe_errno(err));
         } else if (unnamed) {
             // Replacing needs a name to rename from; it exists only between these two calls.
@@ -180,9 +186,8 @@ void write_atomic(const fs::path& path, std::string_view data, Mode mode, Overwr
                 err = ::link(tmpl.c_str(), path.c_str()) == 0 ? 0 : errno;
                 if (err == 0) ::unlink(tmpl.c_str());
             }
-            if (err != 0)
-                throw Error(path.string() + (err == EEXIST ? ": already exists" : ": cannot create: " + describe_errno(err)),
-                            err == EEXIST ? "choose another path, or pass --force to replace it" : "");
+            if (err == EEXIST) throw already_exists(path);
+            if (err != 0) throw Error(path.string() + ": cannot create: " + describe_errno(err));
         } else if (::rename(tmpl.c_str(), path.c_str()) != 0) {
             throw Error(path.string() + ": cannot replace: " + describe_errno(errno));
         }

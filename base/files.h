@@ -41,7 +41,7 @@ std::string read_text(const fs::path& path, size_t max_bytes = kMaxInputBytes);
 void write_atomic(const fs::path& path, std::string_view data, Mode mode,
                   Overwrite overwrite = Overwrite::No);
 
-// Refuses early (before any work is done) when an output exists and --force was not given.
+// Refuses early (before any work is done) when an output exists and overwriting was not asked for.
 void ensure_writable(const fs::path& path, Overwrite overwrite);
 
 // Creates a directory with mode 0700 (private) or 0755; Error when it cannot.

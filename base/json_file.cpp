@@ -110,21 +110,25 @@ std::string location(std::string_view text, size_t position) {
 
 }  // namespace
 
-json parse(std::string_view text, const std::string& source, const std::string& hint) {
+namespace {
+Error with(Error e, const std::optional<NextStep>& step) { return step ? e.with_step(*step) : e; }
+}  // namespace
+
+json parse(std::string_view text, const std::string& source, const std::optional<NextStep>& step) {
     json doc;
     StrictBuilder builder(doc);
     if (json::sax_parse(text.data(), text.data() + text.size(), &builder)) return doc;
-    if (builder.duplicate) throw Error(source + ": " + *builder.duplicate + ": duplicate key (give each field once)", hint);
-    throw Error(source + ": not valid JSON: " + location(text, builder.error_position) + ": " + what_of(builder.error), hint);
+    if (builder.duplicate) throw with(Error(source + ": " + *builder.duplicate + ": duplicate key (give each field once)"), step);
+    throw with(Error(source + ": not valid JSON: " + location(text, builder.error_position) + ": " + what_of(builder.error)), step);
 }
 
-json read(const fs::path& path, const std::string& hint) {
+json read(const fs::path& path, const std::optional<NextStep>& step) {
     const auto data = files::read(path);
-    return parse(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), files::name_of(path), hint);
+    return parse(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), files::name_of(path), step);
 }
 
-Object::Object(const json& value, std::string source, std::string path, std::string hint, Naming naming, const std::string& not_object)
-    : value_(value), source_(std::move(source)), path_(std::move(path)), hint_(std::move(hint)), naming_(naming) {
+Object::Object(const json& value, std::string source, std::string path, std::optional<NextStep> step, Naming naming, const std::string& not_object)
+    : value_(value), source_(std::move(source)), path_(std::move(path)), step_(std::move(step)), naming_(naming) {
     if (!value_.is_object()) fail(not_object.empty() ? "must be an object" : not_object);
 }
 
@@ -137,9 +141,9 @@ std::string Object::where() const { return path_.empty() ? source_ : source_ + "
 
 std::string Object::field(const std::string& key) const { return source_ + ": " + child(key); }
 
-void Object::fail(const std::string& what) const { throw Error(where() + ": " + what, hint_); }
+void Object::fail(const std::string& what) const { throw with(Error(where() + ": " + what), step_); }
 
-void Object::fail(const std::string& key, const std::string& what) const { throw Error(field(key) + ": " + what, hint_); }
+void Object::fail(const std::string& key, const std::string& what) const { throw with(Error(field(key) + ": " + what), step_); }
 
 void Object::only(const std::vector<std::string_view>& known, bool list_known) const {
     for (const auto& item : value_.items()) {
@@ -202,11 +206,11 @@ std::optional<std::vector<std::string>> Object::strings(const std::string& key, 
 Object Object::object(const std::string& key, const std::string& not_object) const {
     const auto it = value_.find(key);
     if (it == value_.end()) fail(key, "missing (an object is required)");
-    return Object(*it, source_, child(key), hint_, naming_, not_object);
+    return Object(*it, source_, child(key), step_, naming_, not_object);
 }
 
 Object Object::element(const json& value, const std::string& key, size_t index, const std::string& not_object) const {
-    return Object(value, source_, child(key) + "[" + std::to_string(index) + "]", hint_, naming_, not_object);
+    return Object(value, source_, child(key) + "[" + std::to_string(index) + "]", step_, naming_, not_object);
 }
 
 }  // namespace pkitool::json_file

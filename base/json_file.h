@@ -20,19 +20,19 @@ using nlohmann::json;
 // The document in `text`. Error "SOURCE: not valid JSON: line L column C: <what>" on a syntax
 // error, "SOURCE: PATH: duplicate key" when an object names a key twice (RFC 8259 §4 leaves the
 // meaning open; parsers differ on which value wins, so pkitool refuses rather than guesses).
-json parse(std::string_view text, const std::string& source, const std::string& hint = {});
+json parse(std::string_view text, const std::string& source, const std::optional<NextStep>& step = std::nullopt);
 // The same from a file ("-": standard input), read within files::kMaxInputBytes.
-json read(const fs::path& path, const std::string& hint = {});
+json read(const fs::path& path, const std::optional<NextStep>& step = std::nullopt);
 
 // One JSON object being read. Messages name it "SOURCE: PATH" ("emulate.json: profiles[0]"), and a
 // field of it "SOURCE: PATH.key" (Naming::Path) or "SOURCE: PATH: key" (Naming::Field, for a PATH
 // that carries a label: "my.json: profiles[0] (vm): max_days"); at the top (PATH "") "SOURCE: key".
-// Every failure is an Error "<that name>: <what>" with the reader's hint.
+// Every failure is an Error "<that name>: <what>" with the reader's next step.
 class Object {
 public:
     enum class Naming { Path, Field };
     // Error "SOURCE: PATH: must be an object" (or `not_object` in its place) when `value` is not one.
-    Object(const json& value, std::string source, std::string path, std::string hint, Naming naming = Naming::Path,
+    Object(const json& value, std::string source, std::string path, std::optional<NextStep> step, Naming naming = Naming::Path,
            const std::string& not_object = {});
 
     const json& value() const { return value_; }
@@ -63,7 +63,8 @@ private:
     std::string child(const std::string& key) const;  // PATH.key, or key at the top
 
     const json& value_;
-    std::string source_, path_, hint_;
+    std::string source_, path_;
+    std::optional<NextStep> step_;
     Naming naming_;
 };
 

@@ -53,7 +53,8 @@ std::string certificate_sha256(const Botan::X509_Certificate& cert) {
 void refuse_existing(const fs::path& dir) {
     std::error_code ec;
     if (fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec)))
-        throw Error(dir.string() + ": already exists and is not empty; `ca init` never touches an existing CA", "choose a new --dir");
+        throw Error(dir.string() + ": already exists and is not empty; a CA is never created over an existing one",
+                    "choose a directory that does not exist yet, or an empty one");
 }
 
 // The files of a new CA: private/ca.key (0600 in 0700), ca.crt, chain.pem for a sub-CA
@@ -157,6 +158,11 @@ std::string sans_text(const Botan::X509_Certificate& cert) {
     }
 }
 
+NextStep export_step(const fs::path& dir, const issue::Serial& serial) {
+    return NextStep{NextStep::Kind::ExportCertificate, "export certificate " + serial.hex() + " from the inventory of " + dir.string(),
+                    dir.string(), serial.hex()};
+}
+
 db::CertificateRecord record_for(const Botan::X509_Certificate& cert, const std::string& profile) {
     auto sha256 = Botan::HashFunction::create_or_throw("SHA-256");
     const auto der = cert.BER_encode();
@@ -175,12 +181,13 @@ db::CertificateRecord record_for(const Botan::X509_Certificate& cert, const std:
 
 void Authority::init_root(const RootRequest& req) {
     refuse_existing(req.dir);
-    if (req.subject.empty()) throw usage_error("--subject is empty", "give the CA a name, e.g. --subject \"CN=Example Root CA,O=Example\"");
+    if (req.subject.empty()) throw usage_error(Error::Input{"subject"}, "is empty", "give the CA a name, e.g. CN=Example Root CA,O=Example");
 
     auto profile = profiles::builtin(profiles::Builtin::RootCa);
     profile.path_len = req.path_len;
     if (req.days == 0 || req.days > profile.max_days)
-        throw usage_error(fmt::format("--days {}: must be between 1 and {}", req.days, profile.max_days));
+        throw usage_error(Error::Input{"days", std::to_string(req.days), "", req.days > profile.max_days ? std::optional<unsigned long long>(profile.max_days) : std::nullopt},
+                          fmt::format("must be between 1 and {}", profile.max_days));
 
     create_ca_directory(req.dir, [&](const Layout& tmp) {
         const auto key = issue::PrivateKey::generate(req.key_type);
@@ -197,7 +204,7 @@ void Authority::init_root(const RootRequest& req) {
 
 Issued Authority::init_intermediate(const IntermediateRequest& req) {
     refuse_existing(req.dir);
-    if (req.subject.empty()) throw usage_error("--subject is empty", "give the CA a name, e.g. --subject \"CN=Example Issuing CA\"");
+    if (req.subject.empty()) throw usage_error(Error::Input{"subject"}, "is empty", "give the CA a name, e.g. CN=Example Issuing CA");
     auto parent = Authority::open(req.parent);
     const auto parent_chain = parent.chain();
     const auto upwards = parent.is_root() ? std::vector<Botan::X509_Certificate>{parent.cert_} : parent_chain;
@@ -205,14 +212,14 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
     // against pathLenConstraint (§6.1.4 (l)), and validators that find issuers by name would mix them up.
     if (req.subject.dn() == parent.cert_.subject_dn())
         throw Error(req.parent.string() + ": the new CA's subject " + req.subject.to_string() + " is the parent's own name",
-                    "give the intermediate a name of its own, e.g. --subject \"CN=Example Issuing CA\"");
+                    "give the intermediate a name of its own, e.g. CN=Example Issuing CA");
     if (!parent.cert_.allowed_usage(Botan::KEY_CERT_SIGN))
         throw Error(parent.layout_.certificate().string() + ": its keyUsage lacks keyCertSign, so it cannot sign a CA certificate");
 
     auto profile = profiles::builtin(profiles::Builtin::IntermediateCa);
     profile.path_len = sub_ca_path_len(ca_levels_below(upwards), req.path_len, req.parent.string());
-    // validate() is the same check leaves get: the child must not outlive its parent, and an
-    // explicit --days that would is refused. Without --days the profile's default is shortened to
+    // validate() is the same check leaves get: the child must not outlive its parent, and
+    // explicit days that would are refused. Without them the profile's default is shortened to
     // the parent's remaining whole days, so a third level works without arithmetic by the operator.
     const auto now = Clock::now();
     auto days = req.days;
@@ -245,8 +252,8 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
     try {
         parent.write_issued_copy(*issued);
     } catch (const Error& e) {
-        throw Error(std::string(e.what()) + " (the CA in " + req.dir.string() + " was created and is recorded)",
-                    "export the copy with `pkitool db show --ca " + req.parent.string() + " " + issued->record.serial.hex() + " --pem`");
+        throw Error(std::string(e.what()) + " (the CA in " + req.dir.string() + " was created and is recorded)")
+            .with_step(export_step(req.parent, issued->record.serial));
     }
     return std::move(*issued);
 }
@@ -264,7 +271,7 @@ ImportSummary Authority::import(const ImportRequest& req) {
         throw Error(req.key.string() + ": the private key fails its consistency check (its secret does not produce the public key it carries)");
     if (!cert.is_self_signed())
         throw Error(req.certificate.string() + ": not self-signed; importing an intermediate CA (with its chain) is not supported yet",
-                    "import the root, or create a new intermediate under it with `ca init --parent`");
+                    "import the root, or create a new intermediate under it");
     if (!profiles::basic_constraints_ca(cert) || !cert.allowed_usage(Botan::KEY_CERT_SIGN))
         throw Error(req.certificate.string() + ": not a CA certificate with keyCertSign");
 
@@ -322,10 +329,10 @@ ImportSummary Authority::import(const ImportRequest& req) {
 Authority Authority::open(const fs::path& dir) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        throw Error(dir.string() + ": no such CA directory", "create one with `pkitool ca init --dir " + dir.string() + " --subject \"CN=...\"`");
+        throw Error(dir.string() + ": no such CA directory").with_step({NextStep::Kind::CreateCa, "create the CA first", dir.string()});
     const Layout layout{dir};
     if (!fs::exists(layout.certificate(), ec))
-        throw Error(dir.string() + ": not a CA directory (no ca.crt)", "create one with `pkitool ca init --dir DIR --subject \"CN=...\"`");
+        throw Error(dir.string() + ": not a CA directory (no ca.crt)").with_step({NextStep::Kind::CreateCa, "create a CA in a new directory"});
     auto cert = pem::load_certificate(layout.certificate());
     auto store = db::Store::open(layout.database(), db::Store::Open::Existing);
     // The inventory must be this CA's: a pkitool.db copied from another CA would hand out its
@@ -370,7 +377,13 @@ Validity Authority::validate(const profiles::Profile& p, const issue::Subject& s
         throw Error("the subject is empty; profile " + p.name + " requires one", "give a subject such as CN=... (Roles Anywhere refuses certificates with only SANs)");
     if (const auto why = subject.problem()) throw Error("the subject's " + *why, "issue names within RFC 5280's bounds, without control characters");
     const unsigned days = requested_days.value_or(p.default_days);
-    if (!p.allows_days(days)) throw Error(fmt::format("days {}: profile {} allows 1 to {} days", days, p.name, p.max_days));
+    // The days as data: the CLI says `--days 900`, a fleet row `fleet.csv:3: days 900`.
+    const auto days_input = [&](std::optional<unsigned long long> most) {
+        return Error::Input{"days", requested_days ? std::to_string(days) : fmt::format("{} (profile {}'s default)", days, p.name), "", most};
+    };
+    if (!p.allows_days(days))
+        throw Error(days_input(days > p.max_days ? std::optional<unsigned long long>(p.max_days) : std::nullopt),
+                    fmt::format("profile {} allows 1 to {} days", p.name, p.max_days));
     // A CA certificate under a CA whose pathLenConstraint allows none is refused by every validator
     // (RFC 5280 §6.1.4 (m), issue #8): whatever the profile, fleet rows included.
     if (p.is_ca()) {
@@ -389,8 +402,10 @@ Validity Authority::validate(const profiles::Profile& p, const issue::Subject& s
     // We refuse rather than silently shorten what the operator asked for.
     if (not_after > ca_end) {
         const auto max_days = std::chrono::duration_cast<std::chrono::hours>(ca_end - now).count() / 24;
-        throw Error(fmt::format("days {}: the certificate would outlive its CA, which expires on {}", days, day(ca_end)),
-                    fmt::format("at most {} days", max_days));
+        if (max_days < 1)
+            throw Error(days_input(std::nullopt), "the certificate would outlive its CA, which expires on " + day(ca_end) + ", in less than a day",
+                        "create a new CA");
+        throw Error(days_input(static_cast<unsigned long long>(max_days)), "the certificate would outlive its CA, which expires on " + day(ca_end));
     }
     return Validity{now - kBackdate, not_after};
 }
@@ -444,11 +459,13 @@ db::CertificateRecord Authority::revoke(const issue::Serial& serial, db::Reason 
     switch (store_.revoke(serial, db::Revocation{to_db_time(now), reason})) {
         case db::RevokeResult::Revoked: break;
         case db::RevokeResult::NotFound:
-            throw Error(where + ": no certificate with this serial", "list the serials with `pkitool db list --ca " + layout_.dir.string() + "`");
+            throw Error(where + ": no certificate with this serial")
+                .with_step({NextStep::Kind::ListSerials, "list the serials in this CA's inventory", layout_.dir.string()});
         case db::RevokeResult::AlreadyRevoked: {
             const auto r = store_.find(serial);
             throw Error(where + ": already revoked on " + day(r->revocation->at) + " (" + db::to_string(r->revocation->reason) + ")",
-                        "a revocation is final; publish it with `pkitool crl --ca " + layout_.dir.string() + "`");
+                        "a revocation is final")
+                .with_step({NextStep::Kind::PublishCrl, "publish it in a new CRL", layout_.dir.string()});
         }
     }
     return *store_.find(serial);
@@ -475,7 +492,7 @@ CrlIssued Authority::issue_crl(std::chrono::seconds validity, Clock::time_point 
         if (published > last)
             throw Error(layout_.crl().string() + ": is CRL number " + std::to_string(published) + ", but the inventory's last CRL number is " +
                             std::to_string(last) + ": " + layout_.database().string() + " is older than what this CA published, and lost rows",
-                        "restore the inventory from a backup made by `pkitool db backup` before signing another CRL");
+                        "restore the inventory from a backup before signing another CRL");
     }
     Botan::X509_CRL crl;
     CrlContents contents;
@@ -527,8 +544,8 @@ std::vector<Issued> Authority::issue_many(const std::vector<CertificateTemplate>
                 try {
                     write_issued_copy(out[i]);
                 } catch (const Error& e) {
-                    throw Error(std::string(e.what()) + " (certificate " + out[i].record.serial.hex() + " is recorded in the inventory)",
-                                "export it with `pkitool db show --ca " + layout_.dir.string() + " " + out[i].record.serial.hex() + " --pem`");
+                    throw Error(std::string(e.what()) + " (certificate " + out[i].record.serial.hex() + " is recorded in the inventory)")
+                        .with_step(export_step(layout_.dir, out[i].record.serial));
                 }
             }
         };

@@ -3,6 +3,7 @@
 
 #include "ca/certificate_template.h"
 #include "ca/revocation_list.h"
+#include "base/error.h"
 #include "db/store.h"
 #include "issue/key.h"
 
@@ -173,5 +174,9 @@ private:
 
 // The inventory row for a certificate, with the derived fields (fingerprint, SANs) filled in.
 db::CertificateRecord record_for(const Botan::X509_Certificate& cert, const std::string& profile);
+
+// The way back when a recorded certificate's file could not be written: copy it out of the
+// inventory of the CA in `dir`.
+NextStep export_step(const fs::path& dir, const issue::Serial& serial);
 
 }  // namespace pkitool::ca

@@ -80,9 +80,9 @@ std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& fi
     std::set<std::string> names;
     for (size_t r = 1; r < records.size(); ++r) {
         const auto& [line, f] = records[r];
-        const std::string where = file + ":" + std::to_string(line) + ": ";
+        const std::string where = file + ":" + std::to_string(line);
         if (f.size() != kColumns.size())
-            throw Error(where + std::to_string(f.size()) + " fields, expected " + std::to_string(kColumns.size()),
+            throw Error(where + ": " + std::to_string(f.size()) + " fields, expected " + std::to_string(kColumns.size()),
                         "quote fields that contain commas: \"CN=vm-01,O=Example\"");
         try {
             if (!valid_name(f[0])) throw Error("name '" + f[0] + "' must be letters, digits, '.', '-' or '_'");
@@ -105,9 +105,11 @@ std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& fi
             }
             const auto type = f[3].empty() ? issue::KeyType::default_type() : issue::KeyType::parse(f[3]);
             rows.push_back(FleetRow{line, f[0], issue::Subject::parse(f[1]), issue::SubjectAltNames::parse(sans), type, days,
-                                    catalog.find(f[5].empty() ? default_profile : f[5])});
+                                    catalog.find(f[5].empty() ? default_profile : f[5]), where});
         } catch (const Error& e) {
-            throw Error(where + e.what(), e.hint());
+            // The row's cells are its inputs: `fleet.csv:3: san "x": ...`, never the flag that
+            // would carry the same value on the command line.
+            throw e.at(where);
         }
     }
     if (rows.empty()) throw Error(file + ": no rows after the header");
@@ -117,6 +119,8 @@ std::vector<FleetRow> parse_fleet(const std::string& text, const std::string& fi
 namespace {
 
 enum class RowState { New, Complete, Deliver, Supersede };
+
+const NextStep kResume{NextStep::Kind::Resume, "to finish a batch that was interrupted, run it again resuming it"};
 
 // What a resumed batch finds for a row: the newest unrevoked certificate recorded as delivered to
 // NAME.crt, and whether NAME.key (and NAME.crt) hold it.
@@ -142,7 +146,7 @@ RowState resume_state(const Authority& ca, const fs::path& crt, const fs::path& 
         if (fs::exists(crt, ec))
             throw Error(crt.string() + ": holds certificate " + recorded->serial.hex() + " but " + key.string() +
                             " is missing: it was delivered, so it is neither revoked nor issued again",
-                        "put the key back to resume, or revoke the certificate with `pkitool revoke` and remove " + crt.string());
+                        "put the key back to resume, or revoke certificate " + recorded->serial.hex() + " and remove " + crt.string());
         return RowState::Supersede;
     }
     if (fs::exists(crt, ec)) {
@@ -168,7 +172,7 @@ FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::
                         "create it first: mkdir -p " + out_dir.string());
         plan.create_out_dir = true;
     } else if (!fs::is_directory(out_dir, ec)) {
-        throw Error(out_dir.string() + ": exists and is not a directory", "choose another --out-dir");
+        throw Error(out_dir.string() + ": exists and is not a directory", "choose another output directory");
     }
     const auto now = Clock::now();
     for (auto& row : rows) {
@@ -180,8 +184,7 @@ FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::
             // of them with a key nobody has.
             if (!resume && overwrite == files::Overwrite::No)
                 if (const auto earlier = ca.store().find_delivered_to(recorded_path(crt)))
-                    throw Error("certificate " + earlier->serial.hex() + " is already recorded for " + crt.string(),
-                                "to finish a batch that was interrupted, run it again with --resume");
+                    throw Error("certificate " + earlier->serial.hex() + " is already recorded for " + crt.string()).with_step(kResume);
             if (state == RowState::Complete) {
                 ++plan.complete;
                 continue;
@@ -198,9 +201,9 @@ FleetPlan plan_fleet(const Authority& ca, std::vector<FleetRow> rows, const fs::
             if (state == RowState::Supersede) plan.supersede.push_back(std::move(*recorded));
             plan.rows.push_back(std::move(row));
         } catch (const Error& e) {
-            throw Error("row " + std::to_string(row.line) + " (" + row.name + "): " + e.what(),
-                        e.hint().empty() && !resume && fs::exists(key, ec) ? "to finish a batch that was interrupted, run it again with --resume" : e.hint(),
-                        e.code());
+            auto located = e.at(row.origin);
+            if (e.hints().empty() && e.steps().empty() && !resume && fs::exists(key, ec)) located.with_step(kResume);
+            throw located;
         }
     }
     return plan;
@@ -243,9 +246,8 @@ std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Ove
                 files::write_atomic(plan.out_dir / (row.name + ".crt"), issued[i].pem, files::Mode::Public, overwrite);
             } catch (const Error& e) {
                 throw Error(std::string(e.what()) + " (row " + std::to_string(row.line) + "; the " + std::to_string(end) +
-                                " certificates up to its chunk are recorded, rows before it are written, later rows were not issued)",
-                            "export the certificate with `pkitool db show --ca " + ca.layout().dir.string() + " " +
-                                issued[i].record.serial.hex() + " --pem`");
+                            " certificates up to its chunk are recorded, rows before it are written, later rows were not issued)")
+                    .with_step(export_step(ca.layout().dir, issued[i].record.serial));
             }
         }
     };

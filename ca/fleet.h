@@ -23,6 +23,7 @@ struct FleetRow {
     issue::KeyType key_type;
     std::optional<unsigned> days;
     profiles::Profile profile;
+    std::string origin;  // "fleet.csv:3": where errors about the row point
 };
 
 // Parses every row; Error names the file and line. A row's profile (or `default_profile` for an

@@ -38,12 +38,11 @@ std::optional<size_t> ca_levels_below(const std::vector<Botan::X509_Certificate>
 std::optional<size_t> sub_ca_path_len(std::optional<size_t> levels_below, std::optional<size_t> requested, const std::string& parent) {
     if (levels_below && *levels_below == 0)
         throw Error(parent + ": its path length constraint (pathlen:0 here or above it) allows no CA below it; it can only issue end-entity certificates",
-                    "create the sub-CA under a CA with a larger --path-len, or issue leaf certificates from " + parent);
+                    "create the sub-CA under a CA with a larger path length constraint, or issue leaf certificates from " + parent);
     if (!levels_below) return requested;
     const size_t most = *levels_below - 1;
     if (requested && *requested > most)
-        throw Error(fmt::format("--path-len {}: {} allows at most {} CA level(s) below the new CA", *requested, parent, most),
-                    fmt::format("use --path-len {} or less", most));
+        throw Error(Error::Input{"path_len", std::to_string(*requested), "", most}, fmt::format("{} allows at most {} CA level(s) below the new CA", parent, most));
     return requested ? requested : std::optional<size_t>(most);
 }
 

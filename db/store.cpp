@@ -200,7 +200,7 @@ Store Store::open(const std::filesystem::path& path, Open mode) {
     std::error_code ec;
     const bool exists = std::filesystem::exists(path, ec);
     if (mode == Open::Existing && !exists)
-        throw Error(path.string() + ": no inventory database here", "is this a CA directory made by `pkitool ca init`?");
+        throw Error(path.string() + ": no inventory database here", "is this the directory of a CA?");
     if (mode == Open::CreateNew && exists) throw Error(path.string() + ": already exists");
     sqlite3* db = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | (mode == Open::CreateNew ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
@@ -218,7 +218,7 @@ Store Store::open(const std::filesystem::path& path, Open mode) {
     if (mode == Open::Existing && store.schema_version() == 0)
         throw Error(path.string() + ": the inventory is empty (no schema) in an existing CA directory: its rows are lost, or were in a " +
                         path.filename().string() + "-wal that is missing",
-                    "restore " + path.filename().string() + " (with its -wal file, if the copy has one) from a backup made by `pkitool db backup`; "
+                    "restore " + path.filename().string() + " (with its -wal file, if the copy has one) from a backup of the inventory; "
                     "pkitool never re-creates an inventory");
     store.exec("PRAGMA journal_mode=WAL");
     // FULL: each commit's WAL frames reach the disk before the commit returns. "Record before

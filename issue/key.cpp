@@ -223,7 +223,7 @@ PrivateKey PrivateKey::parse(const std::vector<uint8_t>& data, const std::string
     if (data.empty()) throw Error(name + ": file is empty, expected a private key");
     const bool encrypted = looks_encrypted(data);
     if (encrypted && !passphrase)
-        throw Error(name + ": private key is encrypted", "give its passphrase with --passphrase-file FILE or PKITOOL_PASSPHRASE");
+        throw Error(name + ": private key is encrypted").with_step({NextStep::Kind::Passphrase, "give its passphrase"});
     std::unique_ptr<Botan::Private_Key> key;
     try {
         Botan::DataSource_Memory src(data);
@@ -236,7 +236,7 @@ PrivateKey PrivateKey::parse(const std::vector<uint8_t>& data, const std::string
         try {
             key = traditional_key(data);
         } catch (const Error& legacy) {
-            throw Error(name + ": " + legacy.what(), legacy.hint());
+            throw legacy.at(name);
         } catch (const std::exception& legacy) {
             throw Error(name + ": not a valid SEC1 or PKCS#1 private key (" + std::string(legacy.what()) + ")");
         }
@@ -249,7 +249,7 @@ PrivateKey PrivateKey::parse(const std::vector<uint8_t>& data, const std::string
     try {
         (void)key_type_of(*shared);
     } catch (const Error& e) {
-        throw Error(name + ": " + e.what(), e.hint());
+        throw e.at(name);
     }
     return PrivateKey(std::move(shared));
 }

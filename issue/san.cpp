@@ -122,7 +122,7 @@ SubjectAltNames SubjectAltNames::parse(const std::vector<std::string>& args) {
     SubjectAltNames out;
     for (const auto& arg : args) {
         const auto bad = [&](const std::string& why) {
-            return usage_error("--san \"" + arg.substr(0, 200) + "\": " + why, "write entries like dns:host.example,uri:spiffe://x/y,ip:10.0.0.1,email:a@b.c");
+            return usage_error(Error::Input{"san", "\"" + arg.substr(0, 200) + "\""}, why, "write entries like dns:host.example,uri:spiffe://x/y,ip:10.0.0.1,email:a@b.c");
         };
         size_t start = 0;
         while (start <= arg.size()) {
@@ -141,7 +141,9 @@ SubjectAltNames SubjectAltNames::parse(const std::vector<std::string>& args) {
             if (colon != std::string::npos)
                 for (const auto& k : kKinds)
                     if (item.substr(0, colon) == k.prefix) kind = &k;
-            if (!kind) throw usage_error("--san \"" + arg + "\": '" + item + "' has no known type prefix", "prefix each entry with dns:, uri:, ip: or email:");
+            if (!kind)
+                throw usage_error(Error::Input{"san", "\"" + arg + "\""}, "'" + item + "' has no known type prefix",
+                                  "prefix each entry with dns:, uri:, ip: or email:");
             SanEntry e{kind->kind, item.substr(colon + 1)};
             check(e, bad);
             out.entries_.push_back(e);

@@ -10,6 +10,13 @@
 
 namespace pkitool::issue {
 
+namespace {
+
+// A serial is typed by hand, from the CA's inventory listing.
+const NextStep kListSerials{NextStep::Kind::ListSerials, "copy it from the CA's inventory"};
+
+}  // namespace
+
 Serial Serial::random() {
     Botan::BigInt v;
     v.randomize(rng(), 128, true);
@@ -23,10 +30,10 @@ Serial Serial::parse(const std::string& text) {
     for (char c : hex)
         if (c != ':') clean += c;
     if (clean.empty() || clean.size() > 40)
-        throw usage_error("serial '" + text + "': expected 1 to 40 hex digits", "copy it from `pkitool db list`");
+        throw usage_error(Error::Input{"serial", "'" + text + "'"}, "expected 1 to 40 hex digits").with_step(kListSerials);
     for (char c : clean)
         if (!std::isxdigit(static_cast<unsigned char>(c)))
-            throw usage_error("serial '" + text + "': not a hexadecimal number", "copy it from `pkitool db list`");
+            throw usage_error(Error::Input{"serial", "'" + text + "'"}, "not a hexadecimal number").with_step(kListSerials);
     if (clean.size() % 2) clean = "0" + clean;
     const auto bytes = Botan::hex_decode(clean);
     return Serial(Botan::BigInt(bytes.data(), bytes.size()));

@@ -1,5 +1,6 @@
 // pkitool's entry point: the command table, global flags, and the one place errors are reported.
 #include "pkitool/commands/commands.h"
+#include "pkitool/wording.h"
 #include "base/error.h"
 
 #include <CLI/CLI.hpp>
@@ -44,9 +45,10 @@ constexpr Command kCommands[] = {
     {nullptr, register_emulate},
 };
 
-void print_error(const std::string& message, const std::string& hint) {
+// One error line, then one line per hint (cli.md: "pkitool: error: <file or object>: <problem>").
+void print_error(const std::string& message, const std::vector<std::string>& hints) {
     std::cerr << "pkitool: error: " << message << '\n';
-    if (!hint.empty()) std::cerr << "hint: " << hint << '\n';
+    for (const auto& hint : hints) std::cerr << "hint: " << hint << '\n';
 }
 
 }  // namespace
@@ -86,13 +88,15 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        print_error(e.what(), "see `pkitool " + std::string(argc > 1 ? argv[1] : "") + " --help`");
+        print_error(e.what(), {"see `pkitool " + std::string(argc > 1 ? argv[1] : "") + " --help`"});
         return static_cast<int>(ExitCode::Usage);
     } catch (const pkitool::Error& e) {
-        print_error(e.what(), e.hint());
+        // The command that ran knows its flags: the input a domain names is worded as one of them.
+        const auto words = word(e, command_that_ran(app));
+        print_error(words.message, words.hints);
         return static_cast<int>(e.code());
     } catch (const std::exception& e) {
-        print_error(e.what(), "");
+        print_error(e.what(), {});
         return static_cast<int>(ExitCode::Failure);
     }
     return ctx.exit_code;

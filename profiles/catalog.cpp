@@ -16,7 +16,8 @@ namespace {
 using nlohmann::json;
 using json_file::Object;
 
-constexpr const char* kHint = "see `pkitool profiles list --help` for the file format";
+// The file's format is documented where the caller documents it (the CLI: `profiles list --help`).
+const NextStep kFormat{NextStep::Kind::ProfilesFormat, "check the file against the format of a profiles file"};
 
 // In key order, as the message lists them.
 const std::vector<std::string_view> kFields = {"base", "copy_sans_from_csr", "default_days", "description", "extended_key_usage",
@@ -47,7 +48,7 @@ bool valid_name(const std::string& n) {
 
 // One entry; `path` is "profiles[3] (vm-client)" for messages.
 Profile read_entry(const json& j, const std::string& source, const std::string& path, const std::vector<Profile>& known) {
-    const Object r(j, source, path, kHint, Object::Naming::Field);
+    const Object r(j, source, path, kFormat, Object::Naming::Field);
     r.only(kFields, true);
 
     const auto name = r.string("name");
@@ -134,9 +135,9 @@ bool Catalog::is_builtin(const std::string& name) const {
 }
 
 Catalog Catalog::parse(const std::string& text, const std::string& source) {
-    const auto doc = json_file::parse(text, source, kHint);
+    const auto doc = json_file::parse(text, source, kFormat);
     if (!doc.is_object() || !doc.contains("profiles") || !doc["profiles"].is_array())
-        throw Error(source + ": expected an object {\"profiles\": [ ... ]}", kHint);
+        throw Error(source + ": expected an object {\"profiles\": [ ... ]}").with_step(kFormat);
     for (const auto& [key, _] : doc.items())
         if (key != "profiles") throw Error(source + ": unknown top-level field '" + key + "'", "the file holds only {\"profiles\": [ ... ]}");
     Catalog c;
@@ -160,7 +161,7 @@ const Profile& Catalog::find(const std::string& name) const {
         if (p.name == name) return p;
     std::string names;
     for (const auto& p : profiles_) names += (names.empty() ? "" : ", ") + p.name;
-    throw usage_error("unknown profile '" + name + "'", "use one of: " + names + " (see `pkitool profiles list`)");
+    throw usage_error("unknown profile '" + name + "'", "use one of: " + names);
 }
 
 json to_json(const Profile& p) {

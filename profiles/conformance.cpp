@@ -19,8 +19,6 @@ namespace pkitool::profiles {
 
 namespace {
 
-constexpr const char* kReissue = "re-issue it with `pkitool issue --profile ";
-
 // Lint runs these per certificate: OIDs are compared as values, never rebuilt from strings.
 const Botan::OID& eku_oid(ExtendedUsage u) {
     static const std::map<ExtendedUsage, Botan::OID> oids = [] {
@@ -106,19 +104,22 @@ std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, cons
 
 std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, const Profile& profile, const std::string& who) {
     std::vector<Finding> out;
-    const std::string command = "`pkitool issue --profile " + profile.name;
-    const std::string fix = kReissue + profile.name + "`";
+    const NextStep fix{NextStep::Kind::Reissue, "re-issue it under profile " + profile.name, "", "", profile.name};
+    const NextStep recreate_ca{NextStep::Kind::RecreateCa, "re-create the CA"};
     const bool ca = profile.is_ca();
     const std::string prefix = ca ? "ra.anchor." : "ra.ee.";
     const auto add = [&](const std::string& rule, Severity s, const std::string& msg, const std::string& how) {
         out.push_back({rule, s, who, msg, how});
+    };
+    const auto add_step = [&](const std::string& rule, Severity s, const std::string& msg, const NextStep& step) {
+        out.push_back(finding(rule, s, who, msg, step));
     };
 
     // A v1/v2 certificate has no extensions (RFC 5280 §4.1.2.1): the version is the one defect to
     // report; every extension rule would only repeat it.
     const bool v3 = cert.x509_version() == 3;
     if (!v3)
-        add(prefix + "version", Severity::Error, "X.509 version " + std::to_string(cert.x509_version()) + ", Roles Anywhere requires version 3", fix);
+        add_step(prefix + "version", Severity::Error, "X.509 version " + std::to_string(cert.x509_version()) + ", Roles Anywhere requires version 3", fix);
 
     const auto& ext = cert.v3_extensions();
     const Botan::OID bc_oid = Botan::Cert_Extension::Basic_Constraints::static_oid();
@@ -128,40 +129,41 @@ std::vector<Finding> check_conformance(const Botan::X509_Certificate& cert, cons
         // nothing more to say about extensions
     } else if (ca) {
         if (!is_ca)
-            add("ra.anchor.ca", Severity::Error, has_bc ? "basicConstraints says CA:FALSE, a trust anchor must be a CA" : "no basicConstraints CA:TRUE, a trust anchor must be a CA",
-                "re-create the CA with `pkitool ca init`");
+            add_step("ra.anchor.ca", Severity::Error, has_bc ? "basicConstraints says CA:FALSE, a trust anchor must be a CA" : "no basicConstraints CA:TRUE, a trust anchor must be a CA",
+                     recreate_ca);
         else if (!ext.critical_extension_set(bc_oid))
-            add("rfc5280.ca.basic-constraints-critical", Severity::Error, "basicConstraints is not marked critical on a CA (RFC 5280 §4.2.1.9)", "re-create the CA with `pkitool ca init`");
+            add_step("rfc5280.ca.basic-constraints-critical", Severity::Error, "basicConstraints is not marked critical on a CA (RFC 5280 §4.2.1.9)", recreate_ca);
         if (!(cert.constraints() & Botan::KEY_CERT_SIGN))
-            add("ra.anchor.key-cert-sign", Severity::Error, "keyUsage lacks keyCertSign, a trust anchor must be allowed to sign certificates", "re-create the CA with `pkitool ca init`");
+            add_step("ra.anchor.key-cert-sign", Severity::Error, "keyUsage lacks keyCertSign, a trust anchor must be allowed to sign certificates", recreate_ca);
     } else {
         if (has_bc && is_ca)
-            add("ra.ee.basic-constraints", Severity::Error, "basicConstraints says CA:TRUE, a Roles Anywhere end-entity certificate must be CA:FALSE", fix);
+            add_step("ra.ee.basic-constraints", Severity::Error, "basicConstraints says CA:TRUE, a Roles Anywhere end-entity certificate must be CA:FALSE", fix);
         if (cert.constraints() == Botan::NO_CONSTRAINTS)
-            add("ra.ee.digital-signature", Severity::Error, "no keyUsage extension, Roles Anywhere requires digitalSignature", fix);
+            add_step("ra.ee.digital-signature", Severity::Error, "no keyUsage extension, Roles Anywhere requires digitalSignature", fix);
         else if (!(cert.constraints() & Botan::DIGITAL_SIGNATURE))
-            add("ra.ee.digital-signature", Severity::Error, "keyUsage lacks digitalSignature, which Roles Anywhere requires", fix);
+            add_step("ra.ee.digital-signature", Severity::Error, "keyUsage lacks digitalSignature, which Roles Anywhere requires", fix);
         if (cert.subject_dn().dn_info().empty())  // format_dn is empty exactly when there is no attribute
-            add("ra.ee.subject-empty", Severity::Error, "the subject is empty; Roles Anywhere needs a subject even when SANs are present", "re-issue it with " + command + " --subject \"CN=...\"`");
+            add("ra.ee.subject-empty", Severity::Error, "the subject is empty; Roles Anywhere needs a subject even when SANs are present",
+                "re-issue it with a subject such as CN=..., under profile " + profile.name);
         const auto& ekus = cert.extended_key_usage();
         for (const auto& want : profile.extended_key_usage)
             if (std::find(ekus.begin(), ekus.end(), eku_oid(want)) == ekus.end())
-                add("profile.eku", Severity::Warning, "extendedKeyUsage lacks " + name_of(want) + " (profile " + profile.name + " asks for it)", fix);
+                add_step("profile.eku", Severity::Warning, "extendedKeyUsage lacks " + name_of(want) + " (profile " + profile.name + " asks for it)", fix);
     }
 
     const size_t hash_bits = signature_hash_bits(cert);
     if (hash_bits < profile.min_signature_hash_bits)
-        add("ra.sig.hash", Severity::Error,
-            hash_bits == 0 ? "signature algorithm " + cert.signature_algorithm().get_oid().to_formatted_string() + " is not one Roles Anywhere accepts"
-                           : "signed with a " + std::to_string(hash_bits) + "-bit hash; Roles Anywhere requires SHA-256 or stronger",
-            ca ? "re-create the CA with `pkitool ca init`" : fix);
+        add_step("ra.sig.hash", Severity::Error,
+                 hash_bits == 0 ? "signature algorithm " + cert.signature_algorithm().get_oid().to_formatted_string() + " is not one Roles Anywhere accepts"
+                                : "signed with a " + std::to_string(hash_bits) + "-bit hash; Roles Anywhere requires SHA-256 or stronger",
+                 ca ? recreate_ca : fix);
 
     try {
         const auto type = key_type_of_certificate(cert);
         if (!profile.allows_key(type))
-            add("ra.key.type", Severity::Error, "key type " + type.name() + " is not allowed by profile " + profile.name, fix);
+            add_step("ra.key.type", Severity::Error, "key type " + type.name() + " is not allowed by profile " + profile.name, fix);
     } catch (const std::exception& e) {
-        add("ra.key.type", Severity::Error, std::string("unsupported key: ") + e.what(), "use an RSA (2048+) or EC P-256/P-384 key: " + fix);
+        add("ra.key.type", Severity::Error, std::string("unsupported key: ") + e.what(), "use an RSA (2048+) or EC P-256/P-384 key: " + fix.plain);
     }
     return out;
 }

@@ -1,6 +1,9 @@
 // A lint finding: which rule, how bad, on which certificate, what is wrong and how to fix it.
 #pragma once
 
+#include "base/error.h"
+
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,8 +25,16 @@ struct Finding {
     Severity severity;
     std::string certificate;  // "CN=vm-01 (serial 3A…)"
     std::string message;
-    std::string fix;
+    std::string fix;  // in plain words, for every caller
+    // The fix as a step a caller with commands of its own may word instead (lint: `pkitool issue`).
+    std::optional<NextStep> step = std::nullopt;
 };
+
+// A finding whose fix is `step`, in its plain words.
+inline Finding finding(std::string rule, Severity severity, std::string certificate, std::string message, NextStep step) {
+    std::string fix = step.plain;
+    return Finding{std::move(rule), severity, std::move(certificate), std::move(message), std::move(fix), std::move(step)};
+}
 
 inline bool has_errors(const std::vector<Finding>& findings) {
     for (const auto& f : findings)

@@ -55,8 +55,8 @@ size_t pem_chars(const std::vector<uint8_t>& data, const std::vector<Botan::X509
 class Grouper {
 public:
     explicit Grouper(LintReport& r) : report_(r) {}
-    size_t add_item(std::string certificate, std::string source, std::string profile) {
-        report_.items.push_back({std::move(certificate), std::move(source), std::move(profile), {}});
+    size_t add_item(std::string certificate, std::string source, std::string profile, ItemSource from = ItemSource::File) {
+        report_.items.push_back({std::move(certificate), std::move(source), std::move(profile), {}, from});
         return report_.items.size() - 1;
     }
     // An item judged against `profile`, which path findings may already have opened (an anchor).
@@ -65,23 +65,24 @@ public:
         if (it == support_.end() || !report_.items[it->second].profile.empty()) return add_item(certificate, source, profile);
         report_.items[it->second].source = source;
         report_.items[it->second].profile = profile;
+        report_.items[it->second].from = ItemSource::File;
         return it->second;
     }
     // A finding on `own` when it names that item's certificate, else on the (shared) item of the certificate it names.
     // The same finding reached twice (an anchor's validity, from its own rules and from the path) is kept once.
-    void add(Finding f, size_t own, const std::string& source) {
+    void add(Finding f, size_t own, const std::string& source, ItemSource from = ItemSource::File) {
         size_t at = own;
         if (report_.items[own].certificate != f.certificate) {
             auto it = support_.find(f.certificate);
-            if (it == support_.end()) it = support_.emplace(f.certificate, add_item(f.certificate, source, "")).first;
+            if (it == support_.end()) it = support_.emplace(f.certificate, add_item(f.certificate, source, "", from)).first;
             at = it->second;
         }
         auto& list = report_.items[at].findings;
         const auto same = [&](const Finding& g) { return g.rule == f.rule && g.message == f.message; };
         if (std::find_if(list.begin(), list.end(), same) == list.end()) list.push_back(std::move(f));
     }
-    void add_all(std::vector<Finding> fs, size_t own, const std::string& source) {
-        for (auto& f : fs) add(std::move(f), own, source);
+    void add_all(std::vector<Finding> fs, size_t own, const std::string& source, ItemSource from = ItemSource::File) {
+        for (auto& f : fs) add(std::move(f), own, source, from);
     }
 
 private:
@@ -142,7 +143,7 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
             for (const auto& problem : read.problems) {
                 const auto i = group.add_item(source, source, "");
                 report.items[i].findings.push_back({"lint.parse", Severity::Error, source, problem,
-                                                    "pass a PEM or DER X.509 certificate (`pkitool show FILE` says what the file holds)"});
+                                                    "pass a PEM or DER X.509 certificate"});
             }
             for (const auto& cert : read.certs) {
                 ++report.certificates;
@@ -150,7 +151,7 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
                 const Profile& profile = fixed ? *fixed : auto_profile(cert);
                 const auto own = group.add_item(label, source, profile.name);
                 group.add_all(lint_certificate(cert, profile, label, req.now), own, source);
-                if (chain) group.add_all(chain->check(cert, label), own, "--chain");
+                if (chain) group.add_all(chain->check(cert, label), own, "", ItemSource::Chain);
             }
         }
     }
@@ -170,7 +171,7 @@ LintReport lint(const LintRequest& req, const Catalog& catalog) {
     if (chain) {
         const auto crl_findings = chain->check_crls();
         for (const auto& f : crl_findings) {
-            const auto i = group.add_item(f.certificate, "--crl", "");
+            const auto i = group.add_item(f.certificate, "", "", ItemSource::Crls);
             report.items[i].findings.push_back(f);
         }
     }

@@ -16,12 +16,17 @@ namespace pkitool::profiles {
 
 namespace fs = std::filesystem;
 
+// Where a linted item came from: an input or anchor file, or the request's chain or CRLs as a
+// whole (a caller names those as it took them: lint's --chain and --crl).
+enum class ItemSource { File, Chain, Crls };
+
 // One certificate (or unreadable file) and what was found on it.
 struct LintedItem {
     std::string certificate;  // "CN=vm-01 (serial 3A…)", or the file name when it could not be read
-    std::string source;       // the file it came from; "--chain", "--anchor", "--crl" for supporting material
+    std::string source;       // the file it came from; empty for the chain and the CRLs
     std::string profile;      // the profile it was judged against; empty for chain material and CRLs
     std::vector<Finding> findings;
+    ItemSource from = ItemSource::File;
 };
 
 struct LintReport {

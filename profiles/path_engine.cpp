@@ -72,7 +72,8 @@ void check_critical_extensions(const Botan::X509_Certificate& c, const std::stri
                        "re-issue it without that extension, or with the extension marked non-critical"});
 }
 
-constexpr const char* kReissueCa = "re-create the intermediate with `pkitool ca init --parent` under a CA that allows it";
+const NextStep kReissueCa{NextStep::Kind::RecreateIntermediate, "re-create the intermediate under a CA that allows it"};
+const NextStep kNewCrl{NextStep::Kind::PublishCrl, "sign a new CRL with the CA that issued it"};
 
 }  // namespace
 
@@ -184,14 +185,14 @@ void PathEngine::check_member(const Botan::X509_Certificate& c, const std::strin
                              : !(c.constraints() & Botan::KEY_CERT_SIGN) ? "used as an issuer but its keyUsage lacks keyCertSign (RFC 5280 §4.2.1.3)"
                                                                           : nullptr;
     if (not_issuer)
-        out.push_back({"ra.chain.issuer-ca", Severity::Error, label, not_issuer, is_anchor ? "upload a CA certificate as the trust anchor" : kReissueCa});
+        out.push_back(is_anchor ? Finding{"ra.chain.issuer-ca", Severity::Error, label, not_issuer, "upload a CA certificate as the trust anchor"}
+                                : finding("ra.chain.issuer-ca", Severity::Error, label, not_issuer, kReissueCa));
     for (auto& f : check_validity(c, label, now_, false)) out.push_back(std::move(f));
     check_critical_extensions(c, label, out);
     // Roles Anywhere refuses SHA-1 and MD5 anywhere in the chain (Roles Anywhere User Guide, "Trust model"); an anchor's own
     // self-signature is judged by the anchor profile instead.
     if (!is_anchor && signature_hash_bits(c) < 256)
-        out.push_back({"ra.chain.sig-hash", Severity::Error, label, "signed with a hash weaker than SHA-256, which Roles Anywhere refuses",
-                       kReissueCa});
+        out.push_back(finding("ra.chain.sig-hash", Severity::Error, label, "signed with a hash weaker than SHA-256, which Roles Anywhere refuses", kReissueCa));
 }
 
 void PathEngine::check_revocation(const Botan::X509_Certificate& cert, const Botan::X509_Certificate* issuer, const std::string& label,
@@ -249,7 +250,7 @@ void PathEngine::check_constraints(const std::vector<const Botan::X509_Certifica
         }
         const auto& [nc, decode_error] = cached->second;
         if (!decode_error.empty()) {
-            add_once(k, {"ra.chain.name-constraints", Severity::Error, labels[k], "its nameConstraints cannot be decoded: " + decode_error, kReissueCa});
+            add_once(k, finding("ra.chain.name-constraints", Severity::Error, labels[k], "its nameConstraints cannot be decoded: " + decode_error, kReissueCa));
             continue;
         }
         if (!nc) continue;
@@ -296,7 +297,7 @@ std::vector<Finding> PathEngine::check(const Botan::X509_Certificate& cert, cons
             } else if (have_anchors && !current.is_self_signed()) {
                 out.push_back({"ra.chain.untrusted", Severity::Error, label,
                                where + "its issuer `" + issuer_dn + "` is neither a trust anchor nor among the intermediates: it does not chain to the trust anchor",
-                               "the chain needs the intermediate `" + issuer_dn + "` (`--chain`), or issue from a CA under the trust anchor"});
+                               "the chain needs the intermediate `" + issuer_dn + "` among the intermediates, or issue from a CA under the trust anchor"});
             } else if (have_anchors) {
                 out.push_back({"ra.chain.untrusted", Severity::Error, label,
                                where + "the chain ends at the root `" + issuer_dn + "`, which is not the trust anchor",
@@ -365,18 +366,17 @@ std::vector<Finding> PathEngine::check_crls() {
         if (!issuer) {
             out.push_back({"ra.crl.issuer-unknown", Severity::Warning, label,
                            "no certificate among the trust anchors and intermediates issued this CRL: its signature cannot be checked and it revokes nothing here",
-                           "pass the CA that issued it with --anchor or --chain"});
+                           "pass the CA that issued it as a trust anchor or an intermediate"});
         } else if (!crl_verifies(crl, *issuer)) {
-            out.push_back({"ra.crl.signature", Severity::Error, label,
-                           "the CRL's signature does not verify with the key of `" + issue::format_dn(issuer->subject_dn()) + "`",
-                           "regenerate it with `pkitool crl --ca DIR`"});
+            out.push_back(finding("ra.crl.signature", Severity::Error, label,
+                                  "the CRL's signature does not verify with the key of `" + issue::format_dn(issuer->subject_dn()) + "`", kNewCrl));
         }
         // Roles Anywhere keeps using an imported CRL past nextUpdate (it never fetches one), so a
         // stale CRL is a warning: revocations made since it was issued are not enforced.
         if (crl.next_update().time_is_set() && crl.next_update().to_std_timepoint() < now_)
-            out.push_back({"ra.crl.expired", Severity::Warning, label,
-                           "the CRL's nextUpdate " + issue::rfc3339(crl.next_update().to_std_timepoint()) + " has passed; later revocations are missing",
-                           "regenerate it with `pkitool crl --ca DIR` and import the new one into Roles Anywhere"});
+            out.push_back(finding("ra.crl.expired", Severity::Warning, label,
+                                  "the CRL's nextUpdate " + issue::rfc3339(crl.next_update().to_std_timepoint()) + " has passed; later revocations are missing",
+                                  {NextStep::Kind::PublishCrl, "sign a new CRL and import it into Roles Anywhere"}));
     }
     return out;
 }

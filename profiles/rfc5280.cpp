@@ -12,8 +12,6 @@ namespace pkitool::profiles {
 
 namespace {
 
-constexpr const char* kReissue = "re-issue it with `pkitool issue` (or `pkitool ca init` for a CA)";
-
 // DER length of the serial INTEGER's contents: the magnitude, plus a leading zero octet
 // when its top bit is set (X.690 §8.3.2).
 size_t serial_octets(const std::vector<uint8_t>& magnitude) {
@@ -31,7 +29,9 @@ bool serial_is_zero(const std::vector<uint8_t>& magnitude) {
 
 std::vector<Finding> check_rfc5280(const Botan::X509_Certificate& cert, const std::string& label) {
     std::vector<Finding> out;
-    const auto add = [&](const char* rule, Severity s, std::string msg) { out.push_back({rule, s, label, std::move(msg), kReissue}); };
+    const NextStep fix = basic_constraints_ca(cert) ? NextStep{NextStep::Kind::RecreateCa, "re-create the CA"}
+                                                         : NextStep{NextStep::Kind::Reissue, "re-issue it"};
+    const auto add = [&](const char* rule, Severity s, std::string msg) { out.push_back(finding(rule, s, label, std::move(msg), fix)); };
 
     // §4.1.2.2: the serial MUST be a positive integer of no more than 20 octets.
     const auto& serial = cert.serial_number();
@@ -48,21 +48,21 @@ std::vector<Finding> check_rfc5280(const Botan::X509_Certificate& cert, const st
     // Appendix A upper bounds and text rules, and §4.2.1.6 name syntax: what `issue` refuses to
     // sign (issue #8, defect 7). Warnings: validators, openssl included, accept such names.
     if (const auto why = issue::Subject::from(cert.subject_dn()).problem())
-        out.push_back({"rfc5280.name-bounds", Severity::Warning, label, "the subject's " + *why, kReissue});
+        out.push_back(finding("rfc5280.name-bounds", Severity::Warning, label, "the subject's " + *why, fix));
     if (cert.x509_version() != 3) return out;  // v1/v2: no extensions to check (reported by the profile rules)
     try {
         const auto sans = issue::subject_alt_names(cert);
         if (sans.size() > issue::kMaxSans)
-            out.push_back({"rfc5280.san-syntax", Severity::Warning, label,
-                           std::to_string(sans.size()) + " subject alternative names; pkitool issues at most " + std::to_string(issue::kMaxSans), kReissue});
+            out.push_back(finding("rfc5280.san-syntax", Severity::Warning, label,
+                                  std::to_string(sans.size()) + " subject alternative names; pkitool issues at most " + std::to_string(issue::kMaxSans), fix));
         for (const auto& n : sans)
             if (n.type == issue::GeneralName::Type::DNS)
                 if (const auto why = issue::dns_name_problem(n.text)) {
-                    out.push_back({"rfc5280.san-syntax", Severity::Warning, label, "the SAN " + n.to_string() + " is not a DNS name: it " + *why, kReissue});
+                    out.push_back(finding("rfc5280.san-syntax", Severity::Warning, label, "the SAN " + n.to_string() + " is not a DNS name: it " + *why, fix));
                     break;
                 }
     } catch (const std::exception& e) {
-        out.push_back({"rfc5280.san-syntax", Severity::Error, label, std::string("the subjectAltName extension cannot be decoded: ") + e.what(), kReissue});
+        out.push_back(finding("rfc5280.san-syntax", Severity::Error, label, std::string("the subjectAltName extension cannot be decoded: ") + e.what(), fix));
     }
 
     const auto& ext = cert.v3_extensions();

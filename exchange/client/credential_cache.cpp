@@ -33,7 +33,8 @@ std::string cache_key(const Botan::X509_Certificate& leaf, const SessionTarget& 
 std::filesystem::path default_cache_dir() {
     if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') return std::filesystem::path(xdg) / "pkitool";
     const char* home = std::getenv("HOME");
-    if (!home || !*home) throw Error("credential cache: HOME is not set", "set XDG_CACHE_HOME or pass --no-cache");
+    if (!home || !*home)
+        throw Error("credential cache: HOME is not set").with_step({NextStep::Kind::SkipCache, "set XDG_CACHE_HOME, or run without the cache"});
     return std::filesystem::path(home) / ".cache" / "pkitool";
 }
 

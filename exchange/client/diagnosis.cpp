@@ -31,7 +31,7 @@ std::vector<std::string> diagnose(const Botan::X509_Certificate& leaf, const std
     for (const auto& ca : intermediates) {
         if (child->issuer_dn() != ca.subject_dn()) {
             lines.push_back("the chain is broken: " + profiles::certificate_label(*child) + " was not issued by " +
-                            profiles::certificate_label(ca) + " (pass --intermediates in order, leaf's issuer first)");
+                            profiles::certificate_label(ca) + " (give the intermediates in order, the leaf's issuer first)");
             break;
         }
         child = &ca;
@@ -39,7 +39,7 @@ std::vector<std::string> diagnose(const Botan::X509_Certificate& leaf, const std
 
     if (lines.empty() && service_error_type == "AccessDeniedException")
         lines.push_back("the certificate passes pkitool's rolesanywhere-client rules; check that its chain reaches the trust "
-                        "anchor you passed (--intermediates), that it is not revoked, and that the profile lists the role");
+                        "anchor through the intermediates sent, that it is not revoked, and that the profile lists the role");
     return lines;
 }
 

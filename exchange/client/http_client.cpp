@@ -92,10 +92,11 @@ HttpResponse send(const std::string& base_url, const HttpRequest& req, const Tra
     if (rc == CURLE_ABORTED_BY_CALLBACK) throw Error(base_url + ": request cancelled: the command is stopping");
     if (rc != CURLE_OK) {
         const std::string why = errbuf[0] ? errbuf : lib.easy_strerror(rc);
-        std::string hint;
+        Error failed(base_url + ": request failed: " + why);
         if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
-            hint = "the endpoint's TLS certificate is not trusted; --no-verify-ssl skips the check (testing only)";
-        throw Error(base_url + ": request failed: " + why, hint);
+            failed.with_hint("the endpoint's TLS certificate is not trusted")
+                .with_step({NextStep::Kind::SkipTlsCheck, "the check can be skipped, for testing only"});
+        throw failed;
     }
     lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     return resp;

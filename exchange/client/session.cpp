@@ -11,22 +11,22 @@ namespace pkitool::exchange {
 
 namespace {
 
-// One of the three ARNs of a session, or a usage Error naming its flag and what is wrong.
-Arn parse_flag(const char* flag, const std::string& text, ArnType type, const char* shape) {
+// One of the three ARNs of a session, or a usage Error naming the input and what is wrong.
+Arn parse_flag(const char* input, const std::string& text, ArnType type, const char* shape) {
     try {
         return Arn::parse(text, type);
     } catch (const Error& e) {
-        throw usage_error(std::string(flag) + " " + text + ": " + e.what(), std::string("give ") + shape);
+        throw usage_error(Error::Input{input, text}, e.what(), std::string("give ") + shape);
     }
 }
 
 // "https://host:port/x" → "host:port": the Host header curl will send and we must sign.
 std::string host_of(const std::string& url) {
     const auto scheme = url.find("://");
-    if (scheme == std::string::npos) throw Error("--endpoint " + url + ": not a URL", "give e.g. https://rolesanywhere.us-east-1.amazonaws.com");
+    if (scheme == std::string::npos) throw Error(Error::Input{"endpoint", url}, "not a URL", "give e.g. https://rolesanywhere.us-east-1.amazonaws.com");
     const auto rest = url.substr(scheme + 3);
     const auto host = rest.substr(0, rest.find('/'));
-    if (host.empty()) throw Error("--endpoint " + url + ": no host");
+    if (host.empty()) throw Error(Error::Input{"endpoint", url}, "no host");
     return host;
 }
 
@@ -43,16 +43,16 @@ std::string service_message(const std::string& body) {
 }  // namespace
 
 std::string region_of_arn(const std::string& arn) {
-    return parse_flag("--trust-anchor-arn", arn, ArnType::TrustAnchor, "arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID").region;
+    return parse_flag("trust_anchor_arn", arn, ArnType::TrustAnchor, "arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID").region;
 }
 
 std::string role_name_of_arn(const std::string& arn) {
-    return parse_flag("--role-arn", arn, ArnType::Role, "arn:aws:iam::ACCOUNT:role/NAME").role_name();
+    return parse_flag("role_arn", arn, ArnType::Role, "arn:aws:iam::ACCOUNT:role/NAME").role_name();
 }
 
 void SessionTarget::check_arns() const {
     region_of_arn(trust_anchor_arn);
-    parse_flag("--profile-arn", profile_arn, ArnType::Profile, "arn:aws:rolesanywhere:REGION:ACCOUNT:profile/ID");
+    parse_flag("profile_arn", profile_arn, ArnType::Profile, "arn:aws:rolesanywhere:REGION:ACCOUNT:profile/ID");
     role_name_of_arn(role_arn);
 }
 
@@ -98,12 +98,11 @@ Credentials create_session(const SessionTarget& target, const SessionIdentity& i
     std::string type = resp.header("X-Amzn-ErrorType").value_or("");
     type = type.substr(0, type.find(':'));  // AWS may append ":http://internal.amazon.com/…"
     if (type.empty()) type = "HTTP " + std::to_string(resp.status);
-    std::string message = "CreateSession at " + url + " refused: " + type + ": " + service_message(resp.body);
-    std::string hint;
-    for (const auto& line : diagnose(id.leaf, id.intermediates, type))
-        hint += (hint.empty() ? "" : "\nhint: ") + line;
-    if (hint.empty() && type == "ValidationException") hint = "check the ARNs, --session-duration (900..43200) and --role-session-name";
-    throw Error(message, hint);
+    Error refused("CreateSession at " + url + " refused: " + type + ": " + service_message(resp.body));
+    for (const auto& line : diagnose(id.leaf, id.intermediates, type)) refused.with_hint(line);
+    if (refused.hints().empty() && type == "ValidationException")
+        refused.with_hint("check the ARNs, the session duration (900 to 43200 seconds) and the role session name");
+    throw refused;
 }
 
 }  // namespace pkitool::exchange

@@ -43,7 +43,7 @@ const char* const kEmulatorConfigSchema = R"({
 
 namespace {
 
-constexpr const char* kHint = "see `pkitool emulate --help` for the emulate.json schema";
+const NextStep kSchema{NextStep::Kind::EmulatorSchema, "check the file against the emulate.json schema"};
 
 using json_file::Object;
 
@@ -83,8 +83,10 @@ TrustAnchor load_anchor(const std::string& name, const std::string& region, cons
         throw Error(where + cert.string() + ": holds " + std::to_string(a.certificates.size()) + " certificates, a trust anchor allows at most 2");
     for (const auto& c : a.certificates) {
         for (const auto& f : profiles::check_conformance(c, profiles::builtin(profiles::Builtin::RolesAnywhereAnchor)))
-            if (f.severity == profiles::Severity::Error)
-                throw Error(where + cert.string() + ": " + f.certificate + " cannot be a trust anchor: " + f.message, f.fix);
+            if (f.severity == profiles::Severity::Error) {
+                Error refused(where + cert.string() + ": " + f.certificate + " cannot be a trust anchor: " + f.message);
+                throw f.step ? refused.with_step(*f.step) : refused.with_hint(f.fix);
+            }
     }
     if (crls.size() > 2) throw Error(where + "a trust anchor takes at most 2 CRLs, got " + std::to_string(crls.size()));
     for (const auto& p : crls) a.crls.push_back(issue::load_crl(p));
@@ -150,8 +152,8 @@ EmulatorConfig quick_emulator_config(const fs::path& anchor, const std::vector<f
 
 EmulatorConfig load_emulator_config(const fs::path& path) {
     const std::string file = files::name_of(path);
-    const auto doc = json_file::read(path, kHint);
-    const Object top(doc, file, "", kHint);
+    const auto doc = json_file::read(path, kSchema);
+    const Object top(doc, file, "", kSchema);
     top.only({"region", "account", "trustAnchors", "profiles", "roles"});
     EmulatorConfig c;
     c.region = text(top, "region", c.region, false);

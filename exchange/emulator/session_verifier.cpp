@@ -172,7 +172,7 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     if (!presented->verify_x509(*auth.known_algorithm, signed_req.string_to_sign, signature))
         return denied("Invalid signature: the signature does not verify with the public key of " + leaf_label +
                       " over the canonical request rebuilt from SignedHeaders=" + fmt::format("{}", fmt::join(sh, ";")) + " (canonical request SHA-256 " +
-                      sha256_hex(signed_req.canonical_request) + "; compare with the client's --debug output)");
+                      sha256_hex(signed_req.canonical_request) + "; compare with the canonical request the client logs when debugging)");
 
     // --- The request itself ---
     json body = json::object();

@@ -1,6 +1,7 @@
 // pkitool lint: check certificates, a chain, trust anchors and CRLs against the Roles Anywhere rules.
 #include "pkitool/commands/commands.h"
 #include "pkitool/options.h"
+#include "pkitool/wording.h"
 
 #include "profiles/lint.h"
 
@@ -12,14 +13,26 @@ namespace pkitool::cli {
 
 namespace {
 
+// The supporting material by the flag it came from; input and anchor files by their names.
+std::string source_of(const profiles::LintedItem& i) {
+    switch (i.from) {
+        case profiles::ItemSource::File: return i.source;
+        case profiles::ItemSource::Chain: return "--chain";
+        case profiles::ItemSource::Crls: return "--crl";
+    }
+    return i.source;
+}
+
+std::string fix_of(const profiles::Finding& f) { return f.step ? word(*f.step, nullptr) : f.fix; }
+
 nlohmann::json report_json(const profiles::LintReport& r) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& i : r.items) {
         nlohmann::json findings = nlohmann::json::array();
         for (const auto& f : i.findings)
             findings.push_back({{"rule", f.rule}, {"severity", profiles::to_string(f.severity)}, {"certificate", f.certificate},
-                                {"message", f.message}, {"fix", f.fix}});
-        nlohmann::json j{{"certificate", i.certificate}, {"source", i.source}, {"findings", findings}};
+                                {"message", f.message}, {"fix", fix_of(f)}});
+        nlohmann::json j{{"certificate", i.certificate}, {"source", source_of(i)}, {"findings", findings}};
         if (!i.profile.empty()) j["profile"] = i.profile;
         items.push_back(j);
     }
@@ -34,12 +47,13 @@ nlohmann::json report_json(const profiles::LintReport& r) {
 
 void print_report(std::ostream& out, const profiles::LintReport& r) {
     for (const auto& i : r.items) {
-        const std::string where = i.source == i.certificate ? "" : "  [" + i.source + (i.profile.empty() ? "" : ", " + i.profile) + "]";
+        const std::string source = source_of(i);
+        const std::string where = source == i.certificate ? "" : "  [" + source + (i.profile.empty() ? "" : ", " + i.profile) + "]";
         const bool error = std::any_of(i.findings.begin(), i.findings.end(), [](const auto& f) { return f.severity == profiles::Severity::Error; });
         out << (error ? "FAIL  " : i.findings.empty() ? "ok    " : "warn  ") << i.certificate << where << '\n';
         for (const auto& f : i.findings) {
             out << fmt::format("  {:<7} {}: {}\n", profiles::to_string(f.severity), f.rule, f.message);
-            if (!f.fix.empty()) out << "          fix: " << f.fix << '\n';
+            if (const auto fix = fix_of(f); !fix.empty()) out << "          fix: " << fix << '\n';
         }
     }
     out << fmt::format("{} certificate(s): {} error(s), {} warning(s)\n", r.certificates, r.count(profiles::Severity::Error),

@@ -47,7 +47,7 @@ TEST_CASE("json file: syntax errors say where, duplicate keys are refused", "[js
 TEST_CASE("json file: fields are read by type and named in errors", "[json]") {
     const auto doc = json_file::parse(R"({"s": "x", "n": 7, "neg": -3, "b": false, "l": ["a", "b"], "mixed": ["a", 1],
                                           "o": {"inner": 1}, "list": [{"z": 1}, 2]})", "f.json");
-    const Object top(doc, "f.json", "", "the hint");
+    const Object top(doc, "f.json", "", NextStep{NextStep::Kind::ProfilesFormat, "the step"});
     CHECK(top.string("s") == "x");
     CHECK_FALSE(top.string("absent"));
     CHECK(top.whole_number("n") == 7u);
@@ -64,7 +64,7 @@ TEST_CASE("json file: fields are read by type and named in errors", "[json]") {
     CHECK(error_of([&] { top.only({"s", "n", "neg", "l", "mixed", "o", "list"}, true); }) ==
           "f.json: b: unknown field (known: s, n, neg, l, mixed, o, list)");
 
-    // Paths name nested fields; the hint travels with every error.
+    // Paths name nested fields; the next step travels with every error.
     const auto o = top.object("o");
     CHECK(o.where() == "f.json: o");
     CHECK(error_of([&] { o.string("inner"); }) == "f.json: o.inner: must be a string");
@@ -75,9 +75,9 @@ TEST_CASE("json file: fields are read by type and named in errors", "[json]") {
     try {
         top.fail("s", "x");
     } catch (const Error& e) {
-        CHECK(e.hint() == "the hint");
+        CHECK(e.hint() == "the step");
     }
     // A labelled object names its fields after a colon.
-    const Object labelled(doc["o"], "f.json", "profiles[0] (vm)", "", Object::Naming::Field);
+    const Object labelled(doc["o"], "f.json", "profiles[0] (vm)", std::nullopt, Object::Naming::Field);
     CHECK(error_of([&] { labelled.string("inner"); }) == "f.json: profiles[0] (vm): inner: must be a string");
 }

@@ -32,7 +32,8 @@ struct Ca {
             authority.validate(p, subject, issue::KeyType::parse(type), days, now);
         } catch (const Error& e) {
             CHECK(e.code() == ExitCode::Failure);  // content errors: the values may come from a CSR or a fleet row
-            return e.what() + std::string(e.hint().empty() ? "" : " | hint: ") + e.hint();
+            const auto most = e.input() && e.input()->most ? " | most: " + std::to_string(*e.input()->most) : std::string();
+            return e.what() + std::string(e.hint().empty() ? "" : " | hint: ") + e.hint() + most;
         }
         return "(accepted)";
     }
@@ -71,13 +72,14 @@ TEST_CASE("authority: validate refuses, naming the profile and the limit", "[ca]
     p384.allowed_key_types = {"ec:p384"};
     CHECK(ca.refusal(p384, "CN=vm", "ec:p256", std::nullopt) == "key type ec:p256 is not allowed by profile p384-only");
     CHECK(ca.refusal(p384, "CN=vm", "ec:p384", std::nullopt) == "(accepted)");
-    CHECK(ca.refusal(client, "CN=vm", "ec:p256", 826u) == "days 826: profile rolesanywhere-client allows 1 to 825 days");
+    CHECK(ca.refusal(client, "CN=vm", "ec:p256", 826u) == "days 826: profile rolesanywhere-client allows 1 to 825 days | most: 825");
     CHECK(ca.refusal(client, "CN=vm", "ec:p256", 825u) == "(accepted)");
 
     // Never past the CA's own notAfter, and never from an expired CA.
     const Ca short_lived(30);
     CHECK_THAT(short_lived.refusal(client, "CN=vm", "ec:p256", std::nullopt),
-               Catch::StartsWith("days 365: the certificate would outlive its CA") && Catch::EndsWith("| hint: at most 29 days"));
+               Catch::StartsWith("days 365 (profile rolesanywhere-client's default): the certificate would outlive its CA") &&
+                   Catch::EndsWith("| most: 29"));
     CHECK(short_lived.refusal(client, "CN=vm", "ec:p256", 29u) == "(accepted)");
     CHECK_THAT(short_lived.refusal(client, "CN=vm", "ec:p256", 1u, ca::Clock::now() + std::chrono::days(31)),
                Catch::Contains("ca.crt: the CA certificate expired on "));

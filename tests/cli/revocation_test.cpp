@@ -95,12 +95,15 @@ TEST_CASE("revoke: twice, unknown serial, bad reason", "[cli][revocation]") {
     auto r = run("revoke --ca root-ca " + s + " --reason keyCompromise", t.path());
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::StartsWith("pkitool: error: " + s) && Catch::Contains("already revoked") && Catch::Contains("superseded"));
+    // Two hints, a line each: the domain's plain one, then its next step as the CLI's command.
+    CHECK_THAT(r.err, Catch::EndsWith("\nhint: a revocation is final\nhint: publish a new CRL with `pkitool crl --ca root-ca`\n"));
     // The first reason stands.
     CHECK(nlohmann::json::parse(run("db show --ca root-ca " + s + " --json", t.path()).out).dump().find("superseded") != std::string::npos);
 
     r = run("revoke --ca root-ca 0123456789ABCDEF", t.path());
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::Contains("0123456789ABCDEF") && Catch::Contains("no certificate with this serial"));
+    CHECK_THAT(r.err, Catch::Contains("\nhint: list the serials with `pkitool db list --ca root-ca`\n"));
     CHECK(run("revoke --ca root-ca " + s + " --reason certificateHold", t.path()).code == 2);
     CHECK(run("revoke --ca root-ca not-hex", t.path()).code != 0);
 }

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <fstream>
 
 using namespace pkitool::exchange;
@@ -60,10 +62,15 @@ TEST_CASE("session: a malformed ARN is a usage error naming its flag, before any
             t.check_arns();
             FAIL("accepted " + flag);
         } catch (const pkitool::Error& e) {
+            // The domain names the input as data; the CLI words it as the flag (pkitool/wording.h).
+            std::string name = flag.substr(2);
+            std::replace(name.begin(), name.end(), '-', '_');
             CHECK(e.code() == pkitool::ExitCode::Usage);
-            CHECK_THAT(e.what(), Catch::StartsWith(flag + " ") && Catch::Contains(why));
+            REQUIRE(e.input());
+            CHECK(e.input()->name == name);
+            CHECK_THAT(e.problem(), Catch::Contains(why));
         }
-        CHECK_THROWS_WITH(build_request(t, rsa_identity(), kDate, nullptr), Catch::StartsWith(flag + " "));
+        CHECK_THROWS_AS(build_request(t, rsa_identity(), kDate, nullptr), pkitool::Error);
     };
     auto t = target();
     t.region = "eu-west-1";  // --region does not excuse a malformed trust anchor ARN
