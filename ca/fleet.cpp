@@ -1,5 +1,6 @@
 // Fleet CSV parsing (RFC 4180 quoting) and batch issuance.
 #include "ca/fleet.h"
+#include "ca/release.h"
 
 #include "base/pem.h"
 
@@ -238,20 +239,16 @@ std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Ove
                                                 Delivery{plan.out_dir / (row.name + ".crt"), plan.out_dir / (row.name + ".key")}});
     }
     // Each chunk's files are written as soon as its rows are committed (record before release).
-    const auto release = [&](const std::vector<Issued>& issued, size_t first, size_t end) {
+    const auto release_chunk = [&](const std::vector<Issued>& issued, size_t first, size_t end) {
         for (size_t i = first; i < end; ++i) {
             const auto& row = plan.rows[i];
-            try {
-                files::write_atomic(plan.out_dir / (row.name + ".key"), key_pems[i], files::Mode::Secret, overwrite);
-                files::write_atomic(plan.out_dir / (row.name + ".crt"), issued[i].pem, files::Mode::Public, overwrite);
-            } catch (const Error& e) {
-                throw Error(std::string(e.what()) + " (row " + std::to_string(row.line) + "; the " + std::to_string(end) +
-                            " certificates up to its chunk are recorded, rows before it are written, later rows were not issued)")
-                    .with_step(export_step(ca.layout().dir, issued[i].record.serial));
-            }
+            release(ca, issued[i], ReleaseFiles{plan.out_dir / (row.name + ".crt"), plan.out_dir / (row.name + ".key"), key_pems[i], {}, {}},
+                    overwrite,
+                    "row " + std::to_string(row.line) + ": the " + std::to_string(end) +
+                        " certificates up to its chunk are recorded, rows before it are written, later rows were not issued");
         }
     };
-    auto issued = ca.issue_many(templates, on_progress, release);
+    auto issued = ca.issue_many(templates, on_progress, release_chunk);
     return issued;
 }
 

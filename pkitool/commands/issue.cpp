@@ -5,6 +5,7 @@
 
 #include "ca/authority.h"
 #include "ca/fleet.h"
+#include "ca/release.h"
 #include "issue/inspect.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
@@ -105,16 +106,11 @@ void issue_one(const Args& a, Context& ctx) {
     review(ctx, a.yes, "Sign this certificate?", tmpl.describe(), "certificate");
 
     const auto issued = authority.issue(tmpl);
-    // Recorded already: failures from here on say so, and how to get the certificate back.
-    const auto recovery = "the certificate " + issued.record.serial.hex() + " is recorded; export it with `pkitool db show --ca " +
-                          a.ca.dir + " " + issued.record.serial.hex() + " --pem`";
-    try {
-        if (new_key) files::write_atomic(a.key_out, new_key->to_pem(std::nullopt), files::Mode::Secret, overwrite);
-        files::write_atomic(a.out, issued.pem, files::Mode::Public, overwrite);
-        if (!chain.empty()) files::write_atomic(a.chain_out, chain, files::Mode::Public, overwrite);
-    } catch (const Error& e) {
-        throw Error(e.what(), recovery);
-    }
+    ca::release(authority, issued,
+                ca::ReleaseFiles{a.out, new_key ? std::optional<fs::path>(a.key_out) : std::nullopt,
+                                 new_key ? new_key->to_pem(std::nullopt) : std::string(),
+                                 chain.empty() ? std::nullopt : std::optional<fs::path>(a.chain_out), chain},
+                overwrite);
     if (ctx.json) {
         auto j = issued_json(issued);
         j["certificate_path"] = a.out;

@@ -154,7 +154,7 @@ TEST_CASE("batch: a file that cannot be written stops the batch after its chunk 
     const auto r = run("issue --ca ca --batch fleet.csv --out-dir fleet --yes --force", t.path());
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::StartsWith("pkitool: error: fleet/vm-2.crt: cannot replace"));
-    CHECK_THAT(r.err, Catch::Contains("row 4; the 500 certificates up to its chunk are recorded"));
+    CHECK_THAT(r.err, Catch::Contains("row 4: the 500 certificates up to its chunk are recorded"));
     CHECK_THAT(r.err, Catch::Contains("pkitool db show --ca ca "));
     // Recorded before released: the first chunk (500 rows) is in the inventory with its copies
     // under certs/, the rows before the failure are written, nothing after the chunk was signed.
