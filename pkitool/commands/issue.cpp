@@ -29,14 +29,13 @@ struct Args {
     std::string profile = profiles::builtin(profiles::Builtin::RolesAnywhereClient).name;
     ProfilesFileOption profiles_file;
     DaysOption days;
-    std::string out;
+    OutputOption out;  // --out and the --force every output of issue obeys
     std::string key_out;
     std::string batch;
     bool resume = false;
     std::string out_dir;
     std::string chain_out;
     bool yes = false;
-    ForceOption force;
     PassphraseOption passphrase;
 };
 
@@ -52,7 +51,7 @@ std::string chain_to_write(const ca::Authority& authority, const Args& a) {
     if (authority.is_root())
         throw usage_error("--chain-out: " + a.ca.dir + " is a root CA, so clients send no intermediates",
                           "drop --chain-out: relying parties trust " + a.ca.dir + "/ca.crt itself");
-    files::ensure_writable(a.chain_out, a.force.overwrite());
+    files::ensure_writable(a.chain_out, a.out.overwrite());
     std::string pem;
     for (const auto& c : authority.chain()) pem += c.PEM_encode();
     return pem;
@@ -76,9 +75,9 @@ void issue_one(const Args& a, Context& ctx) {
     auto authority = ca::Authority::open(a.ca.dir);
     const auto catalog = a.profiles_file.catalog();
     const auto& profile = catalog.find(a.profile);
-    const auto overwrite = a.force.overwrite();
-    if (a.out.empty()) throw usage_error("--out is required", "name the certificate file: --out vm.crt");
-    refuse_same_file({{"--out", a.out}, {"--key-out", a.key_out}, {"--chain-out", a.chain_out}, {"--csr", a.csr}});
+    const auto overwrite = a.out.overwrite();
+    if (!a.out.given()) throw usage_error("--out is required", "name the certificate file: --out vm.crt");
+    refuse_same_file({{"--out", a.out.path}, {"--key-out", a.key_out}, {"--chain-out", a.chain_out}, {"--csr", a.csr}});
     if (a.subject.given() && issue::Subject::parse(a.subject.text).empty())
         throw usage_error("--subject is empty; profile " + profile.name + " requires one", "give one with --subject \"CN=...\"");
     if (a.days.days && !profile.allows_days(*a.days.days))
@@ -99,28 +98,28 @@ void issue_one(const Args& a, Context& ctx) {
         new_key = issue::PrivateKey::generate(a.key_type.get());
         req.public_key = new_key->public_key();
     }
-    files::ensure_writable(a.out, overwrite);
+    files::ensure_writable(a.out.path, overwrite);
     auto tmpl = authority.draft(req);
-    tmpl.delivery = {a.out, new_key ? std::optional<fs::path>(a.key_out) : std::nullopt};
+    tmpl.delivery = {a.out.path, new_key ? std::optional<fs::path>(a.key_out) : std::nullopt};
     authority.unlock(a.passphrase.get());
     review(ctx, a.yes, "Sign this certificate?", tmpl.describe(), "certificate");
 
     const auto issued = authority.issue(tmpl);
     ca::release(authority, issued,
-                ca::ReleaseFiles{a.out, new_key ? std::optional<fs::path>(a.key_out) : std::nullopt,
+                ca::ReleaseFiles{a.out.path, new_key ? std::optional<fs::path>(a.key_out) : std::nullopt,
                                  new_key ? new_key->to_pem(std::nullopt) : std::string(),
                                  chain.empty() ? std::nullopt : std::optional<fs::path>(a.chain_out), chain},
                 overwrite);
     if (ctx.json) {
         auto j = issued_json(issued);
-        j["certificate_path"] = a.out;
+        j["certificate_path"] = a.out.path;
         if (new_key) j["key_path"] = a.key_out;
         if (!chain.empty()) j["chain_path"] = a.chain_out;
         return ctx.print_json(j);
     }
     ctx.note("issued " + issued.record.subject + " serial " + issued.record.serial.hex() + " (" + profile.name + ", until " +
              issue::rfc3339(issued.certificate.not_after().to_std_timepoint()) + ")");
-    ctx.note("wrote " + a.out + (new_key ? " and " + a.key_out : "") + (chain.empty() ? "" : " and " + a.chain_out));
+    ctx.note("wrote " + a.out.path + (new_key ? " and " + a.key_out : "") + (chain.empty() ? "" : " and " + a.chain_out));
 }
 
 void issue_batch(const Args& a, Context& ctx) {
@@ -128,7 +127,7 @@ void issue_batch(const Args& a, Context& ctx) {
     const auto catalog = a.profiles_file.catalog();
     (void)catalog.find(a.profile);  // an unknown default profile is a usage error even if every row names one
     const auto chain = chain_to_write(authority, a);
-    auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile, catalog), a.out_dir, a.force.overwrite(), a.resume);
+    auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile, catalog), a.out_dir, a.out.overwrite(), a.resume);
     authority.unlock(a.passphrase.get());
     if (a.resume)
         ctx.note(fmt::format("resuming: {} row(s) complete, {} certificate(s) to write from the inventory, {} undelivered to revoke "
@@ -145,11 +144,11 @@ void issue_batch(const Args& a, Context& ctx) {
     review(ctx, a.yes, "Sign these certificates?", summary, "batch");
 
     const bool bar = ctx.stderr_is_terminal && !ctx.quiet;
-    const auto issued = ca::issue_fleet(authority, plan, a.force.overwrite(), [&](size_t done, size_t total) {
+    const auto issued = ca::issue_fleet(authority, plan, a.out.overwrite(), [&](size_t done, size_t total) {
         if (bar) ctx.err << fmt::format("\rissuing [{:<30}] {}/{}", std::string(30 * done / total, '#'), done, total) << std::flush;
     });
     if (bar) ctx.err << "\n";
-    if (!chain.empty()) files::write_atomic(a.chain_out, chain, files::Mode::Public, a.force.overwrite());
+    if (!chain.empty()) files::write_atomic(a.chain_out, chain, files::Mode::Public, a.out.overwrite());
     if (ctx.json) {
         nlohmann::json list = nlohmann::json::array();
         for (size_t i = 0; i < issued.size(); ++i)
@@ -182,7 +181,7 @@ void register_issue(CLI::App& app, Context& ctx) {
         ->option_text("NAME (default rolesanywhere-client)");
     a->profiles_file.add(*cmd);
     auto* days = a->days.add(*cmd, "the profile's, 365 for rolesanywhere-client");
-    auto* out = cmd->add_option("--out", a->out, "Where to write the certificate (PEM)")->option_text("FILE");
+    auto* out = a->out.add(*cmd, "Where to write the certificate (PEM)");
     auto* key_out = cmd->add_option("--key-out", a->key_out, "Where to write the generated key (PKCS#8 PEM, 0600)")->option_text("FILE");
     auto* batch = cmd->add_option("--batch", a->batch, "Issue one key + certificate per row of this CSV file")
                       ->check(CLI::ExistingFile)->option_text("FLEET.csv");
@@ -198,7 +197,6 @@ void register_issue(CLI::App& app, Context& ctx) {
                     "the issuing CA, then its parents up to but not including the root)")
         ->option_text("FILE");
     cmd->add_flag("-y,--yes", a->yes, "Sign without showing the review prompt");
-    a->force.add(*cmd);
     a->passphrase.add(*cmd, "decrypts the CA key");
     csr->excludes(key_out);
     // A batch takes names, keys and days from its rows: these flags would be ignored, so they are refused.
