@@ -41,6 +41,7 @@ constexpr Command kCommands[] = {
     {nullptr, register_lint},   {"profiles", register_profiles_list}, {"profiles", register_profiles_show},
     {"exchange", register_exchange_credential_process}, {"exchange", register_exchange_serve},
     {"exchange", register_exchange_update}, {"exchange", register_exchange_configure},
+    {"exchange", register_exchange_sign_string}, {"exchange", register_exchange_read_certificate_data},
     {nullptr, register_emulate},
 };
 
