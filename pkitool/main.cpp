@@ -1,5 +1,6 @@
 // pkitool's entry point: the command table, global flags, and the one place errors are reported.
 #include "pkitool/commands/commands.h"
+#include "pkitool/helper_personality.h"
 #include "base/error.h"
 
 #include <CLI/CLI.hpp>
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     // mprotect/munlock calls for small secure_vectors). Secrets are still wiped on free; they
     // are only no longer pinned against swap. Must run before Botan's first allocation.
     ::setenv("BOTAN_MLOCK_POOL_SIZE", "0", 0);
+    if (invoked_as_signing_helper(argv[0])) return run_as_signing_helper(argc, argv);  // the other command table
     Context ctx;
     ctx.stdin_is_terminal = ::isatty(STDIN_FILENO) == 1;
     ctx.stderr_is_terminal = ::isatty(STDERR_FILENO) == 1;
