@@ -310,7 +310,7 @@ TEST_CASE("signing helper serve --hop-limit 1 and update --once, run as a unit f
     check_log_line(helper(t, "serve" + files + " --hop-limit 0"), "--hop-limit");
 }
 
-TEST_CASE("signing helper: every failure is one log line and exit 1; what pkitool lacks says so", "[cli][helper]") {
+TEST_CASE("signing helper: every failure is one log line and exit 1, and what pkitool lacks says so", "[cli][helper]") {
     TempDir t;
     make_pki(t);
     install_helper(t);
