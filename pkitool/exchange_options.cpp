@@ -1,57 +1,222 @@
-// Shared exchange flags and what they turn into.
+// Shared exchange flags, the key sources they name, and what they turn into.
 #include "pkitool/exchange_options.h"
 
 #include "base/pem.h"
+#include "exchange/arn.h"
+#include "issue/x509_file.h"
 #include "base/error.h"
+#include "base/files.h"
 
 #include <filesystem>
 
 namespace pkitool::cli {
 
-void ExchangeOptions::add(CLI::App& app) {
-    const std::string g = "Roles Anywhere session";
-    using F = Forward;
-    const auto declare = [this, &g](CLI::Option* o, Forward f) {
-        o->group(g);
-        declared_.push_back({o, f});
-        return o;
-    };
-    declare(app.add_option("--certificate", certificate, "Leaf certificate (PEM or DER) presented to Roles Anywhere"), F::Path)
-        ->required()->check(CLI::ExistingFile)->option_text("FILE");
-    declare(app.add_option("--private-key", private_key, "The certificate's private key (PKCS#8 PEM or DER; RSA or EC)"), F::Path)
-        ->required()->check(CLI::ExistingFile)->option_text("FILE");
-    declare(app.add_option("--intermediates", intermediates, "PEM bundle of intermediate CAs, the leaf's issuer first (sent as X-Amz-X509-Chain)"), F::Path)
-        ->check(CLI::ExistingFile)->option_text("FILE");
-    passphrase.add(app, "decrypts --private-key");
-    declare(app.get_option(passphrase.flag), F::Path);
-    declare(app.add_option("--trust-anchor-arn", target.trust_anchor_arn, "Trust anchor ARN"), F::Value)->required()->option_text("ARN");
-    declare(app.add_option("--profile-arn", target.profile_arn, "Roles Anywhere profile ARN"), F::Value)->required()->option_text("ARN");
-    declare(app.add_option("--role-arn", target.role_arn, "IAM role ARN to assume"), F::Value)->required()->option_text("ARN");
-    declare(app.add_option("--region", target.region, "AWS region (default: the trust anchor ARN's)"), F::Value)->option_text("REGION");
-    declare(app.add_option("--endpoint", target.endpoint, "Roles Anywhere endpoint URL (default https://rolesanywhere.REGION.amazonaws.com)"), F::Value)
-        ->option_text("URL");
-    declare(app.add_option("--session-duration", target.duration_seconds, "Session duration in seconds"), F::Value)
-        ->check(CLI::Range(900u, 43200u))->option_text("SECONDS (default 3600)");
-    declare(app.add_option("--role-session-name", target.role_session_name, "Role session name (default: the certificate serial in hex)"), F::Value)
-        ->option_text("NAME");
-    declare(app.add_flag("--no-verify-ssl", no_verify_ssl, "Do not verify the endpoint's TLS certificate (testing only)"), F::Flag);
-    declare(app.add_flag("--with-proxy", with_proxy, "Use the proxy from https_proxy/http_proxy/no_proxy (ignored otherwise)"), F::Flag);
-    declare(app.add_flag("--no-cache", no_cache, "credential-process: always call CreateSession, neither read nor write the cache"), F::Flag);
-    // --debug is not forwarded: credential_process stderr is not a place for traces.
-    declare(app.add_flag("--debug", debug, "Print the canonical request and string to sign on stderr (never keys or secrets)"), F::No);
+namespace {
+
+using F = DeclaredFlags::Forward;
+
+const std::string kKeyGroup = "Key and certificate";
+const std::string kSessionGroup = "Roles Anywhere session";
+const std::string kOtherSources = "aws_signing_helper key sources pkitool does not support yet (each fails with the reason)";
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// An existing file, or a URI naming a key elsewhere (refused later by KeySource::check, with a
+// clearer reason than "file does not exist").
+CLI::Validator file_or(std::vector<const char*> schemes) {
+    return CLI::Validator(
+        [schemes](std::string& value) -> std::string {
+            for (const char* s : schemes)
+                if (starts_with(value, s)) return "";
+            return CLI::ExistingFile(value);
+        },
+        "FILE");
 }
 
-Botan::X509_Certificate ExchangeOptions::leaf() const { return pem::load_certificate(certificate); }
+Error not_yet(const std::string& what) {
+    return Error(what + ": not supported by pkitool yet (pkitool issue #11)",
+                 "use a certificate file and a key file: --certificate FILE --private-key FILE");
+}
 
-exchange::SessionIdentity ExchangeOptions::identity() const {
-    auto key = issue::PrivateKey::load(private_key, passphrase.get());
-    auto cert = leaf();
+}  // namespace
+
+CLI::Option* DeclaredFlags::operator()(CLI::Option* option, Forward forward, const std::string& group) {
+    option->group(group);
+    declared_.emplace_back(option, forward);
+    return option;
+}
+
+std::vector<std::string> DeclaredFlags::to_args() const {
+    const auto abs = [](const std::string& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
+    std::vector<std::string> args;
+    for (const auto& [option, forward] : declared_) {
+        if (forward == Forward::No || option->count() == 0) continue;
+        args.push_back(option->get_name());
+        if (forward == Forward::Flag) continue;
+        for (const auto& value : option->results()) args.push_back(forward == Forward::Path ? abs(value) : value);
+    }
+    return args;
+}
+
+void KeySource::add(CLI::App& app, Personality personality, Use use, DeclaredFlags& declare, const std::function<void()>& more) {
+    personality_ = personality;
+    use_ = use;
+    const bool pkitool = personality == Personality::Pkitool;
+    auto* cert = declare(app.add_option("--certificate", certificate,
+                                        "Leaf certificate (PEM or DER) presented to Roles Anywhere; pkcs11: URIs are not supported yet"),
+                         F::Path, kKeyGroup)
+                     ->check(file_or({"pkcs11:"}))
+                     ->option_text("FILE");
+    if (pkitool && use != Use::SignString) cert->required();
+    CLI::Option* key = nullptr;
+    if (use != Use::ReadCertificate) {
+        key = declare(app.add_option("--private-key", private_key,
+                                     "The certificate's private key: PKCS#8 (plain or encrypted), SEC1 or PKCS#1; PEM or DER; RSA or EC"),
+                      F::Path, kKeyGroup)
+                  ->check(file_or({"pkcs11:", "handle:"}))
+                  ->option_text("FILE");
+        if (pkitool) key->required();
+        passphrase.add(app, "decrypts --private-key");
+        auto* file = declare(app.get_option(passphrase.flag), F::Path, kKeyGroup);
+        // Not forwarded: `exchange configure` refuses to write a password into ~/.aws/config.
+        auto* pw = declare(app.add_option("--pkcs8-password", pkcs8_password,
+                                          "Password of an encrypted PKCS#8 --private-key, as aws_signing_helper takes it. A compatibility "
+                                          "exception to pkitool's rule of no secrets on the command line: other local users can read it "
+                                          "(ps, /proc); prefer --passphrase-file or PKITOOL_PASSPHRASE"),
+                           F::No, kKeyGroup)
+                       ->option_text("PASSWORD");
+        pw->excludes(file);
+    }
+    if (more) more();
+
+    auto* selector = declare(app.add_option("--cert-selector", cert_selector, "Pick a certificate from the OS certificate store (Windows, macOS)"),
+                             F::Value, kOtherSources)
+                         ->option_text("SELECTOR");
+    auto* store = declare(app.add_option("--system-store-name", system_store_name, "Windows certificate store name"), F::Value, kOtherSources)
+                      ->option_text("NAME (default MY)");
+    declare(app.add_option("--pkcs11-lib", pkcs11_lib, "PKCS#11 module for pkcs11: URIs"), F::Path, kOtherSources)->option_text("FILE");
+    cert->excludes(selector)->excludes(store);
+    if (use != Use::ReadCertificate) {
+        auto* latest = declare(app.add_flag("--use-latest-expiring-certificate", use_latest_expiring_certificate,
+                                            "OS certificate store: the match that expires last"),
+                               F::Flag, kOtherSources);
+        auto* reuse = declare(app.add_flag("--reuse-pin", reuse_pin, "PKCS#11: use the user PIN for an always-authenticate key"), F::Flag,
+                              kOtherSources);
+        auto* tpm_pw = declare(app.add_option("--tpm-key-password", tpm_key_password, "TPM key password"), F::No, kOtherSources)
+                           ->option_text("PASSWORD");
+        auto* no_tpm_pw = declare(app.add_flag("--no-tpm-key-password", no_tpm_key_password, "TPM key without a password"), F::Flag, kOtherSources);
+        // aws_signing_helper's mutually exclusive pairs (its cmd/credentials.go and cmd/sign_string.go).
+        key->excludes(selector)->excludes(store)->excludes(latest);
+        latest->excludes(reuse);
+        selector->excludes(reuse);
+        store->excludes(reuse);
+        tpm_pw->excludes(selector)->excludes(reuse)->excludes(no_tpm_pw);
+        no_tpm_pw->excludes(selector);
+        if (use == Use::SignString) no_tpm_pw->excludes(reuse);
+        tpm_pw->excludes(app.get_option("--pkcs8-password"));
+    }
+    declare(app.add_flag("--debug", debug, "Print what is signed on stderr (never keys or secrets)"), F::No, "Other");
+}
+
+void KeySource::check() const {
+    // The order aws_signing_helper decides in: the OS store when no file is named, then tokens,
+    // then TPM keys, then PKCS#12, then PEM files.
+    const bool wants_key = use_ != Use::ReadCertificate;
+    if ((certificate.empty() && (!wants_key || private_key.empty())) || !cert_selector.empty() || system_store_name != "MY")
+        throw Error("unable to use cert store signer on linux",
+                    "pkitool reads no OS certificate store; give --certificate FILE" + std::string(wants_key ? " and --private-key FILE" : ""));
+    if (starts_with(certificate, "pkcs11:")) throw not_yet("--certificate " + certificate + ": PKCS#11 tokens are");
+    if (!pkcs11_lib.empty()) throw not_yet("--pkcs11-lib: PKCS#11 tokens are");
+    if (!wants_key) return;
+    if (starts_with(private_key, "pkcs11:")) throw not_yet("--private-key " + private_key + ": PKCS#11 tokens are");
+    if (reuse_pin) throw not_yet("--reuse-pin: PKCS#11 tokens are");
+    if (starts_with(private_key, "handle:")) throw not_yet("--private-key " + private_key + ": TPM 2.0 keys are");
+    if (!tpm_key_password.empty() || no_tpm_key_password) throw not_yet(std::string(no_tpm_key_password ? "--no-tpm-key-password" : "--tpm-key-password") + ": TPM 2.0 keys are");
+    if (!private_key.empty() && files::read_text(private_key).find("-----BEGIN TSS2 PRIVATE KEY-----") != std::string::npos)
+        throw not_yet(private_key + ": a TPM 2.0 key file (TSS2 PRIVATE KEY); these are");
+    if (private_key.empty()) {
+        // The helper reads a certificate with no key as PKCS#12; Botan 2 has no PKCS#12 reader.
+        if (issue::detect_kind(files::read(certificate)) == issue::FileKind::Certificate)
+            throw Error("--private-key is missing: " + certificate + " is a certificate, and its key is not in it",
+                        "give the key file with --private-key FILE");
+        throw Error(certificate + ": not a certificate; PKCS#12 files are not supported by pkitool yet",
+                    "split it: openssl pkcs12 -in F -nokeys -out cert.pem; openssl pkcs12 -in F -nocerts -nodes -out key.pem; "
+                    "then give --certificate cert.pem --private-key key.pem");
+    }
+    // aws_signing_helper's own words: a file key signs only with a certificate named beside it.
+    if (certificate.empty() && personality_ == Personality::SigningHelper)
+        throw Error("undefined certificate value", "give the key's certificate with --certificate FILE");
+}
+
+issue::Passphrase KeySource::passphrase_value() const {
+    if (!pkcs8_password.empty()) return pkcs8_password;
+    return passphrase.get();
+}
+
+Botan::X509_Certificate KeySource::leaf() const { return pem::load_certificate(certificate); }
+
+issue::PrivateKey KeySource::matching_key() const {
+    auto key = issue::PrivateKey::load(private_key, passphrase_value());
+    if (certificate.empty()) return key;
+    const auto cert = leaf();
     std::unique_ptr<Botan::Public_Key> pub(cert.subject_public_key());
     if (!issue::keys_match(key.botan(), *pub))
         throw Error(private_key + ": is not the key of " + certificate, "pass the private key that belongs to --certificate");
+    return key;
+}
+
+void ExchangeOptions::add(CLI::App& app, Personality personality) {
+    personality_ = personality;
+    const bool pkitool = personality == Personality::Pkitool;
+    auto& d = declared_;
+    CLI::Option* chain = nullptr;
+    key.add(app, personality, KeySource::Use::Session, d, [&] {
+        chain = d(app.add_option("--intermediates", intermediates, "PEM bundle of intermediate CAs, the leaf's issuer first (sent as X-Amz-X509-Chain)"),
+                  F::Path, kKeyGroup)
+                    ->check(CLI::ExistingFile)
+                    ->option_text("FILE");
+        const auto arn = [&](const char* name, std::string& field, const char* what) {
+            auto* o = d(app.add_option(name, field, what), F::Value, kSessionGroup)->option_text("ARN");
+            if (pkitool) o->required();
+        };
+        arn("--trust-anchor-arn", target.trust_anchor_arn, "Trust anchor ARN");
+        arn("--profile-arn", target.profile_arn, "Roles Anywhere profile ARN");
+        arn("--role-arn", target.role_arn, "IAM role ARN to assume");
+        d(app.add_option("--region", target.region, "AWS region (default: the trust anchor ARN's)"), F::Value, kSessionGroup)->option_text("REGION");
+        d(app.add_option("--endpoint", target.endpoint, "Roles Anywhere endpoint URL (default https://rolesanywhere.REGION.amazonaws.com)"),
+          F::Value, kSessionGroup)
+            ->option_text("URL");
+        // The helper leaves the range to the service (900..43200, "CreateSession" API reference).
+        auto* duration = d(app.add_option("--session-duration", target.duration_seconds, "Session duration in seconds"), F::Value, kSessionGroup)
+                             ->option_text("SECONDS (default 3600)");
+        if (pkitool) duration->check(CLI::Range(900u, 43200u));
+        d(app.add_option("--role-session-name", target.role_session_name, "Role session name (default: the certificate serial in hex)"),
+          F::Value, kSessionGroup)
+            ->option_text("NAME");
+        d(app.add_flag("--no-verify-ssl", no_verify_ssl, "Do not verify the endpoint's TLS certificate (testing only)"), F::Flag, kSessionGroup);
+        d(app.add_flag("--with-proxy", with_proxy, "Use the proxy from https_proxy/http_proxy/no_proxy (ignored otherwise)"), F::Flag,
+          kSessionGroup);
+        if (pkitool)
+            d(app.add_flag("--no-cache", no_cache, "credential-process: always call CreateSession, neither read nor write the cache"), F::Flag,
+              kSessionGroup);
+    });
+    // Also the helper's: a chain comes with a certificate file, never from a store.
+    chain->excludes(app.get_option("--cert-selector"))->excludes(app.get_option("--use-latest-expiring-certificate"));
+}
+
+void ExchangeOptions::check() const {
+    key.check();
+    target.check_arns();
+    if (personality_ == Personality::SigningHelper &&
+        exchange::region_of_arn(target.trust_anchor_arn) != exchange::Arn::parse(target.profile_arn, exchange::ArnType::Profile).region)
+        throw Error("trust anchor and profile regions don't match", "use a profile from the trust anchor's region");
+}
+
+exchange::SessionIdentity ExchangeOptions::identity() const {
+    auto k = key.matching_key();
     std::vector<Botan::X509_Certificate> chain;
     if (!intermediates.empty()) chain = pem::load_certificates(intermediates);
-    return {std::move(key), std::move(cert), std::move(chain), certificate};
+    return {std::move(k), leaf(), std::move(chain), key.certificate};
 }
 
 exchange::TransportOptions ExchangeOptions::transport() const {
@@ -62,21 +227,28 @@ exchange::TransportOptions ExchangeOptions::transport() const {
 }
 
 exchange::CredentialSource ExchangeOptions::source(std::ostream& debug_stream) const {
-    return [this, &debug_stream] { return exchange::create_session(target, identity(), transport(), debug ? &debug_stream : nullptr); };
+    return [this, &debug_stream] {
+        return exchange::create_session(target, identity(), transport(), key.debug ? &debug_stream : nullptr);
+    };
 }
 
-std::vector<std::string> ExchangeOptions::to_args() const {
-    // From the table add() declared, so a new flag cannot be forgotten here: what was given, as
-    // given, with file paths made absolute (credential_process runs from any directory).
-    const auto abs = [](const std::string& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
-    std::vector<std::string> args;
-    for (const auto& [option, forward] : declared_) {
-        if (forward == Forward::No || option->count() == 0) continue;
-        args.push_back(option->get_name());
-        if (forward == Forward::Flag) continue;
-        for (const auto& value : option->results()) args.push_back(forward == Forward::Path ? abs(value) : value);
-    }
-    return args;
+void ServeOptions::add(CLI::App& app) {
+    port.add(app);
+    app.add_option("--hop-limit", hop_limit, "IP TTL of the answers (default 64); 1 keeps them on this host, as EC2's metadata service does")
+        ->check(CLI::Range(1, 255))
+        ->option_text("N");
+}
+
+void TestSignatureOptions::add(CLI::App& app, Personality personality) {
+    std::map<std::string, exchange::TestDigest> digests;
+    for (const auto d : {exchange::TestDigest::Sha256, exchange::TestDigest::Sha384, exchange::TestDigest::Sha512}) digests[to_string(d)] = d;
+    app.add_option("--digest", digest, "Hash signed: SHA256, SHA384 or SHA512")
+        ->transform(CLI::CheckedTransformer(digests))
+        ->option_text("SHA256|SHA384|SHA512 (default SHA256)");
+    if (personality == Personality::SigningHelper)
+        app.add_option("--format", format, "json: the hex signature as a JSON string; text: hex; bin: the raw bytes")
+            ->check(CLI::IsMember({"json", "text", "bin"}))
+            ->option_text("json|text|bin (default json)");
 }
 
 }  // namespace pkitool::cli

@@ -1,43 +1,109 @@
 // The flags every `pkitool exchange` command shares, declared once (style.md rule 3). Names match
-// aws_signing_helper's, so an existing credential_process line switches by changing the program.
+// aws_signing_helper's, so an existing credential_process line switches by changing the program;
+// invoked under that name, pkitool parses them as the helper does (Personality::SigningHelper).
 #pragma once
 
 #include "exchange/client/session.h"
+#include "exchange/client/test_signature.h"
 #include "pkitool/options.h"
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pkitool::cli {
 
-struct ExchangeOptions {
-    std::string certificate, private_key, intermediates;
-    PassphraseOption passphrase;
-    exchange::SessionTarget target;
-    bool no_verify_ssl = false, with_proxy = false, no_cache = false, debug = false;
+// Whose command line is parsed: pkitool's own (required flags, checked ranges, exit 2 for usage)
+// or aws_signing_helper 1.8's (every flag optional as it defines them, every failure exit 1).
+enum class Personality { Pkitool, SigningHelper };
 
-    void add(CLI::App& app);
-
-    // Loads the certificate, chain and key; Error when the key does not match the certificate.
-    exchange::SessionIdentity identity() const;
-    Botan::X509_Certificate leaf() const;
-    exchange::TransportOptions transport() const;
-    // CreateSession bound to these options; --debug output goes to `debug_stream`.
-    exchange::CredentialSource source(std::ostream& debug_stream) const;
-
-    // The flags given, again, with absolute paths, for a credential_process line.
+// The flags one command declared, in order, with how each is given again on a credential_process
+// line (`exchange configure`), so a new flag cannot be forgotten there.
+class DeclaredFlags {
+public:
+    enum class Forward { Path, Value, Flag, No };
+    CLI::Option* operator()(CLI::Option* option, Forward forward, const std::string& group);
+    // What was given, as given, with file paths made absolute (credential_process runs anywhere).
     std::vector<std::string> to_args() const;
 
 private:
-    enum class Forward { Path, Value, Flag, No };  // how to_args() writes a flag
-    struct Declared {
-        CLI::Option* option;
-        Forward forward;
-    };
-    std::vector<Declared> declared_;
+    std::vector<std::pair<CLI::Option*, Forward>> declared_;
+};
+
+// Where the signing key and certificate come from: PEM or DER files today. The helper's other
+// sources (OS certificate stores, PKCS#11 tokens, TPM keys, PKCS#12 files) are accepted as flags
+// and refused by check() with the reason, so a line written for the helper fails clearly.
+struct KeySource {
+    // What the command needs: a key and certificate (credential-process, serve, update), a key
+    // whose certificate is optional in pkitool (sign-string), or a certificate (read-certificate-data).
+    enum class Use { Session, SignString, ReadCertificate };
+
+    std::string certificate, private_key;
+    PassphraseOption passphrase;
+    std::string pkcs8_password;
+    std::string cert_selector, system_store_name = "MY", pkcs11_lib, tpm_key_password;
+    bool use_latest_expiring_certificate = false, reuse_pin = false, no_tpm_key_password = false, debug = false;
+
+    // Declares the flags `use` needs in `personality`; `more` declares the command's own between the
+    // file flags and the other sources, so --help lists what works first.
+    void add(CLI::App& app, Personality personality, Use use, DeclaredFlags& declared, const std::function<void()>& more = {});
+
+    // Error when the flags ask for a source pkitool cannot use yet, before any file is read.
+    void check() const;
+    issue::Passphrase passphrase_value() const;  // --pkcs8-password, else --passphrase-file / PKITOOL_PASSPHRASE
+    Botan::X509_Certificate leaf() const;
+    // The key; Error when --certificate is given and the key is not its key.
+    issue::PrivateKey matching_key() const;
+
+private:
+    Personality personality_ = Personality::Pkitool;
+    Use use_ = Use::Session;
+};
+
+struct ExchangeOptions {
+    KeySource key;
+    std::string intermediates;
+    exchange::SessionTarget target;
+    bool no_verify_ssl = false, with_proxy = false, no_cache = false;
+
+    void add(CLI::App& app, Personality personality = Personality::Pkitool);
+
+    // The checks a command makes before anything else: the key source (KeySource::check), the
+    // three ARNs, and under the helper's name its rule that anchor and profile share a region.
+    void check() const;
+    // Loads the certificate, chain and key; Error when the key does not match the certificate.
+    exchange::SessionIdentity identity() const;
+    Botan::X509_Certificate leaf() const { return key.leaf(); }
+    exchange::TransportOptions transport() const;
+    // CreateSession bound to these options, re-reading the files each time (a renewed certificate
+    // is picked up); --debug output goes to `debug_stream`.
+    exchange::CredentialSource source(std::ostream& debug_stream) const;
+
+    // The flags given, again, with absolute paths, for a credential_process line.
+    std::vector<std::string> to_args() const { return declared_.to_args(); }
+
+private:
+    Personality personality_ = Personality::Pkitool;
+    DeclaredFlags declared_;
+};
+
+// serve's listening flags: --port (9911, the helper's) and --hop-limit (64, the helper's; 1 makes
+// answers die at the first hop as EC2's metadata service does).
+struct ServeOptions {
+    PortOption port{9911};
+    int hop_limit = 64;
+    void add(CLI::App& app);
+};
+
+// sign-string's --digest, and under the helper's name its --format json|text|bin.
+struct TestSignatureOptions {
+    exchange::TestDigest digest = exchange::TestDigest::Sha256;
+    std::string format = "json";
+    void add(CLI::App& app, Personality personality);
 };
 
 }  // namespace pkitool::cli

@@ -1,6 +1,7 @@
 // pkitool's entry point: the command table, global flags, and the one place errors are reported.
 #include "pkitool/commands/commands.h"
 #include "pkitool/wording.h"
+#include "pkitool/helper_personality.h"
 #include "base/error.h"
 
 #include <CLI/CLI.hpp>
@@ -42,6 +43,7 @@ constexpr Command kCommands[] = {
     {nullptr, register_lint},   {"profiles", register_profiles_list}, {"profiles", register_profiles_show},
     {"exchange", register_exchange_credential_process}, {"exchange", register_exchange_serve},
     {"exchange", register_exchange_update}, {"exchange", register_exchange_configure},
+    {"exchange", register_exchange_sign_string}, {"exchange", register_exchange_read_certificate_data},
     {nullptr, register_emulate},
 };
 
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
     // mprotect/munlock calls for small secure_vectors). Secrets are still wiped on free; they
     // are only no longer pinned against swap. Must run before Botan's first allocation.
     ::setenv("BOTAN_MLOCK_POOL_SIZE", "0", 0);
+    if (invoked_as_signing_helper(argv[0])) return run_as_signing_helper(argc, argv);  // the other command table
     Context ctx;
     ctx.stdin_is_terminal = ::isatty(STDIN_FILENO) == 1;
     ctx.stderr_is_terminal = ::isatty(STDERR_FILENO) == 1;

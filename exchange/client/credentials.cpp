@@ -74,18 +74,20 @@ Credentials parse_create_session(const std::string& body) {
     out.access_key_id = required_string(c, "accessKeyId", what);
     out.secret_access_key = required_string(c, "secretAccessKey", what);
     out.session_token = required_string(c, "sessionToken", what);
-    out.expiration = parse_rfc3339(required_string(c, "expiration", what), what + " expiration");
+    out.expiration_text = required_string(c, "expiration", what);
+    out.expiration = parse_rfc3339(out.expiration_text, what + " expiration");
     if (set.contains("roleArn") && set["roleArn"].is_string()) out.role_arn = set["roleArn"].get<std::string>();
     return out;
 }
 
-std::string credential_process_json(const Credentials& c) {
+std::string credential_process_json(const Credentials& c, ExpirationText expiration) {
     nlohmann::ordered_json j;  // ordered: the documented field order, byte for byte
     j["Version"] = 1;
     j["AccessKeyId"] = c.access_key_id;
     j["SecretAccessKey"] = c.secret_access_key;
     j["SessionToken"] = c.session_token;
-    j["Expiration"] = issue::rfc3339(c.expiration);
+    const bool as_received = expiration == ExpirationText::AsReceived && !c.expiration_text.empty();
+    j["Expiration"] = as_received ? c.expiration_text : issue::rfc3339(c.expiration);
     return j.dump();
 }
 

@@ -15,6 +15,9 @@ struct Credentials {
     std::string session_token;
     Clock::time_point expiration;
     std::string role_arn;  // from the response; may be empty (not in the cache format)
+    // `expiration` exactly as the service wrote it; empty when the credentials did not come from
+    // a CreateSession answer (the cache keeps only the parsed time).
+    std::string expiration_text{};  // (a default, so aggregate initialisers may leave it out)
 
     bool operator==(const Credentials&) const = default;
 };
@@ -26,8 +29,12 @@ Clock::time_point parse_rfc3339(const std::string& text, const std::string& what
 // The 201 body of CreateSession. Error "CreateSession response: ..." when a field is missing.
 Credentials parse_create_session(const std::string& body);
 
+// How credential_process_json writes Expiration: pkitool's RFC 3339 form, or the service's own
+// text when there is one, as aws_signing_helper passes it through.
+enum class ExpirationText { Normalised, AsReceived };
+
 // Exactly {"Version":1,"AccessKeyId":…,"SecretAccessKey":…,"SessionToken":…,"Expiration":…}.
-std::string credential_process_json(const Credentials& c);
+std::string credential_process_json(const Credentials& c, ExpirationText expiration = ExpirationText::Normalised);
 // The inverse, for the cache; Error naming `what` when malformed.
 Credentials parse_credential_process_json(const std::string& text, const std::string& what);
 

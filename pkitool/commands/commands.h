@@ -29,6 +29,8 @@ void register_exchange_credential_process(CLI::App& exchange, Context& ctx);
 void register_exchange_serve(CLI::App& exchange, Context& ctx);
 void register_exchange_update(CLI::App& exchange, Context& ctx);
 void register_exchange_configure(CLI::App& exchange, Context& ctx);
+void register_exchange_sign_string(CLI::App& exchange, Context& ctx);
+void register_exchange_read_certificate_data(CLI::App& exchange, Context& ctx);
 void register_emulate(CLI::App& app, Context& ctx);
 
 }  // namespace pkitool::cli

@@ -24,7 +24,10 @@ void register_exchange_configure(CLI::App& exchange_group, Context& ctx) {
                      "--profile-arn PROFILE_ARN --role-arn ROLE_ARN\n    $ aws sts get-caller-identity --profile vm"}});
     cmd->callback([args, &ctx] {
         auto& o = args->options;
-        o.target.check_arns();
+        o.check();
+        if (!o.key.pkcs8_password.empty())
+            throw usage_error("--pkcs8-password: would be written into the AWS config file for every reader of it to see",
+                              "give the password in a 0600 file with --passphrase-file FILE");
         const auto region = o.target.effective_region();
         if (args->profile.find_first_of("[]\n") != std::string::npos) throw usage_error("--profile '" + args->profile + "': not a profile name");
         o.identity();  // refuse to configure a certificate and key that cannot work

@@ -18,7 +18,7 @@ void register_exchange_credential_process(CLI::App& exchange_group, Context& ctx
                     {"Rehearse offline against `pkitool emulate`, showing what is signed:",
                      "pkitool exchange credential-process ... --endpoint http://127.0.0.1:8443 --no-cache --debug"}});
     cmd->callback([opts, &ctx] {
-        opts->target.check_arns();  // a bad ARN is a usage error before any file is read
+        opts->check();  // a bad ARN or key source is refused before any request
         const auto fetch = opts->source(ctx.err);
         const auto credentials =
             opts->no_cache ? fetch()

@@ -1,12 +1,8 @@
 // pkitool exchange update: keep a profile of the shared credentials file filled with fresh credentials.
 #include "pkitool/commands/commands.h"
-#include "pkitool/exchange_options.h"
+#include "pkitool/exchange_services.h"
 
-#include "exchange/client/credentials_file.h"
 #include "issue/inspect.h"
-#include "base/error.h"
-
-#include <thread>
 
 namespace pkitool::cli {
 
@@ -27,26 +23,9 @@ void register_exchange_update(CLI::App& exchange_group, Context& ctx) {
                      "--profile-arn PROFILE_ARN --role-arn ROLE_ARN --profile vm --once"},
                     {"Keep it fresh in the background:", "pkitool exchange update ... --profile vm &"}});
     cmd->callback([args, &ctx] {
-        auto& o = args->options;
-        o.target.check_arns();
-        if (args->profile.empty() || args->profile.find_first_of("[]\n") != std::string::npos)
-            throw usage_error("--profile '" + args->profile + "': not a profile name");
-        const auto path = exchange::default_credentials_file();
-        const auto fetch = o.source(ctx.err);
-        for (bool first = true;; first = false) {
-            std::chrono::seconds wait{60};  // after a failed refresh
-            try {
-                const auto c = fetch();
-                exchange::write_credentials_profile(path, args->profile, c);
-                ctx.note("wrote profile [" + args->profile + "] to " + path.string() + " (expires " + issue::rfc3339(c.expiration) + ")");
-                wait = std::max(wait, std::chrono::duration_cast<std::chrono::seconds>(c.expiration - exchange::kRefreshMargin - exchange::Clock::now()));
-            } catch (const Error& e) {
-                if (first || args->once) throw;  // a setup mistake: report it rather than retry forever
-                ctx.warn(std::string(e.what()) + "; retrying in 60 s");
-            }
-            if (args->once) return;
-            std::this_thread::sleep_for(wait);
-        }
+        update_credentials(args->options, args->profile, args->once, ctx, [&](const auto& path, const exchange::Credentials& c, auto) {
+            ctx.note("wrote profile [" + args->profile + "] to " + path.string() + " (expires " + issue::rfc3339(c.expiration) + ")");
+        });
     });
 }
 

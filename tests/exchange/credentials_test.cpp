@@ -22,6 +22,19 @@ TEST_CASE("credentials: CreateSession 201 body parses into typed credentials", "
     CHECK(c.session_token == "dG9rZW4=");
     CHECK(c.role_arn == "arn:aws:iam::123456789012:role/r");
     CHECK(Clock::to_time_t(c.expiration) == 1795575600);  // date -u -d 2026-11-25T03:00:00Z +%s
+    CHECK(c.expiration_text == "2026-11-25T03:00:00Z");
+}
+
+TEST_CASE("credentials: Expiration as the service wrote it, for the aws_signing_helper personality", "[exchange][credentials]") {
+    std::string fractional = kSession;
+    fractional.replace(fractional.find("2026-11-25T03:00:00Z"), 20, "2026-11-25T04:00:00.5+01:00");
+    const auto c = parse_create_session(fractional);
+    CHECK(Clock::to_time_t(c.expiration) == 1795575600);
+    CHECK_THAT(credential_process_json(c), Catch::EndsWith(R"("Expiration":"2026-11-25T03:00:00Z"})"));
+    CHECK_THAT(credential_process_json(c, ExpirationText::AsReceived), Catch::EndsWith(R"("Expiration":"2026-11-25T04:00:00.5+01:00"})"));
+    // Credentials from the cache carry no text: the normalised form is the only one there is.
+    Credentials cached{"ASIAX", "s", "t", Clock::from_time_t(1795575600), ""};
+    CHECK_THAT(credential_process_json(cached, ExpirationText::AsReceived), Catch::EndsWith(R"("Expiration":"2026-11-25T03:00:00Z"})"));
 }
 
 TEST_CASE("credentials: malformed CreateSession bodies are named errors", "[exchange][credentials]") {

@@ -9,7 +9,7 @@ chain header when sent) are signed, that the chain links leaf → intermediates 
 answers a CreateSession-shaped 201. Refusals use the AWS error shape (X-Amzn-ErrorType + message).
 
 Usage: fake_rolesanywhere.py [--anchor CA.pem] [--tamper body|query|date|signature] [--log FILE]
-                             [--lifetime SECONDS] [--fail-after N]
+                             [--lifetime SECONDS] [--fail-after N] [--expiration-format STRFTIME]
 Prints "PORT <n>" on stdout once listening on 127.0.0.1 (random port); exits after --lifetime.
 """
 import argparse
@@ -181,7 +181,7 @@ class Handler(BaseHTTPRequestHandler):
                 "assumedRoleUser": {"arn": f"arn:aws:sts::{account}:assumed-role/{role_arn.split('/')[-1]}/{session}",
                                     "assumedRoleId": "AROAFAKE:" + session},
                 "credentials": {"accessKeyId": "ASIA" + secrets.token_hex(8).upper(),
-                                "expiration": expiration.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                "expiration": expiration.strftime(opts.expiration_format),
                                 "secretAccessKey": secrets.token_urlsafe(30),
                                 "sessionToken": "FAKE" + secrets.token_urlsafe(60)},
                 "packedPolicySize": 0,
@@ -199,6 +199,8 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--lifetime", type=float, default=120)
     ap.add_argument("--fail-after", type=int)
+    # Another RFC 3339 spelling (e.g. "%Y-%m-%dT%H:%M:%S.000+00:00"), to tell passing it through from re-rendering.
+    ap.add_argument("--expiration-format", default="%Y-%m-%dT%H:%M:%SZ")
     opts = ap.parse_args()
     if opts.anchor:
         with open(opts.anchor, "rb") as f:
