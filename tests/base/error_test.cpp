@@ -5,7 +5,7 @@
 
 using namespace pkitool;
 
-TEST_CASE("error: hints are a list; an empty hint adds nothing", "[error]") {
+TEST_CASE("error: hints are a list, an empty hint adds nothing", "[error]") {
     const Error plain("vm.csr: signature does not verify");
     CHECK(plain.hints().empty());
     CHECK(plain.hint().empty());

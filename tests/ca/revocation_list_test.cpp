@@ -29,7 +29,7 @@ db::CertificateRecord revoked_record(const issue::Serial& s, db::Time when, db::
 
 }  // namespace
 
-TEST_CASE("crl: entries keep their revocation dates and reasons; unspecified has no extensions", "[ca][crl]") {
+TEST_CASE("crl: entries keep their revocation dates and reasons, unspecified has no extensions", "[ca][crl]") {
     TempDir t;
     auto ca = make_root(t);
     const auto compromised = issue::Serial::random(), plain = issue::Serial::random();

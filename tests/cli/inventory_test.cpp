@@ -69,7 +69,7 @@ TEST_CASE("inventory: an empty or foreign inventory is refused, never re-created
     run_ok("db list --ca ca", t);
 }
 
-TEST_CASE("inventory: db backup copies consistently; an inventory older than crl.pem is refused", "[cli][inventory]") {
+TEST_CASE("inventory: db backup copies consistently, an inventory older than crl.pem is refused", "[cli][inventory]") {
     TempDir t;
     revoked_ca(t);
     const auto r = run("db backup --ca ca backup.db", t.path());

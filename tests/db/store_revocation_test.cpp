@@ -20,7 +20,7 @@ CertificateRecord record(const issue::Serial& serial, std::optional<Revocation> 
 
 }  // namespace
 
-TEST_CASE("store: revoke once, with time and reason; unknown and repeated revocations are told apart", "[db][revoke]") {
+TEST_CASE("store: revoke once, with time and reason, unknown and repeated revocations are told apart", "[db][revoke]") {
     TempDir t;
     auto store = Store::open(t / "pkitool.db", Store::Open::CreateNew);
     const auto a = issue::Serial::random(), b = issue::Serial::random();
@@ -52,7 +52,7 @@ TEST_CASE("store: revoke once, with time and reason; unknown and repeated revoca
     CHECK(store.list(q)[0].serial == b);
 }
 
-TEST_CASE("store: insert keeps a record's revocation; revocations come oldest first", "[db][revoke]") {
+TEST_CASE("store: insert keeps a record's revocation, revocations come oldest first", "[db][revoke]") {
     TempDir t;
     auto store = Store::open(t / "pkitool.db", Store::Open::CreateNew);
     const auto late = issue::Serial::random(), early = issue::Serial::random();

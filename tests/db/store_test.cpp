@@ -21,7 +21,7 @@ db::Time now_s() { return floor<seconds>(system_clock::now()); }
 
 }  // namespace
 
-TEST_CASE("store: a new database gets the current schema; reopening keeps rows", "[db]") {
+TEST_CASE("store: a new database gets the current schema, reopening keeps rows", "[db]") {
     test::TempDir t;
     const auto path = t / "pkitool.db";
     {
@@ -63,7 +63,7 @@ TEST_CASE("store: a transaction that is not committed leaves nothing", "[db]") {
     CHECK(s.count() == 1);
 }
 
-TEST_CASE("store: status is derived; filters by status, expiry window and subject", "[db]") {
+TEST_CASE("store: status is derived, filters by status, expiry window and subject", "[db]") {
     test::TempDir t;
     auto s = db::Store::open(t / "pkitool.db", db::Store::Open::CreateNew);
     const auto now = now_s();

@@ -56,7 +56,7 @@ TEST_CASE("wording: a fleet row's input keeps the row's name, never a flag", "[w
     CHECK(w.hints == std::vector<std::string>{"set days to 29 or less"});
 }
 
-TEST_CASE("wording: a flag step needs the flag; a command step is the same everywhere", "[wording]") {
+TEST_CASE("wording: a flag step needs the flag, a command step is the same everywhere", "[wording]") {
     Commands c;
     const auto* show = c.ran({"show"});
     auto e = Error("vm.crt: already exists");

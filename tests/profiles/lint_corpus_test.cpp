@@ -65,7 +65,7 @@ const std::set<std::string> kNone;
 
 }  // namespace
 
-TEST_CASE("lint corpus: each defect gives its rule and nothing unrelated; clean certificates give none", "[lint]") {
+TEST_CASE("lint corpus: each defect gives its rule and nothing unrelated, clean certificates give none", "[lint]") {
     const std::vector<Case> cases = {
         {"clean-ec.crt"},
         {"clean-rsa.crt"},
