@@ -31,17 +31,7 @@ std::string env(const TempDir& t) {
 
 Result pk(const TempDir& t, const std::string& args) { return shell(env(t) + "'" PKITOOL_BINARY "' " + args, t.path()); }
 
-void must(const Result& r) {
-    INFO(r.out << r.err);
-    REQUIRE(r.code == 0);
-}
 
-// root-ca (pkitool), then an EC and an RSA leaf from it.
-void make_pki(const TempDir& t) {
-    must(run("ca init --dir root-ca --subject \"CN=Test Root CA\"", t.path()));
-    must(run("issue --ca root-ca --subject CN=ec-vm --out ec.crt --key-out ec.key --yes", t.path()));
-    must(run("issue --ca root-ca --subject CN=rsa-vm --key-type rsa:2048 --out rsa.crt --key-out rsa.key --yes", t.path()));
-}
 
 // An intermediate under root-ca and a leaf under it, made with the openssl command.
 void make_intermediate(const TempDir& t) {

@@ -16,10 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-void must(const Result& r) {
-    INFO(r.out << r.err);
-    REQUIRE(r.code == 0);
-}
 
 // A private HOME, cache and AWS config per test; nothing leaks in from the developer's shell. The
 // region is emulate's, which the ARNs and the STS signature scope must agree with.
@@ -30,10 +26,6 @@ std::string env(const TempDir& t, const json& emulate) {
            "' AWS_SHARED_CREDENTIALS_FILE='" + (t / "aws-credentials").string() + "' AWS_REGION=" + region + " AWS_DEFAULT_REGION=" + region + " ";
 }
 
-// /usr/bin/aws explicitly (an `aws` earlier on PATH may be v1), with bounded time.
-std::string aws(const std::string& args) {
-    return "timeout 90 /usr/bin/aws " + args + " --output json --cli-read-timeout 15 --cli-connect-timeout 10";
-}
 
 // `pkitool emulate` as a child, its one JSON line parsed; killed when the test ends.
 struct Emulator {
@@ -66,7 +58,7 @@ void check_credential_process_profile(const TempDir& t, const Emulator& emulate,
     REQUIRE_THAT(config, Catch::Contains("[profile p]\ncredential_process = " PKITOOL_BINARY " exchange credential-process"));
 
     // From another directory, as the AWS CLI would run it anywhere.
-    const auto exported = shell(env(t, emulate.info) + aws("configure export-credentials --profile p"), "/");
+    const auto exported = shell(env(t, emulate.info) + aws_cli("configure export-credentials --profile p"), "/");
     INFO(exported.err << "\nemulate: " << emulate.process.err());
     REQUIRE(exported.code == 0);
     const auto creds = json::parse(exported.out);
@@ -74,7 +66,7 @@ void check_credential_process_profile(const TempDir& t, const Emulator& emulate,
     CHECK_FALSE(creds["SecretAccessKey"].get<std::string>().empty());
     CHECK_FALSE(creds["SessionToken"].get<std::string>().empty());
 
-    const auto who = shell(env(t, emulate.info) + aws("sts get-caller-identity --profile p --endpoint-url " + emulate.url()), "/");
+    const auto who = shell(env(t, emulate.info) + aws_cli("sts get-caller-identity --profile p --endpoint-url " + emulate.url()), "/");
     INFO(who.err << "\nemulate: " << emulate.process.err());
     REQUIRE(who.code == 0);
     const auto id = json::parse(who.out);
@@ -118,7 +110,7 @@ TEST_CASE("e2e: exchange serve in front of pkitool emulate, found by the AWS CLI
                      t.path(), "http://127.0.0.1:", 60);
     std::ofstream(t / "aws-config") << "";  // no profile: only the metadata endpoint can supply credentials
     const auto who = shell(env(t, emulate.info) + "AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:" + std::to_string(serve.port()) + "/ " +
-                               aws("sts get-caller-identity --endpoint-url " + emulate.url()),
+                               aws_cli("sts get-caller-identity --endpoint-url " + emulate.url()),
                            t.path());
     INFO(who.err << "\nserve: " << serve.err() << "\nemulate: " << emulate.process.err());
     REQUIRE(who.code == 0);

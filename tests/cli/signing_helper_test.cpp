@@ -68,20 +68,8 @@ Result helper(const TempDir& t, const std::string& args, const std::string& dir 
     return shell(env(t) + "'" + (t / "bin/aws_signing_helper").string() + "' " + args, dir.empty() ? t.path() : fs::path(dir));
 }
 
-void must(const Result& r) {
-    INFO(r.out << r.err);
-    REQUIRE(r.code == 0);
-}
 
-void make_pki(const TempDir& t) {
-    must(run("ca init --dir root-ca --subject \"CN=Helper Root\"", t.path()));
-    must(run("issue --ca root-ca --subject CN=ec-vm --out ec.crt --key-out ec.key --yes", t.path()));
-    must(run("issue --ca root-ca --subject CN=rsa-vm --key-type rsa:2048 --out rsa.crt --key-out rsa.key --yes", t.path()));
-}
 
-std::string aws(const std::string& args) {
-    return "timeout 90 /usr/bin/aws " + args + " --output json --cli-read-timeout 15 --cli-connect-timeout 10";
-}
 
 struct Emulator {
     explicit Emulator(const TempDir& t)
@@ -129,7 +117,7 @@ TEST_CASE("signing helper: a ~/.aws/config line written for aws_signing_helper w
                                     << (t / "ec.crt").string() << " --private-key " << (t / "ec.key").string() << " " << emulate.arns()
                                     << " --endpoint " << emulate.url() << "\n";
     for (int i = 0; i < 2; ++i) {
-        const auto who = shell(env(t) + aws("sts get-caller-identity --profile developer --endpoint-url " + emulate.url()), "/");
+        const auto who = shell(env(t) + aws_cli("sts get-caller-identity --profile developer --endpoint-url " + emulate.url()), "/");
         INFO(who.err << "\nemulate: " << emulate.process.err());
         REQUIRE(who.code == 0);
         CHECK(json::parse(who.out)["Arn"] == emulate.assumed_role_arn(t, "ec.crt"));
@@ -290,7 +278,7 @@ TEST_CASE("signing helper serve --hop-limit 1 and update --once, run as a unit f
     INFO(creds.out);
     CHECK(json::parse(creds.out)["Code"] == "Success");
     std::ofstream(t / "aws-config") << "";  // only the metadata endpoint can supply credentials
-    const auto who = shell(env(t) + "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + url + " " + aws("sts get-caller-identity --endpoint-url " + emulate.url()), "/");
+    const auto who = shell(env(t) + "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + url + " " + aws_cli("sts get-caller-identity --endpoint-url " + emulate.url()), "/");
     INFO(who.err << "\nserve: " << serve.err());
     REQUIRE(who.code == 0);
     CHECK(json::parse(who.out)["Arn"] == emulate.assumed_role_arn(t, "ec.crt"));
@@ -303,7 +291,7 @@ TEST_CASE("signing helper serve --hop-limit 1 and update --once, run as a unit f
     CHECK(update.out.empty());
     CHECK(update.err.empty());  // silent on success, as the helper
     CHECK_THAT(slurp(t / "aws-credentials"), Catch::StartsWith("[other]\naws_access_key_id = AKIAKEEP\n"));
-    const auto from_file = shell(env(t) + aws("sts get-caller-identity --profile default --endpoint-url " + emulate.url()), "/");
+    const auto from_file = shell(env(t) + aws_cli("sts get-caller-identity --profile default --endpoint-url " + emulate.url()), "/");
     INFO(from_file.err);
     REQUIRE(from_file.code == 0);
     CHECK(json::parse(from_file.out)["Arn"] == emulate.assumed_role_arn(t, "ec.crt"));

@@ -69,6 +69,21 @@ void run_ok(const std::string& args, const TempDir& t) {
     REQUIRE(r.code == 0);
 }
 
+void must(const Result& r) {
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+}
+
+void make_pki(const TempDir& t) {
+    must(run("ca init --dir root-ca --subject \"CN=Test Root CA\"", t.path()));
+    must(run("issue --ca root-ca --subject CN=ec-vm --out ec.crt --key-out ec.key --yes", t.path()));
+    must(run("issue --ca root-ca --subject CN=rsa-vm --key-type rsa:2048 --out rsa.crt --key-out rsa.key --yes", t.path()));
+}
+
+std::string aws_cli(const std::string& args) {
+    return "timeout 90 /usr/bin/aws " + args + " --output json --cli-read-timeout 15 --cli-connect-timeout 10";
+}
+
 std::string openssl_serial(const std::string& cert, const TempDir& t) {
     auto out = shell("openssl x509 -in " + cert + " -noout -serial", t.path()).out;
     out = out.substr(out.find('=') + 1);

@@ -42,6 +42,12 @@ bool has_tool(const std::string& name);
 
 // Runs pkitool and REQUIREs exit 0, showing the command and its stderr when it fails.
 void run_ok(const std::string& args, const TempDir& t);
+// REQUIREs exit 0 of a command already run, showing its output when it failed.
+void must(const Result& r);
+// root-ca/ (pkitool), then an EC leaf (ec.crt, ec.key) and an RSA one (rsa.crt, rsa.key) from it.
+void make_pki(const TempDir& t);
+// /usr/bin/aws explicitly (an `aws` earlier on PATH may be v1), with bounded time and JSON output.
+std::string aws_cli(const std::string& args);
 // A certificate's serial as `openssl x509 -serial` prints it (uppercase hex).
 std::string openssl_serial(const std::string& cert, const TempDir& t);
 // The cRLNumber of a CRL file as openssl reads it.
