@@ -258,6 +258,15 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
     return std::move(*issued);
 }
 
+ImportRequest ImportRequest::easyrsa(fs::path dir, const fs::path& pki, issue::Passphrase passphrase) {
+    ImportRequest r{std::move(dir), pki / "ca.crt", pki / "private" / "ca.key", std::move(passphrase), pki / "index.txt", {}, std::nullopt};
+    r.certificates_in = {{pki / "certs_by_serial", ".pem"}, {pki / "revoked" / "certs_by_serial", ".crt"}, {pki / "renewed" / "certs_by_serial", ".crt"}};
+    std::error_code ec;
+    for (const auto& required : {r.certificate, r.key, *r.openssl_index})
+        if (!fs::exists(required, ec)) throw Error(pki.string() + ": not an easy-rsa PKI directory (no " + required.lexically_relative(pki).string() + ")");
+    return r;
+}
+
 ImportSummary Authority::import(const ImportRequest& req) {
     refuse_existing(req.dir);
     const auto cert = pem::load_certificate(req.certificate);
@@ -282,12 +291,22 @@ ImportSummary Authority::import(const ImportRequest& req) {
     if (req.openssl_index) {
         const auto& index = *req.openssl_index;
         const auto beside = index.has_parent_path() ? index.parent_path() : fs::path(".");
-        const auto newcerts = req.newcerts.value_or(beside / "newcerts");
+        auto places = req.certificates_in;
+        if (places.empty()) places.push_back({beside / "newcerts", ".pem"});
         for (const auto& e : parse_openssl_index(files::read_text(index, 256u << 20), index.string())) {
             const std::string where = index.string() + ":" + std::to_string(e.line) + ": ";
-            const auto file = newcerts / (e.serial.hex() + ".pem");
             std::error_code ec;
-            if (!fs::exists(file, ec)) throw Error(where + "serial " + e.serial.hex() + " has no certificate file " + file.string());
+            fs::path file;
+            std::string looked;
+            for (const auto& p : places) {
+                const auto candidate = p.dir / (e.serial.hex() + p.extension);
+                looked += (looked.empty() ? "" : ", ") + candidate.string();
+                if (fs::exists(candidate, ec)) {
+                    file = candidate;
+                    break;
+                }
+            }
+            if (file.empty()) throw Error(where + "serial " + e.serial.hex() + " has no certificate file (looked for " + looked + ")");
             const auto c = pem::load_certificate(file);
             if (issue::Serial::from(Botan::BigInt(c.serial_number())).hex() != e.serial.hex())
                 throw Error(where + file.string() + " holds serial " + issue::Serial::from(Botan::BigInt(c.serial_number())).hex() + ", not " + e.serial.hex());

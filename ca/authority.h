@@ -56,8 +56,19 @@ struct ImportRequest {
     fs::path certificate, key;
     issue::Passphrase passphrase;  // decrypts `key`, and encrypts DIR/private/ca.key again
     std::optional<fs::path> openssl_index;
-    std::optional<fs::path> newcerts;   // default: newcerts/ beside the index
+    // Where each serial's certificate is looked for, in this order: DIR/SERIAL.EXT, the serial in
+    // upper-case hex as openssl writes it. Empty: newcerts/*.pem beside the index.
+    struct CertificateFiles {
+        fs::path dir;
+        std::string extension;
+    };
+    std::vector<CertificateFiles> certificates_in;
     std::optional<fs::path> crlnumber;  // default: crlnumber beside the index, when it exists
+
+    // An easy-rsa 3 PKI directory: ca.crt, private/ca.key, index.txt, crlnumber when present, and
+    // each certificate in certs_by_serial/, or in revoked/ or renewed/certs_by_serial/ once easy-rsa
+    // moved it there (easy-rsa 3.1 does on revoke and renew).
+    static ImportRequest easyrsa(fs::path dir, const fs::path& pki, issue::Passphrase passphrase);
 };
 
 struct ImportSummary {

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 using namespace pkitool::test;
@@ -99,4 +100,57 @@ TEST_CASE("ca import: what cannot be vouched for is refused, naming the line, an
                   "-days 3 -out forged/1002.pem 2>/dev/null",
                   t.path()).code == 0);
     refused("--key ossl/private/ca.key --openssl-index ossl/index.txt --newcerts forged", "forged/1002.pem: not signed by the key of ossl/ca.crt");
+}
+
+// easy-rsa 3.1 (Debian's) as its users run it: init-pki, build-ca, three certificates, one revoked
+// (which moves it to revoked/certs_by_serial/), a CRL. pkitool adopts the PKI directory; openssl
+// then judges pkitool's CRL against easy-rsa's own certificate files.
+TEST_CASE("ca import: an easy-rsa PKI is adopted, revoked certificates included", "[cli][import]") {
+    TempDir t;
+    const std::string easyrsa = "EASYRSA_BATCH=1 EASYRSA_PKI=" + (t / "pki").string() + " /usr/share/easy-rsa/easyrsa ";
+    const auto made = shell(easyrsa + "init-pki && EASYRSA_REQ_CN='Ersa Root' " + easyrsa + "build-ca nopass && " + easyrsa +
+                                "build-client-full vm1 nopass && " + easyrsa + "build-client-full vm2 nopass && " + easyrsa +
+                                "build-server-full web nopass && " + easyrsa + "revoke vm1 keyCompromise && " + easyrsa + "gen-crl",
+                            t.path());
+    INFO(made.out << made.err);
+    REQUIRE(made.code == 0);
+    const auto revoked_serial = shell("ls pki/revoked/certs_by_serial | sed 's/\\.crt$//'", t.path()).out;
+    REQUIRE(revoked_serial.size() > 2);
+    const auto before = shell("find pki -type f -exec sha256sum {} + | sort", t.path()).out;
+
+    const auto r = run("ca import --dir root-ca --easyrsa pki --json", t.path());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto summary = json::parse(r.out);
+    CHECK(summary["certificates"] == 3);
+    CHECK(summary["revoked"] == 1);
+    CHECK(shell("find pki -type f -exec sha256sum {} + | sort", t.path()).out == before);  // the source is only read
+
+    const auto list = json::parse(run("db list --ca root-ca --json", t.path()).out)["certificates"];
+    REQUIRE(list.size() == 3);
+    CHECK(std::count_if(list.begin(), list.end(), [](const json& c) { return c["status"] == "revoked"; }) == 1);
+    run_ok("crl --ca root-ca", t);
+    // easy-rsa 3.1 marks its CA's basicConstraints non-critical: openssl -x509_strict refuses the
+    // CA and so does pkitool's lint (the same verdict); the CRL is judged without -x509_strict.
+    const auto strict = shell("openssl verify -x509_strict -CAfile root-ca/ca.crt pki/issued/vm2.crt", t.path());
+    CHECK(strict.code != 0);
+    CHECK_THAT(strict.out + strict.err, Catch::Contains("Basic Constraints of CA cert not marked critical"));
+    const auto lint = run("lint pki/issued/vm2.crt --anchor root-ca/ca.crt", t.path());
+    CHECK(lint.code == 1);
+    CHECK_THAT(lint.out, Catch::Contains("rfc5280.ca.basic-constraints-critical"));
+    const auto verify = [&](const std::string& cert) {
+        return shell("openssl verify -crl_check -CAfile root-ca/ca.crt -CRLfile root-ca/crl.pem " + cert, t.path());
+    };
+    const auto bad = verify("pki/revoked/certs_by_serial/" + revoked_serial.substr(0, revoked_serial.find('\n')) + ".crt");
+    CHECK(bad.code != 0);
+    CHECK_THAT(bad.out + bad.err, Catch::Contains("certificate revoked"));
+    CHECK(verify("pki/issued/vm2.crt").code == 0);
+    CHECK(verify("pki/issued/web.crt").code == 0);
+    // Refusals name what is missing; nothing is created.
+    const auto no_pki = run("ca import --dir other --easyrsa root-ca", t.path());
+    CHECK(no_pki.code == 1);
+    CHECK_THAT(no_pki.err, Catch::Contains("not an easy-rsa PKI directory"));
+    CHECK_FALSE(fs::exists(t / "other"));
+    CHECK(run("ca import --dir other --easyrsa pki --cert pki/ca.crt", t.path()).code == 2);
+    CHECK(run("ca import --dir other", t.path()).code == 2);
 }
