@@ -7,6 +7,7 @@
 #include "base/error.h"
 #include "base/files.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace pkitool::cli {
@@ -193,6 +194,12 @@ void ExchangeOptions::add(CLI::App& app, Personality personality) {
         d(app.add_option("--role-session-name", target.role_session_name, "Role session name (default: the certificate serial in hex)"),
           F::Value, kSessionGroup)
             ->option_text("NAME");
+        d(app.add_option("--ca-bundle", ca_bundle,
+                         "PEM file of the CAs the endpoint's TLS certificate is checked against, instead of the system's store, for a "
+                         "private endpoint (default: $AWS_CA_BUNDLE, else $SSL_CERT_FILE, else the system's store)"),
+          F::Path, kSessionGroup)
+            ->check(CLI::ExistingFile)
+            ->option_text("FILE");
         d(app.add_flag("--no-verify-ssl", no_verify_ssl, "Do not verify the endpoint's TLS certificate (testing only)"), F::Flag, kSessionGroup);
         d(app.add_flag("--with-proxy", with_proxy, "Use the proxy from https_proxy/http_proxy/no_proxy (ignored otherwise)"), F::Flag,
           kSessionGroup);
@@ -210,6 +217,7 @@ void ExchangeOptions::check() const {
     if (personality_ == Personality::SigningHelper &&
         exchange::region_of_arn(target.trust_anchor_arn) != exchange::Arn::parse(target.profile_arn, exchange::ArnType::Profile).region)
         throw Error("trust anchor and profile regions don't match", "use a profile from the trust anchor's region");
+    if (const auto t = transport(); t.verify_tls) t.trust_store.check();
 }
 
 exchange::SessionIdentity ExchangeOptions::identity() const {
@@ -223,12 +231,22 @@ exchange::TransportOptions ExchangeOptions::transport() const {
     exchange::TransportOptions t;
     t.verify_tls = !no_verify_ssl;
     t.use_proxy = with_proxy;
+    t.trust_store = exchange::TrustStore::choose(ca_bundle);
     return t;
 }
 
 exchange::CredentialSource ExchangeOptions::source(std::ostream& debug_stream) const {
     return [this, &debug_stream] {
-        return exchange::create_session(target, identity(), transport(), key.debug ? &debug_stream : nullptr);
+        try {
+            return exchange::create_session(target, identity(), transport(), key.debug ? &debug_stream : nullptr);
+        } catch (Error& e) {
+            // The transport says the endpoint's certificate was not trusted by offering to skip
+            // the check; the way to trust a private CA is this command's to word.
+            const auto& steps = e.steps();
+            if (std::any_of(steps.begin(), steps.end(), [](const NextStep& s) { return s.kind == NextStep::Kind::SkipTlsCheck; }))
+                e.with_hint("to trust the private CA that signed it, give its certificate: --ca-bundle CA.pem, or AWS_CA_BUNDLE=CA.pem");
+            throw;
+        }
     };
 }
 

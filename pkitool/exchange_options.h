@@ -68,19 +68,22 @@ struct ExchangeOptions {
     KeySource key;
     std::string intermediates;
     exchange::SessionTarget target;
+    std::string ca_bundle;  // --ca-bundle; empty: AWS_CA_BUNDLE, SSL_CERT_FILE, the system's store
     bool no_verify_ssl = false, with_proxy = false, no_cache = false;
 
     void add(CLI::App& app, Personality personality = Personality::Pkitool);
 
     // The checks a command makes before anything else: the key source (KeySource::check), the
-    // three ARNs, and under the helper's name its rule that anchor and profile share a region.
+    // three ARNs, under the helper's name its rule that anchor and profile share a region, and
+    // that the CA bundle in use (when TLS is verified) can be read.
     void check() const;
     // Loads the certificate, chain and key; Error when the key does not match the certificate.
     exchange::SessionIdentity identity() const;
     Botan::X509_Certificate leaf() const { return key.leaf(); }
     exchange::TransportOptions transport() const;
     // CreateSession bound to these options, re-reading the files each time (a renewed certificate
-    // is picked up); --debug output goes to `debug_stream`.
+    // is picked up); --debug output goes to `debug_stream`. An endpoint whose TLS certificate is
+    // not trusted gets the hint of how to trust its CA.
     exchange::CredentialSource source(std::ostream& debug_stream) const;
 
     // The flags given, again, with absolute paths, for a credential_process line.
