@@ -201,8 +201,11 @@ void ExchangeOptions::add(CLI::App& app, Personality personality) {
             ->check(CLI::ExistingFile)
             ->option_text("FILE");
         d(app.add_flag("--no-verify-ssl", no_verify_ssl, "Do not verify the endpoint's TLS certificate (testing only)"), F::Flag, kSessionGroup);
-        d(app.add_flag("--with-proxy", with_proxy, "Use the proxy from https_proxy/http_proxy/no_proxy (ignored otherwise)"), F::Flag,
-          kSessionGroup);
+        d(app.add_flag("--with-proxy", with_proxy,
+                       "Send requests through the proxy in $HTTPS_PROXY (https:// endpoints) or $HTTP_PROXY (http://), lower-case names "
+                       "too, except to localhost, loopback addresses and hosts in $NO_PROXY (names match their subdomains; IPs, CIDRs, "
+                       "* for all), as aws_signing_helper does; without it no proxy is used, whatever the environment says"),
+          F::Flag, kSessionGroup);
         if (pkitool)
             d(app.add_flag("--no-cache", no_cache, "credential-process: always call CreateSession, neither read nor write the cache"), F::Flag,
               kSessionGroup);

@@ -1,7 +1,8 @@
 // End to end: how CreateSession reaches a private endpoint. A Roles Anywhere endpoint on HTTPS
 // with a certificate from a private CA (the independent fake, tests/exchange/fake_rolesanywhere.py,
 // with --tls-cert), trusted through --ca-bundle, AWS_CA_BUNDLE or SSL_CERT_FILE and refused
-// otherwise.
+// otherwise; a logging forward proxy (tests/support/logging_proxy.py) used with --with-proxy as
+// aws_signing_helper uses one.
 #include "tests/support/background.h"
 #include "tests/support/cli.h"
 
@@ -21,11 +22,12 @@ using nlohmann::json;
 namespace {
 
 const std::string kFake = PKITOOL_SOURCE_DIR "/tests/exchange/fake_rolesanywhere.py";
+const std::string kProxy = PKITOOL_SOURCE_DIR "/tests/support/logging_proxy.py";
 const std::string kArns =
     "--trust-anchor-arn arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta "
     "--profile-arn arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p "
     "--role-arn arn:aws:iam::123456789012:role/TestRole";
-// RFC 6761 section 6.4: names under .invalid never resolve.
+// RFC 6761 section 6.4: names under .invalid never resolve, so only the proxy can reach it.
 const std::string kName = "roles.proxy-test.invalid";
 
 // A private HOME and cache, and none of the trust or proxy settings of the developer's shell.
@@ -182,4 +184,62 @@ TEST_CASE("transport: configure writes --ca-bundle into credential_process, and 
     REQUIRE(got.code == 0);
     CHECK_THAT(json::parse(got.out)["AccessKeyId"].get<std::string>(), Catch::StartsWith("ASIA"));
     CHECK(lines(slurp(t / "fake.log")) == 1);
+}
+
+TEST_CASE("transport: --with-proxy goes through HTTPS_PROXY or HTTP_PROXY, except NO_PROXY hosts and loopback", "[cli][transport]") {
+    TempDir t;
+    make_pki(t);
+    make_tls(t);
+    Background plain(fake_cmd("plain.log", false), t.path(), "PORT");
+    Background tls(fake_cmd("tls.log", true), t.path(), "PORT");
+    Background proxy("/usr/bin/python3 '" + kProxy + "' --log proxy.log --lifetime 120", t.path(), "PORT");
+    const std::string proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+    const std::string http_named = "http://" + kName + ":" + std::to_string(plain.port());
+    const std::string https_named = "https://" + kName + ":" + std::to_string(tls.port());
+    const auto proxied = [&] { return lines(slurp(t / "proxy.log")); };
+
+    // Plain HTTP: the request in absolute form to HTTP_PROXY (upper case, as the AWS SDKs read it).
+    check_credentials(pk(t, "HTTP_PROXY=" + proxy_url, session(http_named) + " --with-proxy"));
+    REQUIRE(proxied() == 1);
+    CHECK_THAT(slurp(t / "proxy.log"), Catch::StartsWith("POST " + http_named + "/sessions?"));
+    // Lower case, and without a scheme (http:// then).
+    check_credentials(pk(t, "http_proxy=127.0.0.1:" + std::to_string(proxy.port()), session(http_named) + " --with-proxy"));
+    CHECK(proxied() == 2);
+    // HTTPS: a CONNECT tunnel to HTTPS_PROXY, the private CA still checked end to end.
+    check_credentials(pk(t, "HTTPS_PROXY=" + proxy_url, session(https_named) + " --with-proxy --ca-bundle tls-ca.crt"));
+    REQUIRE(proxied() == 3);
+    CHECK_THAT(slurp(t / "proxy.log"), Catch::EndsWith("CONNECT " + kName + ":" + std::to_string(tls.port()) + "\n"));
+    // A NO_PROXY entry with another port does not match.
+    check_credentials(pk(t, "HTTP_PROXY=" + proxy_url + " NO_PROXY=" + kName + ":1", session(http_named) + " --with-proxy"));
+    CHECK(proxied() == 4);
+    CHECK(lines(slurp(t / "plain.log")) == 3);
+    CHECK(lines(slurp(t / "tls.log")) == 1);
+
+    // Not used: without --with-proxy, for a NO_PROXY host, for https with only HTTP_PROXY set. The
+    // name then does not resolve, and the proxy sees nothing.
+    const std::string both = "HTTP_PROXY=" + proxy_url + " HTTPS_PROXY=" + proxy_url;
+    for (const auto& [vars, args] : std::vector<std::pair<std::string, std::string>>{
+             {both, session(http_named)},
+             {both, session(https_named) + " --ca-bundle tls-ca.crt"},
+             {both + " NO_PROXY=example.com,.proxy-test.invalid", session(http_named) + " --with-proxy"},
+             {both + " no_proxy=" + kName, session(https_named) + " --with-proxy --ca-bundle tls-ca.crt"},
+             {both + " NO_PROXY='*'", session(http_named) + " --with-proxy"},
+             {"HTTP_PROXY=" + proxy_url, session(https_named) + " --with-proxy --ca-bundle tls-ca.crt"},
+         }) {
+        INFO(vars << " " << args);
+        const auto direct = pk(t, vars, args);
+        CHECK(direct.code == 1);
+        CHECK_THAT(direct.err, Catch::Contains(": request failed: ") && !Catch::Contains("through proxy"));
+        CHECK(proxied() == 4);
+    }
+    // Loopback is never proxied, even with --with-proxy: it answers directly.
+    check_credentials(pk(t, both, session("http://127.0.0.1:" + std::to_string(plain.port())) + " --with-proxy"));
+    CHECK(proxied() == 4);
+    CHECK(lines(slurp(t / "plain.log")) == 4);
+
+    // A proxy that cannot be reached is named in the error, without its password.
+    const auto down = pk(t, "HTTPS_PROXY=http://user:s3cret@127.0.0.1:9", session(https_named) + " --with-proxy");
+    CHECK(down.code == 1);
+    CHECK_THAT(down.err, Catch::StartsWith("pkitool: error: " + https_named + ": request failed through proxy http://127.0.0.1:9: "));
+    CHECK_THAT(down.err, !Catch::Contains("s3cret"));
 }
