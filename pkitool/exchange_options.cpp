@@ -3,6 +3,7 @@
 
 #include "base/pem.h"
 #include "exchange/arn.h"
+#include "exchange/loopback_server.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
 #include "base/files.h"
@@ -255,9 +256,30 @@ exchange::CredentialSource ExchangeOptions::source(std::ostream& debug_stream) c
 
 void ServeOptions::add(CLI::App& app) {
     port.add(app);
+    app.get_option("--port")->description("TCP port on the --bind address (default " + std::to_string(port.port) +
+                                          "); 0 picks a free one, printed at start");
+    app.add_option("--bind", bind,
+                   "IPv4 or IPv6 address to listen on (default 127.0.0.1; :: is IPv6 only). One that is not loopback needs "
+                   "--allow-remote")
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                return exchange::is_ip_literal(value) ? "" : "not an IPv4 or IPv6 address (a literal such as 127.0.0.1 or ::1): " + value;
+            },
+            "ADDR"))
+        ->option_text("ADDR");
+    app.add_flag("--allow-remote", allow_remote,
+                 "Serve on a --bind address other hosts (containers) can reach: anyone who reaches it gets the role's credentials");
     app.add_option("--hop-limit", hop_limit, "IP TTL of the answers (default 64); 1 keeps them on this host, as EC2's metadata service does")
         ->check(CLI::Range(1, 255))
         ->option_text("N");
+}
+
+bool ServeOptions::remote() const { return !exchange::is_loopback_address(bind); }
+
+void ServeOptions::check() const {
+    if (remote() && !allow_remote)
+        throw usage_error("--bind " + bind + ": not a loopback address: anyone who can reach it would get the role's credentials",
+                          "pass --allow-remote to serve them beyond this host anyway, or bind 127.0.0.1 or ::1");
 }
 
 void TestSignatureOptions::add(CLI::App& app, Personality personality) {

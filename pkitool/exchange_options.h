@@ -94,12 +94,19 @@ private:
     DeclaredFlags declared_;
 };
 
-// serve's listening flags: --port (9911, the helper's) and --hop-limit (64, the helper's; 1 makes
-// answers die at the first hop as EC2's metadata service does).
+// serve's listening flags: --port (9911, the helper's), --hop-limit (64, the helper's; 1 makes
+// answers die at the first hop as EC2's metadata service does), and --bind (127.0.0.1; another
+// address, for containers, as the helper's users ask in its GitHub issues #76 and #126) with
+// --allow-remote, without which nothing beyond this host is served.
 struct ServeOptions {
     PortOption port{9911};
     int hop_limit = 64;
+    std::string bind = "127.0.0.1";
+    bool allow_remote = false;
     void add(CLI::App& app);
+    // Usage Error when --bind is not a loopback address and --allow-remote was not given.
+    void check() const;
+    bool remote() const;  // --bind is not a loopback address
 };
 
 // sign-string's --digest, and under the helper's name its --format json|text|bin.

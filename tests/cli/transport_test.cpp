@@ -2,7 +2,7 @@
 // with a certificate from a private CA (the independent fake, tests/exchange/fake_rolesanywhere.py,
 // with --tls-cert), trusted through --ca-bundle, AWS_CA_BUNDLE or SSL_CERT_FILE and refused
 // otherwise; a logging forward proxy (tests/support/logging_proxy.py) used with --with-proxy as
-// aws_signing_helper uses one.
+// aws_signing_helper uses one; and `serve --bind` on IPv6 and beyond loopback.
 #include "tests/support/background.h"
 #include "tests/support/cli.h"
 
@@ -242,4 +242,75 @@ TEST_CASE("transport: --with-proxy goes through HTTPS_PROXY or HTTP_PROXY, excep
     CHECK(down.code == 1);
     CHECK_THAT(down.err, Catch::StartsWith("pkitool: error: " + https_named + ": request failed through proxy http://127.0.0.1:9: "));
     CHECK_THAT(down.err, !Catch::Contains("s3cret"));
+}
+
+TEST_CASE("transport: serve --bind ::1 answers on IPv6, and beyond loopback it needs --allow-remote and warns", "[cli][transport][serve]") {
+    TempDir t;
+    make_pki(t);
+    Background fake(fake_cmd("fake.log", false), t.path(), "PORT");
+    const std::string serve = "exchange serve --certificate ec.crt --private-key ec.key " + kArns + " --endpoint http://127.0.0.1:" +
+                              std::to_string(fake.port()) + " --port 0";
+    const auto credentials_at = [&](const std::string& base) {
+        const auto token = shell("curl -gs --max-time 10 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' '" + base + "/latest/api/token'", t.path());
+        if (token.code != 0 || token.out.empty()) return json();
+        const auto c = shell("curl -gs --max-time 10 -H 'X-aws-ec2-metadata-token: " + token.out + "' '" + base +
+                                 "/latest/meta-data/iam/security-credentials/TestRole'",
+                             t.path());
+        return c.code == 0 ? json::parse(c.out, nullptr, false) : json();
+    };
+    {
+        Background v6(env(t) + "'" PKITOOL_BINARY "' " + serve + " --bind ::1", t.path(), "http://");
+        const std::string base = "http://[::1]:" + std::to_string(v6.port());
+        CHECK(v6.ready_line() == base);
+        const auto c = credentials_at(base);
+        INFO(v6.err() << fake.err());
+        CHECK(c.value("Code", "") == "Success");
+        CHECK(v6.err().find("warning") == std::string::npos);
+        // IPv6 only: nothing answers on 127.0.0.1 at that port.
+        CHECK(shell("curl -s --max-time 5 http://127.0.0.1:" + std::to_string(v6.port()) + "/latest/api/token -X PUT", t.path()).code != 0);
+        // The AWS CLI's IMDS provider reads the credentials from the IPv6 endpoint.
+        const auto cli = shell(env(t) + "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + base + "/ " + aws_cli("configure export-credentials"), "/");
+        INFO(cli.err);
+        REQUIRE(cli.code == 0);
+        CHECK(json::parse(cli.out)["AccessKeyId"] == c["AccessKeyId"]);
+    }
+    for (const char* address : {"0.0.0.0", "::", "192.0.2.1"}) {
+        INFO(address);
+        const auto refused = pk(t, "", serve + " --bind " + address);
+        CHECK(refused.code == 2);
+        CHECK_THAT(refused.err, Catch::StartsWith(std::string("pkitool: error: --bind ") + address +
+                                                  ": not a loopback address: anyone who can reach it would get the role's credentials\n"
+                                                  "hint: pass --allow-remote"));
+    }
+    for (const char* address : {"localhost", "127.1", "[::1]"}) {
+        INFO(address);
+        const auto bad = pk(t, "", serve + " --bind '" + address + "'");
+        CHECK(bad.code == 2);
+        CHECK_THAT(bad.err, Catch::Contains("not an IPv4 or IPv6 address"));
+    }
+    {
+        Background any(env(t) + "'" PKITOOL_BINARY "' " + serve + " --bind 0.0.0.0 --allow-remote", t.path(), "http://");
+        const std::string port = std::to_string(any.port());
+        CHECK(any.ready_line() == "http://0.0.0.0:" + port);
+        CHECK(credentials_at("http://127.0.0.1:" + port).value("Code", "") == "Success");
+        CHECK_THAT(any.err(), Catch::Contains("pkitool: warning: serving beyond this host at http://0.0.0.0:" + port +
+                                              ": anyone who can reach it gets the credentials of role TestRole"));
+    }
+
+    // Under the helper's name: the same flags, its log lines.
+    fs::create_directories(t / "bin");
+    fs::create_symlink(PKITOOL_BINARY, t / "bin/aws_signing_helper");
+    const std::string helper = "'" + (t / "bin/aws_signing_helper").string() + "' " + serve.substr(serve.find("serve"));
+    {
+        std::ofstream(t / "helper.sh") << "exec " << env(t) << helper << " --bind ::1 2>&1\n";
+        Background h("sh helper.sh", t.path(), "export AWS_EC2_METADATA_SERVICE_ENDPOINT=");
+        std::smatch m;
+        const std::string ready = h.ready_line();
+        REQUIRE(std::regex_search(ready, m, std::regex(R"(export AWS_EC2_METADATA_SERVICE_ENDPOINT=(http://\[::1\]:\d+)/$)")));
+        CHECK(credentials_at(m[1]).value("Code", "") == "Success");
+    }
+    const auto helper_refused = shell(env(t) + helper + " --bind 0.0.0.0", t.path());
+    CHECK(helper_refused.code == 1);  // the helper's one exit code for every failure
+    CHECK(lines(helper_refused.err) == 1);
+    CHECK_THAT(helper_refused.err, Catch::Contains("--bind 0.0.0.0: not a loopback address") && Catch::Contains("--allow-remote"));
 }
