@@ -4,6 +4,7 @@
 #include "base/error.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -26,7 +27,48 @@ namespace pkitool::exchange {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-constexpr const char* kHost = "127.0.0.1";
+constexpr const char* kLoopback = "127.0.0.1";
+
+// A socket address parsed strictly: dotted-quad IPv4 (inet_pton, unlike getaddrinfo's inet_aton,
+// refuses "127.1" and "2130706433"), or IPv6 with an optional zone index (RFC 4007 section 11).
+struct ListenAddress {
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    int family = AF_UNSPEC;
+    std::string host;  // as a URL has it: "127.0.0.1", "[::1]", "[fe80::1%25eth0]" (RFC 6874)
+};
+
+std::optional<ListenAddress> parse_address(const std::string& address, int port) {
+    ListenAddress a;
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage);
+    if (::inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(static_cast<uint16_t>(port));
+        a.length = sizeof(sockaddr_in);
+        a.family = AF_INET;
+        a.host = address;
+        return a;
+    }
+    const auto percent = address.find('%');
+    const std::string ip = address.substr(0, percent);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
+    if (::inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) != 1) return std::nullopt;
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    a.host = "[" + ip;
+    if (percent != std::string::npos) {
+        const std::string zone = address.substr(percent + 1);
+        if (zone.empty()) return std::nullopt;
+        const bool numeric = zone.find_first_not_of("0123456789") == std::string::npos && zone.size() < 10;
+        v6->sin6_scope_id = numeric ? static_cast<uint32_t>(std::stoul(zone)) : ::if_nametoindex(zone.c_str());
+        if (!numeric && v6->sin6_scope_id == 0) return std::nullopt;
+        a.host += "%25" + zone;
+    }
+    a.host += "]";
+    a.length = sizeof(sockaddr_in6);
+    a.family = AF_INET6;
+    return a;
+}
 
 const char* reason(int status) {
     switch (status) {
@@ -95,6 +137,8 @@ struct LoopbackServer::Impl {
     int listen_fd = -1;
     int wake_fd = -1;
     int port = 0;
+    int family = AF_INET;
+    std::string host = kLoopback;  // as url() shows it
 
     // Connections and their state, so that stop() and eviction can shut a socket down. A thread
     // removes its entry under the mutex before it closes its fd: no fd number is shut down twice.
@@ -245,7 +289,11 @@ struct LoopbackServer::Impl {
             const int one = 1;
             // Replies go out in one send; Nagle plus delayed ACK would add ~40 ms to each.
             ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            if (limits.hop_limit > 0) ::setsockopt(fd, IPPROTO_IP, IP_TTL, &limits.hop_limit, sizeof limits.hop_limit);
+            // IPv6 calls the TTL the hop limit (RFC 3493 section 5.1: IPV6_UNICAST_HOPS).
+            if (limits.hop_limit > 0 && family == AF_INET6)
+                ::setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &limits.hop_limit, sizeof limits.hop_limit);
+            else if (limits.hop_limit > 0)
+                ::setsockopt(fd, IPPROTO_IP, IP_TTL, &limits.hop_limit, sizeof limits.hop_limit);
             if (!admit(fd)) {
                 ::close(fd);
                 continue;
@@ -275,31 +323,40 @@ LoopbackServer::~LoopbackServer() {
     impl_->all_closed.wait(lock, [this] { return impl_->connections.empty(); });
 }
 
-int LoopbackServer::bind(int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw Error(std::string("cannot create a socket: ") + std::strerror(errno));
+int LoopbackServer::bind(int port) { return bind(kLoopback, port); }
+
+int LoopbackServer::bind(const std::string& address, int port) {
+    auto parsed = parse_address(address, port);
+    if (!parsed) throw Error(Error::Input{"bind", address}, "not an IPv4 or IPv6 address (a literal such as 127.0.0.1 or ::1)", "", ExitCode::Usage);
+    auto& a = *parsed;
+    const std::string where = a.host + ":" + std::to_string(port);
+    const int fd = ::socket(a.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw Error(where + ": cannot create a socket: " + std::strerror(errno));
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // loopback only: credentials never reach the network
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 1024) != 0) {
-        const std::string why = std::strerror(errno);
+    // "::" must not quietly take IPv4 too: what is served where stays what was asked for.
+    if (a.family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a.storage), a.length) != 0 || ::listen(fd, 1024) != 0) {
+        const int e = errno;
         ::close(fd);
-        throw Error(std::string(kHost) + ":" + std::to_string(port) + ": cannot listen: " + why, "another server may hold the port; pick another, or 0 for a free one");
+        throw Error(where + ": cannot listen: " + std::strerror(e),
+                    e == EADDRNOTAVAIL ? "the address is not one of this host's; list them with: ip address"
+                                       : "another server may hold the port; pick another, or 0 for a free one");
     }
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    socklen_t len = a.length;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a.storage), &len);
     if (impl_->listen_fd >= 0) ::close(impl_->listen_fd);
     impl_->listen_fd = fd;
-    impl_->port = ntohs(addr.sin_port);
+    impl_->family = a.family;
+    impl_->host = a.host;
+    impl_->port = ntohs(a.family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&a.storage)->sin6_port
+                                             : reinterpret_cast<sockaddr_in*>(&a.storage)->sin_port);
     return impl_->port;
 }
 
 int LoopbackServer::port() const { return impl_->port; }
 
-std::string LoopbackServer::url() const { return "http://" + std::string(kHost) + ":" + std::to_string(impl_->port); }
+std::string LoopbackServer::url() const { return "http://" + impl_->host + ":" + std::to_string(impl_->port); }
 
 void LoopbackServer::run() {
     if (impl_->listen_fd < 0) throw Error("the server is not bound to a port");
@@ -316,6 +373,15 @@ void LoopbackServer::stop() {
     const uint64_t one = 1;
     [[maybe_unused]] const auto n = ::write(impl_->wake_fd, &one, sizeof one);
     for (const auto& [fd, c] : impl_->connections) ::shutdown(fd, SHUT_RDWR);
+}
+
+bool is_ip_literal(const std::string& address) { return parse_address(address, 0).has_value(); }
+
+bool is_loopback_address(const std::string& address) {
+    const auto a = parse_address(address, 0);
+    if (!a) return false;
+    if (a->family == AF_INET) return (ntohl(reinterpret_cast<const sockaddr_in*>(&a->storage)->sin_addr.s_addr) >> 24) == 127;
+    return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<const sockaddr_in6*>(&a->storage)->sin6_addr);
 }
 
 struct StopOnSignal::Waiter {

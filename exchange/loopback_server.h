@@ -1,6 +1,7 @@
 // The one HTTP/1.1 server of pkitool, under `exchange serve` (IMDS) and `emulate` (Roles Anywhere
-// + STS): bound to 127.0.0.1, every request read by HttpRequestParser within deadlines, so that
-// no local process can starve the credential endpoint by opening connections and talking slowly.
+// + STS): bound to 127.0.0.1 unless told another address, every request read by HttpRequestParser
+// within deadlines, so that no local process can starve the credential endpoint by opening
+// connections and talking slowly.
 //
 // One thread per connection, blocked in poll() with a deadline: an idle or trickling connection
 // costs a thread stack and an fd, never a worker that a valid request waits for. At the connection
@@ -55,8 +56,12 @@ public:
 
     // Binds 127.0.0.1:port (0: a free port) and returns the port; Error when it cannot.
     int bind(int port);
+    // Binds `address`, an IPv4 or IPv6 literal ("0.0.0.0", "::1", "fe80::1%eth0"), and returns the
+    // port. An IPv6 address listens for IPv6 only (IPV6_V6ONLY), so "::" never takes IPv4 too.
+    // Error naming the address when it is not a literal or cannot be bound.
+    int bind(const std::string& address, int port);
     int port() const;
-    std::string url() const;  // "http://127.0.0.1:PORT"
+    std::string url() const;  // "http://127.0.0.1:PORT", "http://[::1]:PORT"
     // Serves until stop(); returns once every connection is closed. A stop() that came first
     // (a signal during start-up) makes it return at once.
     void run();
@@ -67,6 +72,12 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// `address` is an IPv4 or IPv6 literal a server can bind (a zone index allowed: "fe80::1%eth0").
+bool is_ip_literal(const std::string& address);
+// ... and one of this host's loopback addresses, 127.0.0.0/8 or ::1: nothing beyond the host can
+// reach a server bound there (RFC 1122 section 3.2.1.3, RFC 4291 section 2.5.3).
+bool is_loopback_address(const std::string& address);
 
 // Calls `on_signal` (in a thread of its own) on the first SIGINT or SIGTERM from construction on.
 // Construct it before any other thread starts: the two signals are blocked in this thread, and

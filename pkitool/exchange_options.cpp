@@ -3,10 +3,12 @@
 
 #include "base/pem.h"
 #include "exchange/arn.h"
+#include "exchange/loopback_server.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
 #include "base/files.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace pkitool::cli {
@@ -193,9 +195,18 @@ void ExchangeOptions::add(CLI::App& app, Personality personality) {
         d(app.add_option("--role-session-name", target.role_session_name, "Role session name (default: the certificate serial in hex)"),
           F::Value, kSessionGroup)
             ->option_text("NAME");
+        d(app.add_option("--ca-bundle", ca_bundle,
+                         "PEM file of the CAs the endpoint's TLS certificate is checked against, instead of the system's store, for a "
+                         "private endpoint (default: $AWS_CA_BUNDLE, else $SSL_CERT_FILE, else the system's store)"),
+          F::Path, kSessionGroup)
+            ->check(CLI::ExistingFile)
+            ->option_text("FILE");
         d(app.add_flag("--no-verify-ssl", no_verify_ssl, "Do not verify the endpoint's TLS certificate (testing only)"), F::Flag, kSessionGroup);
-        d(app.add_flag("--with-proxy", with_proxy, "Use the proxy from https_proxy/http_proxy/no_proxy (ignored otherwise)"), F::Flag,
-          kSessionGroup);
+        d(app.add_flag("--with-proxy", with_proxy,
+                       "Send requests through the proxy in $HTTPS_PROXY (https:// endpoints) or $HTTP_PROXY (http://), lower-case names "
+                       "too, except to localhost, loopback addresses and hosts in $NO_PROXY (names match their subdomains; IPs, CIDRs, "
+                       "* for all), as aws_signing_helper does; without it no proxy is used, whatever the environment says"),
+          F::Flag, kSessionGroup);
         if (pkitool)
             d(app.add_flag("--no-cache", no_cache, "credential-process: always call CreateSession, neither read nor write the cache"), F::Flag,
               kSessionGroup);
@@ -210,6 +221,7 @@ void ExchangeOptions::check() const {
     if (personality_ == Personality::SigningHelper &&
         exchange::region_of_arn(target.trust_anchor_arn) != exchange::Arn::parse(target.profile_arn, exchange::ArnType::Profile).region)
         throw Error("trust anchor and profile regions don't match", "use a profile from the trust anchor's region");
+    if (const auto t = transport(); t.verify_tls) t.trust_store.check();
 }
 
 exchange::SessionIdentity ExchangeOptions::identity() const {
@@ -223,20 +235,51 @@ exchange::TransportOptions ExchangeOptions::transport() const {
     exchange::TransportOptions t;
     t.verify_tls = !no_verify_ssl;
     t.use_proxy = with_proxy;
+    t.trust_store = exchange::TrustStore::choose(ca_bundle);
     return t;
 }
 
 exchange::CredentialSource ExchangeOptions::source(std::ostream& debug_stream) const {
     return [this, &debug_stream] {
-        return exchange::create_session(target, identity(), transport(), key.debug ? &debug_stream : nullptr);
+        try {
+            return exchange::create_session(target, identity(), transport(), key.debug ? &debug_stream : nullptr);
+        } catch (Error& e) {
+            // The transport says the endpoint's certificate was not trusted by offering to skip
+            // the check; the way to trust a private CA is this command's to word.
+            const auto& steps = e.steps();
+            if (std::any_of(steps.begin(), steps.end(), [](const NextStep& s) { return s.kind == NextStep::Kind::SkipTlsCheck; }))
+                e.with_hint("to trust the private CA that signed it, give its certificate: --ca-bundle CA.pem, or AWS_CA_BUNDLE=CA.pem");
+            throw;
+        }
     };
 }
 
 void ServeOptions::add(CLI::App& app) {
     port.add(app);
+    app.get_option("--port")->description("TCP port on the --bind address (default " + std::to_string(port.port) +
+                                          "); 0 picks a free one, printed at start");
+    app.add_option("--bind", bind,
+                   "IPv4 or IPv6 address to listen on (default 127.0.0.1; :: is IPv6 only). One that is not loopback needs "
+                   "--allow-remote")
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                return exchange::is_ip_literal(value) ? "" : "not an IPv4 or IPv6 address (a literal such as 127.0.0.1 or ::1): " + value;
+            },
+            "ADDR"))
+        ->option_text("ADDR");
+    app.add_flag("--allow-remote", allow_remote,
+                 "Serve on a --bind address other hosts (containers) can reach: anyone who reaches it gets the role's credentials");
     app.add_option("--hop-limit", hop_limit, "IP TTL of the answers (default 64); 1 keeps them on this host, as EC2's metadata service does")
         ->check(CLI::Range(1, 255))
         ->option_text("N");
+}
+
+bool ServeOptions::remote() const { return !exchange::is_loopback_address(bind); }
+
+void ServeOptions::check() const {
+    if (remote() && !allow_remote)
+        throw usage_error("--bind " + bind + ": not a loopback address: anyone who can reach it would get the role's credentials",
+                          "pass --allow-remote to serve them beyond this host anyway, or bind 127.0.0.1 or ::1");
 }
 
 void TestSignatureOptions::add(CLI::App& app, Personality personality) {

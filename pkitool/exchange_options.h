@@ -68,19 +68,22 @@ struct ExchangeOptions {
     KeySource key;
     std::string intermediates;
     exchange::SessionTarget target;
+    std::string ca_bundle;  // --ca-bundle; empty: AWS_CA_BUNDLE, SSL_CERT_FILE, the system's store
     bool no_verify_ssl = false, with_proxy = false, no_cache = false;
 
     void add(CLI::App& app, Personality personality = Personality::Pkitool);
 
     // The checks a command makes before anything else: the key source (KeySource::check), the
-    // three ARNs, and under the helper's name its rule that anchor and profile share a region.
+    // three ARNs, under the helper's name its rule that anchor and profile share a region, and
+    // that the CA bundle in use (when TLS is verified) can be read.
     void check() const;
     // Loads the certificate, chain and key; Error when the key does not match the certificate.
     exchange::SessionIdentity identity() const;
     Botan::X509_Certificate leaf() const { return key.leaf(); }
     exchange::TransportOptions transport() const;
     // CreateSession bound to these options, re-reading the files each time (a renewed certificate
-    // is picked up); --debug output goes to `debug_stream`.
+    // is picked up); --debug output goes to `debug_stream`. An endpoint whose TLS certificate is
+    // not trusted gets the hint of how to trust its CA.
     exchange::CredentialSource source(std::ostream& debug_stream) const;
 
     // The flags given, again, with absolute paths, for a credential_process line.
@@ -91,12 +94,19 @@ private:
     DeclaredFlags declared_;
 };
 
-// serve's listening flags: --port (9911, the helper's) and --hop-limit (64, the helper's; 1 makes
-// answers die at the first hop as EC2's metadata service does).
+// serve's listening flags: --port (9911, the helper's), --hop-limit (64, the helper's; 1 makes
+// answers die at the first hop as EC2's metadata service does), and --bind (127.0.0.1; another
+// address, for containers, as the helper's users ask in its GitHub issues #76 and #126) with
+// --allow-remote, without which nothing beyond this host is served.
 struct ServeOptions {
     PortOption port{9911};
     int hop_limit = 64;
+    std::string bind = "127.0.0.1";
+    bool allow_remote = false;
     void add(CLI::App& app);
+    // Usage Error when --bind is not a loopback address and --allow-remote was not given.
+    void check() const;
+    bool remote() const;  // --bind is not a loopback address
 };
 
 // sign-string's --digest, and under the helper's name its --format json|text|bin.

@@ -13,7 +13,8 @@ namespace pkitool::cli {
 
 void serve_credentials(const ExchangeOptions& o, const ServeOptions& serve, Context& ctx,
                        const std::function<void(const ServeListening&)>& listening) {
-    o.check();  // a bad ARN or key source is refused before anything is served
+    serve.check();  // a remote address without --allow-remote, before anything else
+    o.check();      // a bad ARN or key source is refused before anything is served
     o.target.effective_region();
     const auto role = exchange::role_name_of_arn(o.target.role_arn);
     o.identity();  // a wrong key or passphrase fails now, not on the first request
@@ -29,8 +30,11 @@ void serve_credentials(const ExchangeOptions& o, const ServeOptions& serve, Cont
         exchange::cancel_requests();
         server.stop();
     });
-    const int port = server.bind(serve.port.port);
+    const int port = server.bind(serve.bind, serve.port.port);
     const std::string url = server.url();
+    if (serve.remote())
+        ctx.warn("serving beyond this host at " + url + ": anyone who can reach it gets the credentials of role " + role +
+                 "; let only trusted hosts reach it (a firewall, a container network)");
     listening({url, port, role});
     if (const auto got = credentials.get(exchange::Clock::now()); std::holds_alternative<exchange::CredentialsFailure>(got)) {
         if (!on_signal.signalled())

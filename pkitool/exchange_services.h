@@ -14,13 +14,14 @@
 namespace pkitool::cli {
 
 struct ServeListening {
-    std::string url;  // "http://127.0.0.1:PORT", no trailing slash
+    std::string url;  // "http://127.0.0.1:PORT" (or the --bind address), no trailing slash
     int port;
     std::string role;
 };
 
 // Serves the credentials as an IMDSv2 endpoint until SIGINT or SIGTERM. `listening` runs once the
-// port is bound, before the first CreateSession answer is awaited.
+// port is bound, before the first CreateSession answer is awaited; a non-loopback address is
+// warned about before it.
 void serve_credentials(const ExchangeOptions& options, const ServeOptions& serve, Context& ctx,
                        const std::function<void(const ServeListening&)>& listening);
 

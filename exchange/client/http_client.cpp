@@ -2,6 +2,7 @@
 #include "exchange/client/http_client.h"
 
 #include "exchange/client/curl_library.h"
+#include "exchange/client/proxy_environment.h"
 #include "base/error.h"
 
 #include <atomic>
@@ -28,6 +29,16 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
         headers->emplace_back(line.substr(0, colon), b == std::string::npos ? "" : value.substr(b, e - b + 1));
     }
     return size * n;
+}
+
+// A proxy URL for messages: without its user and password ("http://user:secret@proxy:3128").
+std::string redacted(const std::string& proxy) {
+    const auto sep = proxy.find("://");
+    const auto start = sep == std::string::npos ? 0 : sep + 3;
+    const auto end = proxy.find_first_of("/?#", start);
+    const auto at = proxy.rfind('@', end == std::string::npos ? proxy.size() : end);
+    if (at == std::string::npos || at < start) return proxy;
+    return proxy.substr(0, start) + proxy.substr(at + 1);
 }
 
 std::atomic<bool> cancelled{false};
@@ -80,8 +91,22 @@ HttpResponse send(const std::string& base_url, const HttpRequest& req, const Tra
     lib.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     lib.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
     lib.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
-    // An empty proxy string makes libcurl ignore the proxy environment variables too.
-    if (!options.use_proxy) lib.easy_setopt(c, CURLOPT_PROXY, "");
+    lib.easy_setopt(c, CURLOPT_PROXY_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+    lib.easy_setopt(c, CURLOPT_PROXY_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+    const std::string& bundle = options.trust_store.file;
+    if (options.verify_tls && !bundle.empty()) {
+        // The bundle replaces the system's store rather than adding to it, as AWS_CA_BUNDLE does
+        // in the AWS SDKs: no CA directory beside it.
+        lib.easy_setopt(c, CURLOPT_CAINFO, bundle.c_str());
+        lib.easy_setopt(c, CURLOPT_CAPATH, static_cast<const char*>(nullptr));
+        lib.easy_setopt(c, CURLOPT_PROXY_CAINFO, bundle.c_str());
+        lib.easy_setopt(c, CURLOPT_PROXY_CAPATH, static_cast<const char*>(nullptr));
+    }
+    // pkitool picks the proxy (or none) itself; an empty proxy string makes libcurl ignore the
+    // proxy environment variables, and an empty no-proxy list its reading of NO_PROXY.
+    const std::string proxy = options.use_proxy ? ProxyEnvironment::from_environment().proxy_for(url) : "";
+    lib.easy_setopt(c, CURLOPT_PROXY, proxy.c_str());
+    lib.easy_setopt(c, CURLOPT_NOPROXY, "");
 
     lib.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     lib.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -91,10 +116,11 @@ HttpResponse send(const std::string& base_url, const HttpRequest& req, const Tra
     const CURLcode rc = lib.easy_perform(c);
     if (rc == CURLE_ABORTED_BY_CALLBACK) throw Error(base_url + ": request cancelled: the command is stopping");
     if (rc != CURLE_OK) {
-        const std::string why = errbuf[0] ? errbuf : lib.easy_strerror(rc);
-        Error failed(base_url + ": request failed: " + why);
+        std::string why = errbuf[0] ? errbuf : lib.easy_strerror(rc);
+        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+        Error failed(base_url + ": request failed" + (proxy.empty() ? "" : " through proxy " + redacted(proxy)) + ": " + why);
         if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
-            failed.with_hint("the endpoint's TLS certificate is not trusted")
+            failed.with_hint("its TLS certificate was checked against " + options.trust_store.describe())
                 .with_step({NextStep::Kind::SkipTlsCheck, "the check can be skipped, for testing only"});
         throw failed;
     }

@@ -10,7 +10,7 @@ void register_helper_serve(CLI::App& app, Context& ctx) {
         ServeOptions serve;
     };
     auto args = std::make_shared<Args>();
-    auto* cmd = app.add_subcommand("serve", "Serve the credentials to SDKs as an IMDSv2 endpoint on 127.0.0.1");
+    auto* cmd = app.add_subcommand("serve", "Serve the credentials to SDKs as an IMDSv2 endpoint on 127.0.0.1 (or --bind ADDR)");
     args->options.add(*cmd, Personality::SigningHelper);
     args->serve.add(*cmd);
     examples(*cmd, {{"Serve as EC2 does (answers never leave the host):",

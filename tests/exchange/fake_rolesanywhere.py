@@ -10,7 +10,10 @@ answers a CreateSession-shaped 201. Refusals use the AWS error shape (X-Amzn-Err
 
 Usage: fake_rolesanywhere.py [--anchor CA.pem] [--tamper body|query|date|signature] [--log FILE]
                              [--lifetime SECONDS] [--fail-after N] [--expiration-format STRFTIME]
+                             [--tls-cert CERT.pem --tls-key KEY.pem]
 Prints "PORT <n>" on stdout once listening on 127.0.0.1 (random port); exits after --lifetime.
+With --tls-cert and --tls-key it speaks HTTPS (Python's ssl module) with that certificate, as a
+private endpoint would.
 """
 import argparse
 import base64
@@ -18,6 +21,7 @@ import datetime
 import hashlib
 import json
 import secrets
+import ssl
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -201,11 +205,25 @@ def main():
     ap.add_argument("--fail-after", type=int)
     # Another RFC 3339 spelling (e.g. "%Y-%m-%dT%H:%M:%S.000+00:00"), to tell passing it through from re-rendering.
     ap.add_argument("--expiration-format", default="%Y-%m-%dT%H:%M:%SZ")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     opts = ap.parse_args()
+    if bool(opts.tls_cert) != bool(opts.tls_key):
+        ap.error("--tls-cert and --tls-key go together")
     if opts.anchor:
         with open(opts.anchor, "rb") as f:
             opts.anchor = x509.load_pem_x509_certificate(f.read())
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if opts.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(opts.tls_cert, opts.tls_key)
+        # The handshake happens in the handler's thread (on its first read), so a client that
+        # refuses the certificate costs that thread only, never the accept loop.
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+        # A client refusing the certificate is what some tests want: no traceback for that.
+        default_handle_error = server.handle_error
+        server.handle_error = lambda request, address: (
+            None if isinstance(sys.exc_info()[1], ssl.SSLError) else default_handle_error(request, address))
     server.daemon_threads = True
     server.opts, server.lock, server.count = opts, threading.Lock(), 0
     # Never outlive the test that started it, even if that test forgot to stop it.
