@@ -1,5 +1,6 @@
 // The aws_signing_helper personality: its command table and its way of failing.
 #include "pkitool/helper_personality.h"
+#include "pkitool/wording.h"
 
 #include "pkitool/commands/helper_commands.h"
 #include "base/error.h"
@@ -18,14 +19,8 @@ constexpr void (*kHelperCommands[])(CLI::App&, Context&) = {
 };
 
 // One log line: the message, then any hints after it on the same line (scripts read one line).
-int fail(const Context& ctx, std::string message, const std::string& hint) {
-    for (std::string rest = hint; !rest.empty();) {
-        const auto nl = rest.find('\n');
-        std::string part = rest.substr(0, nl);
-        if (part.rfind("hint: ", 0) == 0) part.erase(0, 6);
-        message += " (hint: " + part + ")";
-        rest = nl == std::string::npos ? "" : rest.substr(nl + 1);
-    }
+int fail(const Context& ctx, std::string message, const std::vector<std::string>& hints) {
+    for (const auto& hint : hints) message += " (hint: " + hint + ")";
     ctx.err << ctx.stamp() << message << std::endl;
     return static_cast<int>(ExitCode::Failure);
 }
@@ -58,11 +53,13 @@ int run_as_signing_helper(int argc, char** argv) {
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        return fail(ctx, e.what(), "");
+        return fail(ctx, e.what(), {});
     } catch (const pkitool::Error& e) {
-        return fail(ctx, e.what(), e.hint());
+        // Worded with the flags of the helper command that ran, as pkitool's own main does.
+        const auto words = word(e, command_that_ran(app));
+        return fail(ctx, words.message, words.hints);
     } catch (const std::exception& e) {
-        return fail(ctx, e.what(), "");
+        return fail(ctx, e.what(), {});
     }
     return ctx.exit_code;
 }
