@@ -25,7 +25,7 @@ void register_ca_import(CLI::App& ca_group, Context& ctx) {
         ->check(CLI::ExistingDirectory)->needs(index)->option_text("DIR");
     cmd->add_option("--crlnumber", a->crlnumber, "openssl's crlnumber file (default: crlnumber beside index.txt, if present)")
         ->check(CLI::ExistingFile)->needs(index)->option_text("FILE");
-    a->passphrase.add(*cmd, "decrypts the CA key; the imported key is stored encrypted with it too");
+    a->passphrase.add(*cmd, "decrypts the CA key; the imported key is stored encrypted with it too", true);
     examples(*cmd,
              {{"Adopt the CA of the AWS Roles Anywhere blog's openssl set-up:", "pkitool ca import --dir root-ca --cert ca/ca.crt --key ca/private/ca.key --openssl-index ca/index.txt"},
               {"Then publish a CRL with every revocation openssl knew:", "pkitool crl --ca root-ca"}},
@@ -35,7 +35,7 @@ void register_ca_import(CLI::App& ca_group, Context& ctx) {
              "hold are refused, since a revocation in pkitool is final). The next `pkitool crl` continues\n"
              "openssl's cRLNumber. Nothing in the source directory is changed; on any error nothing is created.\n");
     cmd->callback([a, &ctx] {
-        ca::ImportRequest req{a->ca.dir, a->cert, a->key, a->passphrase.get(), std::nullopt, std::nullopt, std::nullopt};
+        ca::ImportRequest req{a->ca.dir, a->cert, a->key, a->passphrase.for_key(a->key), std::nullopt, std::nullopt, std::nullopt};
         if (!a->index.empty()) req.openssl_index = a->index;
         if (!a->newcerts.empty()) req.newcerts = a->newcerts;
         if (!a->crlnumber.empty()) req.crlnumber = a->crlnumber;
