@@ -33,18 +33,18 @@ void register_csr_new(CLI::App& csr, Context& ctx) {
         if (args->out.given()) files::ensure_writable(args->out.path, args->out.overwrite());
         const auto key = issue::PrivateKey::load(args->key, args->passphrase.for_key(args->key));
         const auto req = issue::make_csr(key, subject, sans);
+        if (args->out.given()) files::write_atomic(args->out.path, req.PEM_encode(), files::Mode::Public, args->out.overwrite());
+        if (ctx.json) {
+            auto j = issue::describe(req);
+            j["path"] = args->out.given() ? nlohmann::json(args->out.path) : nlohmann::json();
+            j["pem"] = req.PEM_encode();
+            return ctx.print_json(j);
+        }
         if (!args->out.given()) {
             ctx.out << req.PEM_encode();
             return;
         }
-        files::write_atomic(args->out.path, req.PEM_encode(), files::Mode::Public, args->out.overwrite());
-        if (ctx.json) {
-            auto j = issue::describe(req);
-            j["path"] = args->out.path;
-            ctx.print_json(j);
-        } else {
-            ctx.note("wrote " + args->out.path + " for " + subject.to_string());
-        }
+        ctx.note("wrote " + args->out.path + " for " + subject.to_string());
     });
 }
 
