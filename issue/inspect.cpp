@@ -1,6 +1,7 @@
 // Field extraction from Botan objects into JSON; the CLI renders it as text or prints it as is.
 #include "issue/inspect.h"
 
+#include "issue/extensions.h"
 #include "issue/general_name.h"
 #include "issue/key_usage.h"
 #include "issue/san.h"
@@ -8,6 +9,7 @@
 #include "issue/subject.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include <botan/hash.h>
 #include <botan/hex.h>
@@ -51,6 +53,85 @@ std::string hex_colon(const std::vector<uint8_t>& v) {
         out += Botan::hex_encode(&v[i], 1, true);
     }
     return out;
+}
+
+nlohmann::json names_json(const std::vector<GeneralName>& names) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& n : names) out.push_back(n.to_string());
+    return out;
+}
+
+// Access methods of RFC 5280 §4.2.2.1 and §4.2.2.2 by the names openssl prints.
+std::string access_method_name(const std::string& oid) {
+    static const std::pair<const char*, const char*> names[] = {
+        {"1.3.6.1.5.5.7.48.1", "ocsp"}, {"1.3.6.1.5.5.7.48.2", "ca_issuers"}, {"1.3.6.1.5.5.7.48.3", "time_stamping"},
+        {"1.3.6.1.5.5.7.48.5", "ca_repository"},
+    };
+    for (const auto& [o, name] : names)
+        if (oid == o) return name;
+    return oid;
+}
+
+nlohmann::json info_access_json(const std::vector<uint8_t>& der) {
+    nlohmann::json j = nlohmann::json::object(), all = nlohmann::json::array();
+    for (const auto& d : decode_info_access(der)) {
+        const std::string method = access_method_name(d.method);
+        all.push_back({{"method", method}, {"oid", d.method}, {"location", d.location.to_string()}});
+        // The usual case, for scripts: the URIs of each well-known method.
+        if (method != d.method && d.location.type == GeneralName::Type::URI) {
+            if (!j.contains(method)) j[method] = nlohmann::json::array();
+            j[method].push_back(printable(d.location.text));
+        }
+    }
+    j["descriptions"] = all;
+    return j;
+}
+
+nlohmann::json distribution_points_json(const std::vector<uint8_t>& der) {
+    nlohmann::json points = nlohmann::json::array(), uris = nlohmann::json::array();
+    for (const auto& dp : decode_crl_distribution_points(der)) {
+        nlohmann::json p = nlohmann::json::object();
+        if (!dp.full_name.empty()) p["full_name"] = names_json(dp.full_name);
+        if (dp.relative_name) p["relative_name"] = format_dn(*dp.relative_name);
+        if (!dp.reasons.empty()) p["reasons"] = dp.reasons;
+        if (!dp.crl_issuer.empty()) p["crl_issuer"] = names_json(dp.crl_issuer);
+        for (const auto& n : dp.full_name)
+            if (n.type == GeneralName::Type::URI) uris.push_back(printable(n.text));
+        points.push_back(p);
+    }
+    return {{"points", points}, {"uris", uris}};
+}
+
+nlohmann::json policies_json(const std::vector<uint8_t>& der) {
+    nlohmann::json policies = nlohmann::json::array();
+    for (const auto& info : decode_certificate_policies(der)) {
+        nlohmann::json p{{"oid", info.oid}};
+        if (info.oid == "2.5.29.32.0") p["name"] = "anyPolicy";
+        if (!info.cps.empty()) {
+            p["cps"] = nlohmann::json::array();
+            for (const auto& uri : info.cps) p["cps"].push_back(printable(uri));
+        }
+        for (const auto& n : info.user_notices) {
+            nlohmann::json notice = nlohmann::json::object();
+            if (n.organization) notice["organization"] = printable(*n.organization);
+            if (n.organization) notice["notice_numbers"] = n.notice_numbers;
+            if (n.explicit_text) notice["explicit_text"] = printable(*n.explicit_text);
+            p["user_notices"].push_back(notice);
+        }
+        if (!info.other_qualifiers.empty()) p["other_qualifiers"] = info.other_qualifiers;
+        policies.push_back(p);
+    }
+    return {{"policies", policies}};
+}
+
+nlohmann::json name_constraints_json(const std::vector<uint8_t>& der) {
+    const auto nc = decode_name_constraints(der);
+    const auto list = [](const std::vector<GeneralSubtree>& subtrees) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& s : subtrees) out.push_back(s.to_string());
+        return out;
+    };
+    return {{"permitted", list(nc.permitted)}, {"excluded", list(nc.excluded)}};
 }
 
 }  // namespace
@@ -109,14 +190,41 @@ nlohmann::json describe(const Botan::X509_Certificate& cert) {
         sans.push_back(std::string("(undecodable: ") + x.what() + ")");
     }
     if (!sans.empty()) e["subject_alt_names"] = sans;
-    // The rest by OID: an extension is never hidden, least of all a critical one (RFC 5280 §4.2).
-    static const std::vector<Botan::OID> shown = {bc, ku, eku, Botan::OID("2.5.29.14"), Botan::OID("2.5.29.35"), Botan::OID("2.5.29.17")};
+    // Extensions Botan 2 reads only in part, decoded here with every field; one that cannot be
+    // decoded is shown as its bytes, never dropped (RFC 5280 §4.2: a critical one matters most).
+    using Decoder = nlohmann::json (*)(const std::vector<uint8_t>&);
+    static const std::tuple<const char*, const char*, Decoder> decoded[] = {
+        {"1.3.6.1.5.5.7.1.1", "authority_info_access", info_access_json},
+        {"1.3.6.1.5.5.7.1.11", "subject_info_access", info_access_json},
+        {"2.5.29.31", "crl_distribution_points", distribution_points_json},
+        {"2.5.29.46", "freshest_crl", distribution_points_json},
+        {"2.5.29.32", "certificate_policies", policies_json},
+        {"2.5.29.30", "name_constraints", name_constraints_json},
+        {"2.5.29.18", "issuer_alt_names", [](const std::vector<uint8_t>& der) { return nlohmann::json{{"names", names_json(decode_general_names(der))}}; }},
+    };
+    std::vector<Botan::OID> shown = {bc, ku, eku, Botan::OID("2.5.29.14"), Botan::OID("2.5.29.35"), Botan::OID("2.5.29.17")};
+    for (const auto& [oid_text, key, decode] : decoded) {
+        const Botan::OID oid(oid_text);
+        const auto raw = raw_extension(cert, oid);
+        if (!raw) continue;
+        shown.push_back(oid);
+        nlohmann::json x;
+        try {
+            x = decode(raw->value);
+        } catch (const std::exception& why) {
+            x = {{"error", std::string("cannot be decoded: ") + why.what()}, {"value", Botan::hex_encode(raw->value, false)}};
+        }
+        x["critical"] = raw->critical;
+        e[key] = x;
+    }
+    // The rest by OID, with the bytes: an extension is never hidden, least of all a critical one.
     nlohmann::json other = nlohmann::json::array();
     for (const auto& oid : ext.get_extension_oids()) {
         if (std::find(shown.begin(), shown.end(), oid) != shown.end()) continue;
         const std::string name = oid.to_formatted_string();
+        const auto raw = raw_extension(cert, oid);
         other.push_back({{"oid", oid.to_string()}, {"name", name == oid.to_string() ? nlohmann::json() : nlohmann::json(name)},
-                         {"critical", ext.critical_extension_set(oid)}});
+                         {"critical", ext.critical_extension_set(oid)}, {"value", raw ? Botan::hex_encode(raw->value, false) : ""}});
     }
     if (!other.empty()) e["other"] = other;
     j["extensions"] = e;

@@ -219,6 +219,8 @@ PrivateKey PrivateKey::load(const std::filesystem::path& path, const Passphrase&
     return parse(files::read(path), files::name_of(path), passphrase);
 }
 
+bool PrivateKey::is_encrypted(const std::vector<uint8_t>& data) { return looks_encrypted(data); }
+
 PrivateKey PrivateKey::parse(const std::vector<uint8_t>& data, const std::string& name, const Passphrase& passphrase) {
     if (data.empty()) throw Error(name + ": file is empty, expected a private key");
     const bool encrypted = looks_encrypted(data);

@@ -49,6 +49,8 @@ public:
     static PrivateKey load(const std::filesystem::path& path, const Passphrase& passphrase);
     // The same from bytes already read; `name` is what errors call them.
     static PrivateKey parse(const std::vector<uint8_t>& data, const std::string& name, const Passphrase& passphrase);
+    // True when `data` is a key that parse() needs a passphrase for.
+    static bool is_encrypted(const std::vector<uint8_t>& data);
 
     const Botan::Private_Key& botan() const { return *key_; }
     KeyType type() const { return key_type_of(*key_); }

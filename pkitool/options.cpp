@@ -2,14 +2,17 @@
 #include "pkitool/options.h"
 
 #include "base/error.h"
+#include "pkitool/terminal.h"
 
 #include <algorithm>
 #include <cstdlib>
 
 namespace pkitool::cli {
 
-void PassphraseOption::add(CLI::App& app, const std::string& what) {
-    app.add_option(flag, file, "File whose first line is the passphrase that " + what + " (or set " + env + ")")
+void PassphraseOption::add(CLI::App& app, const std::string& what, bool asked) {
+    app.add_option(flag, file,
+                   "File whose first line is the passphrase that " + what + " (or set " + env + ")" +
+                       (asked ? "; without either, it is asked on the terminal when the key is encrypted" : ""))
         ->check(CLI::ExistingFile)
         ->option_text("FILE");
 }
@@ -24,6 +27,24 @@ issue::Passphrase PassphraseOption::get() const {
     }
     if (const char* value = std::getenv(env.c_str()); value && *value) return std::string(value);
     return std::nullopt;
+}
+
+issue::Passphrase PassphraseOption::for_key(const std::vector<uint8_t>& data, const std::string& name) const {
+    if (auto given = get()) return given;
+    if (!issue::PrivateKey::is_encrypted(data)) return std::nullopt;
+    return ask_secret("Passphrase for " + name + ": ");
+}
+
+issue::Passphrase PassphraseOption::for_key(const std::filesystem::path& key) const {
+    if (auto given = get()) return given;
+    if (key == "-") return std::nullopt;
+    std::vector<uint8_t> data;
+    try {
+        data = files::read(key);
+    } catch (const Error&) {
+        return std::nullopt;  // loading it says why it cannot be read
+    }
+    return for_key(data, files::name_of(key));
 }
 
 CLI::Option* KeyTypeOption::add(CLI::App& app) {

@@ -18,8 +18,16 @@ struct PassphraseOption {
     std::string file;
     std::string flag = "--passphrase-file";
     std::string env = "PKITOOL_PASSPHRASE";
-    void add(CLI::App& app, const std::string& what);
+    // `asked`: the command calls for_key, which asks on the terminal when neither is given.
+    void add(CLI::App& app, const std::string& what, bool asked = false);
     issue::Passphrase get() const;  // empty optional when neither is given
+    // What decrypts the key `data` (read from `name`): the file or the environment when given;
+    // else, when the key is encrypted, what is typed on the terminal after "Passphrase for
+    // vm.key: ". Empty when the key is not encrypted or there is no terminal to ask on, and
+    // loading the key then says which passphrase it needs.
+    issue::Passphrase for_key(const std::vector<uint8_t>& data, const std::string& name) const;
+    // The same for a key file (not "-": standard input cannot be read twice).
+    issue::Passphrase for_key(const std::filesystem::path& key) const;
 };
 
 struct KeyTypeOption {

@@ -40,9 +40,65 @@ void render_extensions(std::ostream& out, const nlohmann::json& e) {
         for (const auto& s : e["subject_alt_names"]) out << " " << str(s);
         out << "\n";
     }
-    for (const auto& x : e.value("other", nlohmann::json::array()))
+    const auto heading = [&](const char* title, const nlohmann::json& x) {
+        out << "    " << title << ":" << (x.value("critical", false) ? " critical" : "") << "\n";
+        if (x.contains("error")) out << "      (" << str(x["error"]) << ")\n      Value: " << str(x["value"]) << "\n";
+    };
+    const auto list = [&](const char* label, const nlohmann::json& items) {
+        out << "      " << label << ":";
+        for (size_t i = 0; i < items.size(); ++i) out << (i ? ", " : " ") << str(items[i]);
+        out << "\n";
+    };
+    for (const auto& [key, title] : {std::pair{"authority_info_access", "Authority Information Access"},
+                                     std::pair{"subject_info_access", "Subject Information Access"}}) {
+        if (!e.contains(key)) continue;
+        heading(title, e[key]);
+        for (const auto& d : e[key].value("descriptions", nlohmann::json::array()))
+            out << "      " << str(d["method"]) << " - " << str(d["location"]) << "\n";
+    }
+    for (const auto& [key, title] : {std::pair{"crl_distribution_points", "CRL Distribution Points"}, std::pair{"freshest_crl", "Freshest CRL"}}) {
+        if (!e.contains(key)) continue;
+        heading(title, e[key]);
+        for (const auto& p : e[key].value("points", nlohmann::json::array())) {
+            if (p.contains("full_name")) list("Full Name", p["full_name"]);
+            if (p.contains("relative_name")) out << "      Relative Name: " << str(p["relative_name"]) << "\n";
+            if (p.contains("reasons")) list("Reasons", p["reasons"]);
+            if (p.contains("crl_issuer")) list("CRL Issuer", p["crl_issuer"]);
+        }
+    }
+    if (e.contains("certificate_policies")) {
+        heading("Certificate Policies", e["certificate_policies"]);
+        for (const auto& p : e["certificate_policies"].value("policies", nlohmann::json::array())) {
+            out << "      Policy: " << str(p["oid"]) << (p.contains("name") ? " (" + str(p["name"]) + ")" : "") << "\n";
+            for (const auto& uri : p.value("cps", nlohmann::json::array())) out << "        CPS: " << str(uri) << "\n";
+            for (const auto& n : p.value("user_notices", nlohmann::json::array())) {
+                out << "        User Notice:\n";
+                if (n.contains("organization")) out << "          Organization: " << str(n["organization"]) << "\n";
+                if (n.contains("notice_numbers")) {
+                    out << "          Numbers:";
+                    for (size_t i = 0; i < n["notice_numbers"].size(); ++i) out << (i ? ", " : " ") << n["notice_numbers"][i].dump();
+                    out << "\n";
+                }
+                if (n.contains("explicit_text")) out << "          Explicit Text: " << str(n["explicit_text"]) << "\n";
+            }
+            for (const auto& q : p.value("other_qualifiers", nlohmann::json::array())) out << "        Qualifier: " << str(q) << "\n";
+        }
+    }
+    if (e.contains("name_constraints")) {
+        const auto& nc = e["name_constraints"];
+        heading("Name Constraints", nc);
+        if (!nc.value("permitted", nlohmann::json::array()).empty()) list("Permitted", nc["permitted"]);
+        if (!nc.value("excluded", nlohmann::json::array()).empty()) list("Excluded", nc["excluded"]);
+    }
+    if (e.contains("issuer_alt_names")) {
+        heading("Issuer Alternative Names", e["issuer_alt_names"]);
+        if (e["issuer_alt_names"].contains("names")) list("Names", e["issuer_alt_names"]["names"]);
+    }
+    for (const auto& x : e.value("other", nlohmann::json::array())) {
         out << "    " << (x["name"].is_null() ? "Extension " + str(x["oid"]) : str(x["name"]) + " (" + str(x["oid"]) + ")") << ":"
             << (x["critical"].get<bool>() ? " critical" : " not critical") << "\n";
+        out << "      Value: " << str(x["value"]) << "\n";
+    }
 }
 
 }  // namespace

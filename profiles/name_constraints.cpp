@@ -4,7 +4,6 @@
 
 #include "issue/subject.h"
 
-#include <botan/ber_dec.h>
 #include <botan/x509_ext.h>
 
 #include <algorithm>
@@ -112,39 +111,16 @@ bool looks_like_host(const std::string& cn) {
     return std::all_of(cn.begin(), cn.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
-std::vector<GeneralName> subtrees(Botan::BER_Decoder& seq, std::vector<bool>& bounded) {
-    std::vector<GeneralName> out;
-    while (seq.more_items()) {
-        Botan::BER_Decoder sub = seq.start_cons(Botan::SEQUENCE);
-        out.push_back(issue::decode_general_name(sub));
-        bounded.push_back(sub.more_items());  // minimum [0] or maximum [1]
-        while (sub.more_items()) sub.get_next_object();
-        sub.end_cons();
-    }
-    return out;
-}
-
 }  // namespace
 
 std::optional<NameConstraints> NameConstraints::of(const Botan::X509_Certificate& ca) {
     static const Botan::OID oid = Botan::Cert_Extension::Name_Constraints::static_oid();
-    const auto raw = ca.v3_extensions().extensions_raw();
-    const auto it = raw.find(oid);
-    if (it == raw.end()) return std::nullopt;
+    const auto raw = issue::raw_extension(ca, oid);
+    if (!raw) return std::nullopt;
+    auto value = issue::decode_name_constraints(raw->value);
     NameConstraints nc;
-    Botan::BER_Decoder top(it->second.first);
-    Botan::BER_Decoder seq = top.start_cons(Botan::SEQUENCE);
-    while (seq.more_items()) {
-        const Botan::BER_Object obj = seq.get_next_object();
-        if (!(obj.get_class() & Botan::CONTEXT_SPECIFIC) || obj.type() > 1) throw Botan::Decoding_Error("nameConstraints with an unexpected field");
-        Botan::BER_Decoder list(obj.bits(), obj.length());
-        std::vector<bool> bounded;
-        const auto names = subtrees(list, bounded);
-        auto& into = obj.type() == 0 ? nc.permitted_ : nc.excluded_;
-        for (size_t i = 0; i < names.size(); ++i) into.push_back({names[i], bounded[i]});
-    }
-    seq.end_cons();
-    top.verify_end();
+    nc.permitted_ = std::move(value.permitted);
+    nc.excluded_ = std::move(value.excluded);
     return nc;
 }
 
@@ -153,7 +129,7 @@ std::optional<std::string> NameConstraints::check(const GeneralName& name) const
     for (const auto* list : {&permitted_, &excluded_})
         for (const auto& s : *list) {
             if (s.base.type != name.type) continue;
-            if (s.bounded) return "a name constraint on " + s.base.to_string() + " has a minimum or maximum, which RFC 5280 §4.2.1.10 forbids";
+            if (s.bounded()) return "a name constraint on " + s.base.to_string() + " has a minimum or maximum, which RFC 5280 §4.2.1.10 forbids";
             if (list == &excluded_ && matches(name, s.base)) return name.to_string() + " is excluded by the constraint " + s.base.to_string();
             if (list == &permitted_) {
                 have_permitted = true;

@@ -4,7 +4,7 @@
 // certificate without dNSName SANs) a CN that looks like a host name.
 #pragma once
 
-#include "issue/general_name.h"
+#include "issue/extensions.h"
 
 #include <botan/x509cert.h>
 
@@ -25,12 +25,8 @@ public:
     std::optional<std::string> violation(const Botan::X509_Certificate& cert, bool end_entity) const;
 
 private:
-    struct Subtree {
-        issue::GeneralName base;
-        bool bounded = false;  // minimum or maximum present: RFC 5280 says they MUST NOT be
-    };
     std::optional<std::string> check(const issue::GeneralName& name) const;
-    std::vector<Subtree> permitted_, excluded_;
+    std::vector<issue::GeneralSubtree> permitted_, excluded_;
 };
 
 }  // namespace pkitool::profiles

@@ -42,11 +42,15 @@ std::string shell_join(const std::vector<std::string>& argv) {
     return out;
 }
 
-std::string with_credential_process(const std::string& text, const std::string& profile, const std::string& command, const std::string& region) {
+IniValues credential_process_values(const std::string& command, const std::string& region) {
     IniValues values{{"credential_process", command}};
     // Without it `aws ... --profile P` stops at "You must specify a region" (issue #10).
     if (!region.empty()) values.emplace_back("region", region);
-    return set_ini_values(text, config_section(profile), values);
+    return values;
+}
+
+std::string with_credential_process(const std::string& text, const std::string& profile, const std::string& command, const std::string& region) {
+    return set_ini_values(text, config_section(profile), credential_process_values(command, region));
 }
 
 void write_credential_process(const std::filesystem::path& path, const std::string& profile, const std::string& command, const std::string& region) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pkitool::exchange {
@@ -17,6 +18,9 @@ std::string config_section(const std::string& profile);
 // One command line as botocore splits it (shlex, POSIX rules): words with anything but
 // [A-Za-z0-9_./:=@%+,-] are single-quoted.
 std::string shell_join(const std::vector<std::string>& argv);
+
+// The keys and values a profile gets: credential_process, and region when one is given.
+std::vector<std::pair<std::string, std::string>> credential_process_values(const std::string& command, const std::string& region);
 
 // The file's text with `credential_process = <command>` in the profile's section.
 std::string with_credential_process(const std::string& text, const std::string& profile, const std::string& command,

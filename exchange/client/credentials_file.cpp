@@ -16,11 +16,14 @@ std::filesystem::path default_credentials_file() {
     return std::filesystem::path(home) / ".aws" / "credentials";
 }
 
+const std::vector<std::string>& credentials_keys() {
+    static const std::vector<std::string> keys = {"aws_access_key_id", "aws_secret_access_key", "aws_session_token"};
+    return keys;
+}
+
 std::string with_credentials(const std::string& text, const std::string& profile, const Credentials& c) {
-    return set_ini_values(text, profile,
-                          {{"aws_access_key_id", c.access_key_id},
-                           {"aws_secret_access_key", c.secret_access_key},
-                           {"aws_session_token", c.session_token}});
+    const auto& k = credentials_keys();
+    return set_ini_values(text, profile, {{k[0], c.access_key_id}, {k[1], c.secret_access_key}, {k[2], c.session_token}});
 }
 
 void write_credentials_profile(const std::filesystem::path& path, const std::string& profile, const Credentials& c) {

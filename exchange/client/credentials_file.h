@@ -6,11 +6,15 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace pkitool::exchange {
 
 // $AWS_SHARED_CREDENTIALS_FILE, else $HOME/.aws/credentials.
 std::filesystem::path default_credentials_file();
+
+// The keys with_credentials sets, in the order it writes them.
+const std::vector<std::string>& credentials_keys();
 
 // The file's text with `[profile]` holding these credentials; everything else kept.
 std::string with_credentials(const std::string& text, const std::string& profile, const Credentials& c);

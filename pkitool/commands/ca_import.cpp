@@ -27,7 +27,7 @@ void register_ca_import(CLI::App& ca_group, Context& ctx) {
         ->check(CLI::ExistingFile)->needs(index)->option_text("FILE");
     cmd->add_option("--easyrsa", a->easyrsa, "An easy-rsa 3 PKI directory: its ca.crt, private/ca.key, index.txt and certificates")
         ->check(CLI::ExistingDirectory)->excludes(cert)->excludes(key)->excludes(index)->option_text("PKI_DIR");
-    a->passphrase.add(*cmd, "decrypts the CA key; the imported key is stored encrypted with it too");
+    a->passphrase.add(*cmd, "decrypts the CA key; the imported key is stored encrypted with it too", true);
     examples(*cmd,
              {{"Adopt the CA of the AWS Roles Anywhere blog's openssl set-up:", "pkitool ca import --dir root-ca --cert ca/ca.crt --key ca/private/ca.key --openssl-index ca/index.txt"},
               {"Adopt an easy-rsa CA (its key is usually encrypted):", "pkitool ca import --dir root-ca --easyrsa /etc/openvpn/easy-rsa/pki --passphrase-file pass.txt"},
@@ -41,8 +41,9 @@ void register_ca_import(CLI::App& ca_group, Context& ctx) {
     cmd->callback([a, &ctx] {
         if (a->easyrsa.empty() && (a->cert.empty() || a->key.empty()))
             throw usage_error("ca import needs --cert and --key, or --easyrsa PKI_DIR");
-        auto req = a->easyrsa.empty() ? ca::ImportRequest{a->ca.dir, a->cert, a->key, a->passphrase.get(), std::nullopt, {}, std::nullopt}
-                                      : ca::ImportRequest::easyrsa(a->ca.dir, a->easyrsa, a->passphrase.get());
+        const std::string key_file = a->easyrsa.empty() ? a->key : a->easyrsa + "/private/ca.key";
+        auto req = a->easyrsa.empty() ? ca::ImportRequest{a->ca.dir, a->cert, a->key, a->passphrase.for_key(key_file), std::nullopt, {}, std::nullopt}
+                                      : ca::ImportRequest::easyrsa(a->ca.dir, a->easyrsa, a->passphrase.for_key(key_file));
         if (!a->index.empty()) req.openssl_index = a->index;
         if (!a->newcerts.empty()) req.certificates_in = {{a->newcerts, ".pem"}};
         if (!a->crlnumber.empty()) req.crlnumber = a->crlnumber;

@@ -60,7 +60,7 @@ void register_ca_init(CLI::App& ca, Context& ctx) {
         ->check(CLI::Range(0, 16))
         ->option_text("N");
     args->passphrase.add(*cmd, "encrypts DIR/private/ca.key");
-    args->parent_passphrase.add(*cmd, "decrypts the parent CA's key");
+    args->parent_passphrase.add(*cmd, "decrypts the parent CA's key", true);
     cmd->get_option("--parent-passphrase-file")->needs(parent);
     examples(*cmd,
              {{"A test root CA with an EC P-256 key:", "pkitool ca init --dir root-ca --subject \"CN=Example Root CA,O=Example\""},
@@ -86,7 +86,7 @@ void register_ca_init(CLI::App& ca, Context& ctx) {
             return print_created(ctx, a, "root CA", req.passphrase.has_value());
         }
         ca::IntermediateRequest req{a.ca.dir,     a.parent,          issue::Subject::parse(a.subject.text), a.key_type.get(),
-                                    a.days.days, a.path_len, a.passphrase.get(),                   a.parent_passphrase.get()};
+                                    a.days.days, a.path_len, a.passphrase.get(),                   a.parent_passphrase.for_key(ca::Layout{a.parent}.key())};
         const auto issued = ca::Authority::init_intermediate(req);
         print_created(ctx, a, "intermediate CA", req.passphrase.has_value(), issued.record.serial.hex());
     });

@@ -21,7 +21,7 @@ void register_crl(CLI::App& app, Context& ctx) {
     a->ca.add(*cmd);
     a->days.add(*cmd, "7; sets nextUpdate");
     a->out.add(*cmd, "Also write the CRL here (PEM)");
-    a->passphrase.add(*cmd, "decrypts the CA key");
+    a->passphrase.add(*cmd, "decrypts the CA key", true);
     examples(*cmd,
              {{"Publish a CRL valid for a week:", "pkitool crl --ca root-ca"},
               {"A CRL valid for 30 days, also copied for upload:", "pkitool crl --ca issuing-ca --days 30 --out upload/crl.pem"},
@@ -33,7 +33,7 @@ void register_crl(CLI::App& app, Context& ctx) {
     cmd->callback([a, &ctx] {
         if (a->out.given()) files::ensure_writable(a->out.path, a->out.overwrite());
         auto authority = ca::Authority::open(a->ca.dir);
-        authority.unlock(a->passphrase.get());
+        authority.unlock(a->passphrase.for_key(authority.layout().key()));
         const auto issued = authority.issue_crl(std::chrono::days(a->days.days.value_or(7)));
         if (a->out.given()) files::write_atomic(a->out.path, issued.pem, files::Mode::Public, a->out.overwrite());
 

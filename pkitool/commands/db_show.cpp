@@ -29,7 +29,7 @@ void register_db_show(CLI::App& db_group, Context& ctx) {
         const auto r = authority.store().find(serial);
         if (!r) throw Error(a->ca.dir + ": no certificate with serial " + serial.hex(), "list them with `pkitool db list --ca " + a->ca.dir + "`");
         const Botan::X509_Certificate cert(r->der);
-        if (a->pem) {
+        if (a->pem && !ctx.json) {  // --json prints one document, which holds the PEM too
             ctx.out << cert.PEM_encode();
             return;
         }

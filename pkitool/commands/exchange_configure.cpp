@@ -21,7 +21,8 @@ void register_exchange_configure(CLI::App& exchange_group, Context& ctx) {
     cmd->add_option("--profile", args->profile, "AWS CLI profile to write")->required()->option_text("NAME");
     examples(*cmd, {{"Create profile 'vm', then use it:",
                      "pkitool exchange configure --profile vm --certificate vm.crt --private-key vm.key --trust-anchor-arn TA_ARN "
-                     "--profile-arn PROFILE_ARN --role-arn ROLE_ARN\n    $ aws sts get-caller-identity --profile vm"}});
+                     "--profile-arn PROFILE_ARN --role-arn ROLE_ARN\n    $ aws sts get-caller-identity --profile vm"},
+                    {"Say what was written (file, section, keys), as JSON:", "pkitool exchange configure --profile vm ... --json"}});
     cmd->callback([args, &ctx] {
         auto& o = args->options;
         o.check();
@@ -36,7 +37,18 @@ void register_exchange_configure(CLI::App& exchange_group, Context& ctx) {
         const auto flags = o.to_args();
         argv.insert(argv.end(), flags.begin(), flags.end());
         const auto path = exchange::default_config_file();
-        exchange::write_credential_process(path, args->profile, exchange::shell_join(argv), region);
+        const auto command = exchange::shell_join(argv);
+        exchange::write_credential_process(path, args->profile, command, region);
+        if (ctx.json) {
+            nlohmann::json keys = nlohmann::json::array();
+            for (const auto& [key, value] : exchange::credential_process_values(command, region)) keys.push_back(key);
+            return ctx.print_json({{"file", path.string()},
+                                   {"profile", args->profile},
+                                   {"section", exchange::config_section(args->profile)},
+                                   {"keys", keys},
+                                   {"credential_process", command},
+                                   {"region", region.empty() ? nlohmann::json() : nlohmann::json(region)}});
+        }
         ctx.note("wrote [" + exchange::config_section(args->profile) + "] to " + path.string());
     });
 }

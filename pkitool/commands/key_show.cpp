@@ -16,12 +16,12 @@ void register_key_show(CLI::App& key, Context& ctx) {
     auto args = std::make_shared<Args>();
     auto* cmd = key.add_subcommand("show", "Show a private key's type, size and public-key SHA-256 fingerprint");
     cmd->add_option("KEY", args->file, "Private key file (PEM or DER PKCS#8; - reads standard input)")->required();
-    args->passphrase.add(*cmd, "decrypts the key");
+    args->passphrase.add(*cmd, "decrypts the key", true);
     examples(*cmd, {{"Show a key:", "pkitool key show vm.key"},
                     {"As JSON, for scripts:", "pkitool key show vm.key --json"}});
     cmd->callback([args, &ctx] {
         const auto data = files::read(args->file);  // once: "-" is standard input
-        const auto k = issue::PrivateKey::parse(data, files::name_of(args->file), args->passphrase.get());
+        const auto k = issue::PrivateKey::parse(data, files::name_of(args->file), args->passphrase.for_key(data, files::name_of(args->file)));
         const bool encrypted = issue::detect_kind(data) == issue::FileKind::EncryptedPrivateKey;
         auto j = issue::describe(k, encrypted);
         j["path"] = args->file;

@@ -394,3 +394,39 @@ TEST_CASE("exchange: every subcommand has help with examples", "[cli][exchange]"
         CHECK_THAT(r.out, Catch::Contains("Examples:") && Catch::Contains("--trust-anchor-arn"));
     }
 }
+
+TEST_CASE("exchange configure --json and update --json: what was written, never a secret", "[cli][exchange][json]") {
+    TempDir t;
+    make_pki(t);
+    Background fake(fake_cmd(), t.path(), "PORT");
+    auto r = pk(t, "exchange configure --profile p --json " + exchange_args("ec", fake.port()));
+    must(r);
+    const auto configured = nlohmann::json::parse(r.out);
+    CHECK(configured["file"] == (t / "aws-config").string());
+    CHECK(configured["profile"] == "p");
+    CHECK(configured["section"] == "profile p");
+    CHECK(configured["keys"] == nlohmann::json::array({"credential_process", "region"}));
+    CHECK(configured["region"] == "eu-west-1");
+    // The command line is the one the file holds, as the AWS CLI reads it back.
+    const auto got = shell("env -i PATH=/usr/bin:/bin HOME=" + t.path().string() + " AWS_CONFIG_FILE=" + (t / "aws-config").string() +
+                               " /usr/bin/aws configure get credential_process --profile p",
+                           "/");
+    CHECK(got.out == configured["credential_process"].get<std::string>() + "\n");
+
+    r = pk(t, "exchange update --once --profile vm --json " + exchange_args("ec", fake.port()));
+    must(r);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);  // one JSON line per write
+    const auto updated = nlohmann::json::parse(r.out);
+    CHECK(updated["file"] == (t / "aws-credentials").string());
+    CHECK(updated["profile"] == "vm");
+    CHECK(updated["keys"] == nlohmann::json::array({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"}));
+    CHECK(updated["next_refresh"].is_null());
+    CHECK(std::regex_match(updated["expiration"].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+    // None of the values the AWS CLI reads back from the file is in the output.
+    const auto aws = shell(env(t) + "/usr/bin/aws configure export-credentials --profile vm", t.path());
+    REQUIRE(aws.code == 0);
+    const auto exported = nlohmann::json::parse(aws.out);
+    for (const auto* key : {"AccessKeyId", "SecretAccessKey", "SessionToken"})
+        CHECK_THAT(r.out, !Catch::Contains(exported[key].get<std::string>()));
+    CHECK(r.err.empty());
+}
