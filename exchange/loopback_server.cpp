@@ -137,7 +137,6 @@ struct LoopbackServer::Impl {
     int listen_fd = -1;
     int wake_fd = -1;
     int port = 0;
-    int family = AF_INET;
     std::string host = kLoopback;  // as url() shows it
 
     // Connections and their state, so that stop() and eviction can shut a socket down. A thread
@@ -289,11 +288,6 @@ struct LoopbackServer::Impl {
             const int one = 1;
             // Replies go out in one send; Nagle plus delayed ACK would add ~40 ms to each.
             ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            // IPv6 calls the TTL the hop limit (RFC 3493 section 5.1: IPV6_UNICAST_HOPS).
-            if (limits.hop_limit > 0 && family == AF_INET6)
-                ::setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &limits.hop_limit, sizeof limits.hop_limit);
-            else if (limits.hop_limit > 0)
-                ::setsockopt(fd, IPPROTO_IP, IP_TTL, &limits.hop_limit, sizeof limits.hop_limit);
             if (!admit(fd)) {
                 ::close(fd);
                 continue;
@@ -336,6 +330,18 @@ int LoopbackServer::bind(const std::string& address, int port) {
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     // "::" must not quietly take IPv4 too: what is served where stays what was asked for.
     if (a.family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    // Set on the listening socket, not on each accepted one: the kernel sends the SYN-ACK from it,
+    // and accepted sockets inherit it, so no packet of the server leaves with the default. IPv6
+    // calls the TTL the hop limit (RFC 3493 section 5.1: IPV6_UNICAST_HOPS).
+    const int hops = impl_->limits.hop_limit;
+    if (hops > 0) {
+        const bool v6 = a.family == AF_INET6;
+        if (::setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &hops, sizeof hops) != 0) {
+            const int e = errno;
+            ::close(fd);
+            throw Error(where + ": cannot set the hop limit " + std::to_string(hops) + ": " + std::strerror(e));
+        }
+    }
     if (::bind(fd, reinterpret_cast<sockaddr*>(&a.storage), a.length) != 0 || ::listen(fd, 1024) != 0) {
         const int e = errno;
         ::close(fd);
@@ -347,7 +353,6 @@ int LoopbackServer::bind(const std::string& address, int port) {
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&a.storage), &len);
     if (impl_->listen_fd >= 0) ::close(impl_->listen_fd);
     impl_->listen_fd = fd;
-    impl_->family = a.family;
     impl_->host = a.host;
     impl_->port = ntohs(a.family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&a.storage)->sin6_port
                                              : reinterpret_cast<sockaddr_in*>(&a.storage)->sin_port);

@@ -2,6 +2,7 @@
 // on an IPv6 address, and url() written as a URL writes an IPv6 host (RFC 3986 section 3.2.2).
 #include "exchange/loopback_server.h"
 #include "base/error.h"
+#include "tests/support/cli.h"
 
 #include <catch2/catch.hpp>
 
@@ -123,5 +124,33 @@ TEST_CASE("loopback server: an address that is not a literal, or not this host's
     } catch (const pkitool::Error& e) {
         CHECK_THAT(e.what(), Catch::StartsWith("[2001:db8::77]:0: cannot listen: "));
         CHECK_THAT(e.hint(), Catch::Contains("not one of this host's"));
+    }
+}
+
+// serve --hop-limit (aws_signing_helper's flag): the TTL is read off the loopback wire by a packet
+// socket, not from the server's own view of its sockets. Needs CAP_NET_RAW, as CI (root) has.
+TEST_CASE("loopback server: hop_limit sets the TTL of IPv4 replies and the hop limit of IPv6 ones", "[exchange][serve]") {
+    if (::geteuid() != 0) {
+        WARN("not root: no packet socket to read TTLs with");
+        return;
+    }
+    for (const char* address : {"127.0.0.1", "::1"}) {
+        for (const int hop_limit : {0, 1, 7}) {
+            INFO(address << " hop_limit " << hop_limit);
+            ServerLimits limits;
+            limits.hop_limit = hop_limit;
+            LoopbackServer server(hello(), limits);
+            const int port = server.bind(address, 0);
+            std::thread serving([&] { server.run(); });
+            const auto seen = pkitool::test::shell("python3 '" PKITOOL_SOURCE_DIR "/tests/support/reply_ttl.py' '" + std::string(address) + "' " +
+                                                       std::to_string(port),
+                                                   ".");
+            server.stop();
+            serving.join();
+            INFO(seen.err);
+            REQUIRE(seen.code == 0);
+            // 0 keeps the system's default (net.ipv4.ip_default_ttl, net.ipv6.conf.lo.hop_limit: 64 on Debian).
+            CHECK(seen.out == "[" + std::to_string(hop_limit == 0 ? 64 : hop_limit) + "]\n");
+        }
     }
 }
