@@ -11,6 +11,7 @@
 #include <botan/ecdsa.h>
 #include <botan/hash.h>
 #include <botan/hex.h>
+#include <botan/oids.h>
 #include <botan/pem.h>
 #include <botan/pkcs8.h>
 #include <botan/rsa.h>
@@ -119,15 +120,75 @@ bool looks_encrypted(const std::vector<uint8_t>& data) {
     const std::string text(data.begin(), data.end());
     if (text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos) return true;
     if (text.find("-----BEGIN") != std::string::npos) return false;
-    // DER: EncryptedPrivateKeyInfo opens with an AlgorithmIdentifier SEQUENCE,
-    // PrivateKeyInfo with its INTEGER version (RFC 5958 §2-3).
+    // DER: EncryptedPrivateKeyInfo is an AlgorithmIdentifier SEQUENCE and an OCTET STRING,
+    // PrivateKeyInfo opens with its INTEGER version (RFC 5958 §2-3), and a SubjectPublicKeyInfo
+    // has a BIT STRING after its AlgorithmIdentifier (RFC 5280 §4.1).
     try {
         Botan::BER_Decoder outer(data);
         Botan::BER_Decoder seq = outer.start_cons(Botan::SEQUENCE);
-        return seq.get_next_object().is_a(Botan::SEQUENCE, Botan::CONSTRUCTED);
+        if (!seq.get_next_object().is_a(Botan::SEQUENCE, Botan::CONSTRUCTED)) return false;
+        return seq.get_next_object().is_a(Botan::OCTET_STRING, Botan::UNIVERSAL);
     } catch (const std::exception&) {
         return false;
     }
+}
+
+// The encryption of an EncryptedPrivateKeyInfo (RFC 5958 section 3) that Botan cannot undo, named,
+// so a legacy key is not reported as a wrong passphrase. Empty when the scheme is one Botan reads
+// (PBES2 with PBKDF2 or scrypt, RFC 8018 section 6.2) or the data is not that structure at all.
+std::string unsupported_scheme(const std::vector<uint8_t>& data) {
+    // PBES1 (RFC 8018 section 6.1, appendix A.3) and PKCS#12's PBE (RFC 7292 appendix C): what
+    // `openssl pkcs8 -v1 ...` and old tools write.
+    static const std::pair<const char*, const char*> kLegacy[] = {
+        {"1.2.840.113549.1.5.1", "pbeWithMD2AndDES-CBC"},          {"1.2.840.113549.1.5.3", "pbeWithMD5AndDES-CBC"},
+        {"1.2.840.113549.1.5.4", "pbeWithMD2AndRC2-CBC"},          {"1.2.840.113549.1.5.6", "pbeWithMD5AndRC2-CBC"},
+        {"1.2.840.113549.1.5.10", "pbeWithSHA1AndDES-CBC"},        {"1.2.840.113549.1.5.11", "pbeWithSHA1AndRC2-CBC"},
+        {"1.2.840.113549.1.12.1.1", "pbeWithSHAAnd128BitRC4"},     {"1.2.840.113549.1.12.1.2", "pbeWithSHAAnd40BitRC4"},
+        {"1.2.840.113549.1.12.1.3", "pbeWithSHAAnd3-KeyTripleDES-CBC"}, {"1.2.840.113549.1.12.1.4", "pbeWithSHAAnd2-KeyTripleDES-CBC"},
+        {"1.2.840.113549.1.12.1.5", "pbeWithSHAAnd128BitRC2-CBC"}, {"1.2.840.113549.1.12.1.6", "pbeWithSHAAnd40BitRC2-CBC"},
+    };
+    try {
+        std::vector<uint8_t> der = data;
+        const std::string text(data.begin(), data.end());
+        if (text.find("-----BEGIN") != std::string::npos) {
+            Botan::DataSource_Memory src(data);
+            std::string label;
+            const auto decoded = Botan::PEM_Code::decode(src, label);
+            der.assign(decoded.begin(), decoded.end());
+        }
+        Botan::AlgorithmIdentifier scheme;
+        Botan::BER_Decoder(der).start_cons(Botan::SEQUENCE).decode(scheme);
+        const std::string oid = scheme.get_oid().to_string();
+        for (const auto& [legacy_oid, name] : kLegacy)
+            if (oid == legacy_oid) return std::string(name) + " (legacy PBES1 or PKCS#12 encryption)";
+        if (oid != "1.2.840.113549.1.5.13") return "the scheme " + oid;  // not PBES2 either
+        // PBES2-params: the key derivation, then the cipher (RFC 8018 appendix A.4).
+        Botan::AlgorithmIdentifier kdf, cipher;
+        Botan::BER_Decoder(scheme.get_parameters()).start_cons(Botan::SEQUENCE).decode(kdf).decode(cipher);
+        const std::string cipher_name = Botan::OIDS::oid2str_or_empty(cipher.get_oid());
+        if (cipher_name.empty()) return "PBES2 with the cipher " + cipher.get_oid().to_string();
+        const std::string kdf_name = Botan::OIDS::oid2str_or_empty(kdf.get_oid());
+        if (kdf_name == "Scrypt") return {};
+        if (kdf_name != "PKCS5.PBKDF2") return "PBES2 with the key derivation " + kdf.get_oid().to_string();
+        // PBKDF2-params (RFC 8018 appendix A.2): salt, iterations, optional key length, then the
+        // PRF, HMAC-SHA-1 when absent. Botan takes HMAC with SHA-1, SHA-224, -256, -384 or -512.
+        Botan::BER_Decoder kdf_params(kdf.get_parameters());
+        Botan::BER_Decoder params = kdf_params.start_cons(Botan::SEQUENCE);
+        std::vector<uint8_t> salt;
+        size_t iterations = 0;
+        params.decode(salt, Botan::OCTET_STRING).decode(iterations);
+        for (; params.more_items();) {
+            const Botan::BER_Object next = params.get_next_object();
+            if (!next.is_a(Botan::SEQUENCE, Botan::CONSTRUCTED)) continue;  // the key length
+            Botan::OID prf;
+            Botan::BER_Decoder(next).decode(prf);
+            const std::string prf_oid = prf.to_string();
+            static const char* kPrfs[] = {"1.2.840.113549.2.7", "1.2.840.113549.2.8", "1.2.840.113549.2.9", "1.2.840.113549.2.10", "1.2.840.113549.2.11"};
+            if (std::find(std::begin(kPrfs), std::end(kPrfs), prf_oid) == std::end(kPrfs)) return "PBKDF2 with the PRF " + prf_oid;
+        }
+    } catch (const std::exception&) {
+    }
+    return {};
 }
 
 // Botan 2 writes the ECPrivateKey scalar at its minimal length, so about one P-256 key in 256 gets
@@ -231,7 +292,12 @@ PrivateKey PrivateKey::parse(const std::vector<uint8_t>& data, const std::string
         Botan::DataSource_Memory src(data);
         key = encrypted ? Botan::PKCS8::load_key(src, *passphrase) : Botan::PKCS8::load_key(src);
     } catch (const std::exception& e) {
-        if (encrypted) throw Error(name + ": cannot decrypt private key: wrong passphrase or corrupt file");
+        if (encrypted) {
+            if (const auto scheme = unsupported_scheme(data); !scheme.empty())
+                throw Error(name + ": unsupported key encryption: " + scheme + "; pkitool reads PBES2 (PBKDF2 or scrypt, with AES, 3DES or Camellia)",
+                            "re-encrypt it with openssl 3: openssl pkcs8 -topk8 -scrypt -in " + name + " -out new.key");
+            throw Error(name + ": cannot decrypt private key: wrong passphrase or corrupt file");
+        }
         const std::string text(data.begin(), data.end());
         if (text.find("-----BEGIN CERTIFICATE") != std::string::npos)
             throw Error(name + ": holds a certificate, expected a private key");

@@ -1,12 +1,14 @@
 // Requests and CRLs: one object per input, its PEM block found by base/pem.h, decoded by Botan;
 // we add the file name and the reason.
 #include "issue/x509_file.h"
+#include "issue/key.h"
 
 #include "base/error.h"
 #include "base/files.h"
 #include "base/pem.h"
 
 #include <botan/data_src.h>
+#include <botan/x509_key.h>
 
 #include <initializer_list>
 
@@ -101,7 +103,11 @@ FileKind detect_kind(std::span<const uint8_t> data) {
     if (pem::is_certificate_label(label)) return FileKind::Certificate;
     if (is_label(kCsr, label)) return FileKind::CertificateRequest;
     if (is_label(kCrl, label)) return FileKind::Crl;
-    if (label == "PRIVATE KEY") return FileKind::PrivateKey;
+    // PKCS#8, and the SEC1 and PKCS#1 forms openssl writes by default (RFC 5915, RFC 8017 A.1.2).
+    // `openssl ecparam -genkey` puts an EC PARAMETERS block before the key.
+    if (label == "PRIVATE KEY" || label == "EC PRIVATE KEY" || label == "RSA PRIVATE KEY" ||
+        (label == "EC PARAMETERS" && as_text(data).find("-----BEGIN EC PRIVATE KEY-----") != std::string_view::npos))
+        return FileKind::PrivateKey;
     if (label == "ENCRYPTED PRIVATE KEY") return FileKind::EncryptedPrivateKey;
     if (label == "PUBLIC KEY") return FileKind::PublicKey;
     if (!label.empty()) return FileKind::Unknown;
@@ -118,6 +124,9 @@ FileKind detect_kind(std::span<const uint8_t> data) {
     if (parses([&] { return Botan::X509_Certificate(der); })) return FileKind::Certificate;
     if (parses([&] { return Botan::PKCS10_Request(der); })) return FileKind::CertificateRequest;
     if (parses([&] { Botan::DataSource_Memory src(der); return Botan::X509_CRL(src); })) return FileKind::Crl;
+    if (PrivateKey::is_encrypted(der)) return FileKind::EncryptedPrivateKey;
+    if (parses([&] { return PrivateKey::parse(der, "", std::nullopt); })) return FileKind::PrivateKey;
+    if (parses([&] { return std::unique_ptr<Botan::Public_Key>(Botan::X509::load_key(der)); })) return FileKind::PublicKey;
     return FileKind::Unknown;
 }
 

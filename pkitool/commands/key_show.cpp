@@ -3,7 +3,6 @@
 #include "pkitool/options.h"
 
 #include "issue/inspect.h"
-#include "issue/x509_file.h"
 #include "base/files.h"
 
 namespace pkitool::cli {
@@ -22,7 +21,7 @@ void register_key_show(CLI::App& key, Context& ctx) {
     cmd->callback([args, &ctx] {
         const auto data = files::read(args->file);  // once: "-" is standard input
         const auto k = issue::PrivateKey::parse(data, files::name_of(args->file), args->passphrase.for_key(data, files::name_of(args->file)));
-        const bool encrypted = issue::detect_kind(data) == issue::FileKind::EncryptedPrivateKey;
+        const bool encrypted = issue::PrivateKey::is_encrypted(data);
         auto j = issue::describe(k, encrypted);
         j["path"] = args->file;
         if (ctx.json) return ctx.print_json(j);
