@@ -36,13 +36,25 @@ void serve_credentials(const ExchangeOptions& o, const ServeOptions& serve, Cont
         ctx.warn("serving beyond this host at " + url + ": anyone who can reach it gets the credentials of role " + role +
                  "; let only trusted hosts reach it (a firewall, a container network)");
     listening({url, port, role});
-    if (const auto got = credentials.get(exchange::Clock::now()); std::holds_alternative<exchange::CredentialsFailure>(got)) {
-        if (!on_signal.signalled())
-            ctx.warn("no credentials yet (answering 500 until they can be had): " + std::get<exchange::CredentialsFailure>(got).reason);
-    } else {
-        ctx.note("serving credentials for role " + role + " at " + url + "/latest/meta-data/iam/security-credentials/" + role);
+    // The first CreateSession runs beside the server, not before it: a client that read the URL is
+    // answered at once (waiting on the same fetch, or told 500 with the reason), not left in the
+    // listen backlog until a slow endpoint answers.
+    std::thread warm_up([&] {
+        if (const auto got = credentials.get(exchange::Clock::now()); std::holds_alternative<exchange::CredentialsFailure>(got)) {
+            if (!on_signal.signalled())
+                ctx.warn("no credentials yet (answering 500 until they can be had): " + std::get<exchange::CredentialsFailure>(got).reason);
+        } else {
+            ctx.note("serving credentials for role " + role + " at " + url + "/latest/meta-data/iam/security-credentials/" + role);
+        }
+    });
+    try {
+        server.run();
+    } catch (...) {
+        exchange::cancel_requests();
+        warm_up.join();
+        throw;
     }
-    server.run();  // returns at once when a signal came during the first CreateSession
+    warm_up.join();  // after a signal: the fetch was cancelled with the server
 }
 
 void update_credentials(const ExchangeOptions& o, const std::string& profile, bool once, Context& ctx,
