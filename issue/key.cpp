@@ -133,10 +133,11 @@ bool looks_encrypted(const std::vector<uint8_t>& data) {
     }
 }
 
-// The encryption of an EncryptedPrivateKeyInfo (RFC 5958 section 3) that Botan cannot undo, named,
-// so a legacy key is not reported as a wrong passphrase. Empty when the scheme is one Botan reads
-// (PBES2 with PBKDF2 or scrypt, RFC 8018 section 6.2) or the data is not that structure at all.
-std::string unsupported_scheme(const std::vector<uint8_t>& data) {
+// What stands in the way of decrypting an EncryptedPrivateKeyInfo (RFC 5958 section 3) before any
+// passphrase is tried: a scheme Botan cannot undo, named so that a legacy key is not reported as a
+// wrong passphrase, or a key-derivation cost that would hold the machine (a file can ask for any).
+// Empty when neither; also when the data is not that structure (decryption then says it is corrupt).
+std::string decryption_obstacle(const std::vector<uint8_t>& data) {
     // PBES1 (RFC 8018 section 6.1, appendix A.3) and PKCS#12's PBE (RFC 7292 appendix C): what
     // `openssl pkcs8 -v1 ...` and old tools write.
     static const std::pair<const char*, const char*> kLegacy[] = {
@@ -147,6 +148,11 @@ std::string unsupported_scheme(const std::vector<uint8_t>& data) {
         {"1.2.840.113549.1.12.1.3", "pbeWithSHAAnd3-KeyTripleDES-CBC"}, {"1.2.840.113549.1.12.1.4", "pbeWithSHAAnd2-KeyTripleDES-CBC"},
         {"1.2.840.113549.1.12.1.5", "pbeWithSHAAnd128BitRC2-CBC"}, {"1.2.840.113549.1.12.1.6", "pbeWithSHAAnd40BitRC2-CBC"},
     };
+    // openssl writes 2048 PBKDF2 iterations and scrypt N=16384, r=8 (16 MiB); these caps leave
+    // room for keys tuned far slower while keeping a hostile file from holding the machine.
+    constexpr size_t kMostIterations = 10'000'000;
+    constexpr uint64_t kMostScryptBytes = 256ull << 20;
+    constexpr size_t kMostScryptParallel = 16;
     try {
         std::vector<uint8_t> der = data;
         const std::string text(data.begin(), data.end());
@@ -160,23 +166,33 @@ std::string unsupported_scheme(const std::vector<uint8_t>& data) {
         Botan::BER_Decoder(der).start_cons(Botan::SEQUENCE).decode(scheme);
         const std::string oid = scheme.get_oid().to_string();
         for (const auto& [legacy_oid, name] : kLegacy)
-            if (oid == legacy_oid) return std::string(name) + " (legacy PBES1 or PKCS#12 encryption)";
-        if (oid != "1.2.840.113549.1.5.13") return "the scheme " + oid;  // not PBES2 either
+            if (oid == legacy_oid) return "unsupported key encryption: " + std::string(name) + " (legacy PBES1 or PKCS#12 encryption)";
+        if (oid != "1.2.840.113549.1.5.13") return "unsupported key encryption: the scheme " + oid;  // not PBES2 either
         // PBES2-params: the key derivation, then the cipher (RFC 8018 appendix A.4).
         Botan::AlgorithmIdentifier kdf, cipher;
         Botan::BER_Decoder(scheme.get_parameters()).start_cons(Botan::SEQUENCE).decode(kdf).decode(cipher);
-        const std::string cipher_name = Botan::OIDS::oid2str_or_empty(cipher.get_oid());
-        if (cipher_name.empty()) return "PBES2 with the cipher " + cipher.get_oid().to_string();
+        if (Botan::OIDS::oid2str_or_empty(cipher.get_oid()).empty())
+            return "unsupported key encryption: PBES2 with the cipher " + cipher.get_oid().to_string();
         const std::string kdf_name = Botan::OIDS::oid2str_or_empty(kdf.get_oid());
-        if (kdf_name == "Scrypt") return {};
-        if (kdf_name != "PKCS5.PBKDF2") return "PBES2 with the key derivation " + kdf.get_oid().to_string();
-        // PBKDF2-params (RFC 8018 appendix A.2): salt, iterations, optional key length, then the
-        // PRF, HMAC-SHA-1 when absent. Botan takes HMAC with SHA-1, SHA-224, -256, -384 or -512.
         Botan::BER_Decoder kdf_params(kdf.get_parameters());
         Botan::BER_Decoder params = kdf_params.start_cons(Botan::SEQUENCE);
         std::vector<uint8_t> salt;
+        if (kdf_name == "Scrypt") {
+            // scrypt-params (RFC 7914 section 7.1): salt, N, r, p; memory is 128·N·r bytes.
+            size_t n = 0, r = 0, p = 0;
+            params.decode(salt, Botan::OCTET_STRING).decode(n).decode(r).decode(p);
+            if (r == 0 || n > kMostScryptBytes / 128 / r || p > kMostScryptParallel)
+                return "scrypt cost N=" + std::to_string(n) + " r=" + std::to_string(r) + " p=" + std::to_string(p) +
+                       " is beyond pkitool's cap (128·N·r at most 256 MiB, p at most 16)";
+            return {};
+        }
+        if (kdf_name != "PKCS5.PBKDF2") return "unsupported key encryption: PBES2 with the key derivation " + kdf.get_oid().to_string();
+        // PBKDF2-params (RFC 8018 appendix A.2): salt, iterations, optional key length, then the
+        // PRF, HMAC-SHA-1 when absent. Botan takes HMAC with SHA-1, SHA-224, -256, -384 or -512.
         size_t iterations = 0;
         params.decode(salt, Botan::OCTET_STRING).decode(iterations);
+        if (iterations > kMostIterations)
+            return "PBKDF2 cost of " + std::to_string(iterations) + " iterations is beyond pkitool's cap of " + std::to_string(kMostIterations);
         for (; params.more_items();) {
             const Botan::BER_Object next = params.get_next_object();
             if (!next.is_a(Botan::SEQUENCE, Botan::CONSTRUCTED)) continue;  // the key length
@@ -184,7 +200,8 @@ std::string unsupported_scheme(const std::vector<uint8_t>& data) {
             Botan::BER_Decoder(next).decode(prf);
             const std::string prf_oid = prf.to_string();
             static const char* kPrfs[] = {"1.2.840.113549.2.7", "1.2.840.113549.2.8", "1.2.840.113549.2.9", "1.2.840.113549.2.10", "1.2.840.113549.2.11"};
-            if (std::find(std::begin(kPrfs), std::end(kPrfs), prf_oid) == std::end(kPrfs)) return "PBKDF2 with the PRF " + prf_oid;
+            if (std::find(std::begin(kPrfs), std::end(kPrfs), prf_oid) == std::end(kPrfs))
+                return "unsupported key encryption: PBKDF2 with the PRF " + prf_oid;
         }
     } catch (const std::exception&) {
     }
@@ -287,17 +304,18 @@ PrivateKey PrivateKey::parse(const std::vector<uint8_t>& data, const std::string
     const bool encrypted = looks_encrypted(data);
     if (encrypted && !passphrase)
         throw Error(name + ": private key is encrypted").with_step({NextStep::Kind::Passphrase, "give its passphrase"});
+    if (encrypted) {
+        if (const auto obstacle = decryption_obstacle(data); !obstacle.empty())
+            throw Error(name + ": " + obstacle +
+                            (obstacle.rfind("unsupported", 0) == 0 ? "; pkitool reads PBES2 (PBKDF2 or scrypt, with AES, 3DES or Camellia)" : ""),
+                        "re-encrypt it with openssl 3: openssl pkcs8 -topk8 -scrypt -in " + name + " -out new.key");
+    }
     std::unique_ptr<Botan::Private_Key> key;
     try {
         Botan::DataSource_Memory src(data);
         key = encrypted ? Botan::PKCS8::load_key(src, *passphrase) : Botan::PKCS8::load_key(src);
     } catch (const std::exception& e) {
-        if (encrypted) {
-            if (const auto scheme = unsupported_scheme(data); !scheme.empty())
-                throw Error(name + ": unsupported key encryption: " + scheme + "; pkitool reads PBES2 (PBKDF2 or scrypt, with AES, 3DES or Camellia)",
-                            "re-encrypt it with openssl 3: openssl pkcs8 -topk8 -scrypt -in " + name + " -out new.key");
-            throw Error(name + ": cannot decrypt private key: wrong passphrase or corrupt file");
-        }
+        if (encrypted) throw Error(name + ": cannot decrypt private key: wrong passphrase or corrupt file");
         const std::string text(data.begin(), data.end());
         if (text.find("-----BEGIN CERTIFICATE") != std::string::npos)
             throw Error(name + ": holds a certificate, expected a private key");

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 using namespace pkitool::test;
 
 namespace {
@@ -100,4 +102,42 @@ TEST_CASE("key formats: show recognises DER keys, SEC1 and PKCS#1 PEM, and DER p
     const auto decrypted = run("show --json enc.der --passphrase-file pass", t.path());
     must(decrypted);
     CHECK(nlohmann::json::parse(decrypted.out)["objects"][0]["sha256"] == ec);
+}
+
+// A key file chooses its own key-derivation cost; a hostile one must not hold the machine.
+TEST_CASE("key formats: a key-derivation cost beyond the caps is refused before any work", "[cli][keys][bad-input]") {
+    TempDir t;
+    must(shell("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.pem && echo secret > pass"
+               " && openssl pkcs8 -topk8 -iter 20000000 -in ec.pem -passout file:pass -out slow.key",
+               t.path()));
+    const auto slow = run("key show slow.key --passphrase-file pass", t.path());
+    CHECK(slow.code == 1);
+    CHECK_THAT(slow.err, Catch::StartsWith("pkitool: error: slow.key: PBKDF2 cost of 20000000 iterations is beyond pkitool's cap of 10000000\n"));
+    // openssl refuses to write scrypt above 32 MiB, so the DER is built here: N=2^20, r=8 is 1 GiB.
+    std::ofstream(t / "huge.py") << R"PY(
+import sys
+def tlv(tag, body): 
+    n = len(body)
+    head = bytes([n]) if n < 128 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, 'big')
+    return bytes([tag]) + head + body
+def oid(text):
+    parts = [int(x) for x in text.split('.')]
+    out = bytes([40 * parts[0] + parts[1]])
+    for v in parts[2:]:
+        enc = [v & 0x7F]
+        while v > 0x7F:
+            v >>= 7
+            enc.insert(0, 0x80 | (v & 0x7F))
+        out += bytes(enc)
+    return tlv(6, out)
+def integer(v): return tlv(2, v.to_bytes((v.bit_length() + 8) // 8, 'big'))
+seq = lambda *xs: tlv(0x30, b''.join(xs))
+scrypt = seq(oid('1.3.6.1.4.1.11591.4.11'), seq(tlv(4, b'\x01' * 16), integer(1 << 20), integer(8), integer(1)))
+aes = seq(oid('2.16.840.1.101.3.4.1.42'), tlv(4, b'\x02' * 16))
+sys.stdout.buffer.write(seq(seq(oid('1.2.840.113549.1.5.13'), seq(scrypt, aes)), tlv(4, b'\x03' * 48)))
+)PY";
+    must(shell("python3 huge.py > huge.der && openssl asn1parse -inform DER -in huge.der > /dev/null", t.path()));
+    const auto huge = run("key show huge.der --passphrase-file pass", t.path());
+    CHECK(huge.code == 1);
+    CHECK_THAT(huge.err, Catch::StartsWith("pkitool: error: huge.der: scrypt cost N=1048576 r=8 p=1 is beyond pkitool's cap"));
 }
