@@ -6,10 +6,13 @@
 
 namespace pkitool::exchange {
 
-void edit_ini_file(const std::filesystem::path& path, const IniEdit& edit) {
+void edit_ini_file(const std::filesystem::path& link_or_file, const IniEdit& edit) {
     namespace fs = std::filesystem;
-    const auto dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     std::error_code ec;
+    // ~/.aws/config is often a link into a dotfiles repository: edit the file it names, so the
+    // link stays and the repository sees the change. A dangling link is replaced, as before.
+    const fs::path path = fs::is_symlink(link_or_file, ec) && fs::exists(link_or_file, ec) ? fs::canonical(link_or_file) : link_or_file;
+    const auto dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     if (!fs::exists(dir, ec)) files::make_directory(dir, files::Mode::Secret);
     files::FileLock lock(path.string() + ".lock");
     // Only a file that is not there (or a dangling link, replaced as before) reads as empty; one we

@@ -75,3 +75,23 @@ TEST_CASE("ini edit: a file that cannot be read is an error and stays as it was"
     // The configure path goes through the same edit.
     CHECK_THROWS_WITH(write_credential_process(tmp / "config", "vm", "x"), Catch::Contains("directory"));
 }
+
+TEST_CASE("ini edit: a symbolic link is followed, kept, and its file edited; a dangling one is replaced", "[exchange][ini]") {
+    namespace fs = std::filesystem;
+    pkitool::test::TempDir tmp;
+    fs::create_directories(tmp / "dotfiles");
+    fs::create_directories(tmp / "aws");
+    std::ofstream(tmp / "dotfiles/aws-config") << "[profile mine]\nregion = eu-west-1\n";
+    fs::create_symlink("../dotfiles/aws-config", tmp / "aws/config");  // relative, as dotfile managers make them
+    edit_ini_file(tmp / "aws/config", [](const std::string& text) { return text + "# added\n"; });
+    CHECK(fs::is_symlink(tmp / "aws/config"));
+    CHECK(fs::read_symlink(tmp / "aws/config") == "../dotfiles/aws-config");
+    CHECK(pkitool::test::slurp(tmp / "dotfiles/aws-config") == "[profile mine]\nregion = eu-west-1\n# added\n");
+    CHECK(pkitool::test::mode_of(tmp / "dotfiles/aws-config") == 0600);
+
+    fs::create_symlink(tmp / "nowhere", tmp / "aws/credentials");
+    edit_ini_file(tmp / "aws/credentials", [](const std::string& text) { return text + "[default]\n"; });
+    CHECK_FALSE(fs::is_symlink(tmp / "aws/credentials"));
+    CHECK(pkitool::test::slurp(tmp / "aws/credentials") == "[default]\n");
+    CHECK_FALSE(fs::exists(tmp / "nowhere"));
+}
