@@ -51,7 +51,7 @@ struct CertificateRecord {
     Time not_after;
     std::string profile;
     std::string fingerprint;        // SHA-256 of the DER, lowercase hex
-    std::vector<uint8_t> der;
+    std::vector<uint8_t> der;       // empty in Store::list() rows: only find() reads it
     Time created_at;
     std::optional<Revocation> revocation;
     // Where `issue` delivered the certificate and its key (absolute paths); unset when pkitool did

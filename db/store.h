@@ -4,6 +4,7 @@
 #include "db/record.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,10 +15,12 @@ struct sqlite3_stmt;
 
 namespace pkitool::db {
 
+// Filters of a listing; those not set are left out of the SQL, so that each query can use its
+// index (SQLite cannot use one for a clause like "?1 IS NULL OR not_after <= ?1").
 struct Query {
     std::optional<Status> status;
     std::optional<std::chrono::seconds> expiring_within;  // valid and not_after <= now + window
-    std::optional<std::string> subject_pattern;          // substring, case-insensitive
+    std::optional<std::string> subject_pattern;          // substring, case-insensitive (ASCII letters)
     Time now = std::chrono::floor<std::chrono::seconds>(Clock::now());
 };
 
@@ -65,13 +68,22 @@ public:
     std::optional<CertificateRecord> find(const issue::Serial& serial) const;
     // The newest unrevoked certificate recorded as delivered to `cert_path` (absolute).
     std::optional<CertificateRecord> find_delivered_to(const std::string& cert_path) const;
-    std::vector<CertificateRecord> list(const Query& q) const;
+    // Calls `each` with every row that matches, soonest expiry first, as SQLite reads them: a
+    // million rows never sit in memory. Listed rows carry no DER (`der` is empty; find() reads
+    // it): the DER is most of a row. Returns how many rows matched.
+    size_t list(const Query& q, const std::function<void(const CertificateRecord&)>& each) const;
+    // SQLite's plan for list(q) (EXPLAIN QUERY PLAN, one line per step), so tests can check that
+    // each filter is served by an index.
+    std::vector<std::string> plan(const Query& q) const;
     size_t count() const;
 
     struct Counts {
         size_t valid = 0, revoked = 0, expired = 0;
     };
-    Counts counts(Time now) const;  // by derived status, without loading certificates
+    // By derived status, from the per-expiry-bucket counts that triggers keep (schema v5): the
+    // cost is the number of buckets (one per 18 hours of notAfter), not the number of rows.
+    Counts counts(Time now) const;
+    std::vector<std::string> counts_plan(Time now) const;  // as plan(), for counts()
     int schema_version() const;
 
     // The SHA-256 (lowercase hex) of the certificate of the CA this inventory belongs to; nullopt

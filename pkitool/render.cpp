@@ -160,4 +160,73 @@ nlohmann::json record_json(const db::CertificateRecord& r, db::Time now) {
     return j;
 }
 
+namespace {
+
+// A string as nlohmann's dump() writes it (ensure_ascii off): ASCII here, other text through
+// nlohmann itself, which also refuses invalid UTF-8 as it would in record_json().
+void append_json_string(std::string& out, const std::string& s) {
+    for (const unsigned char c : s)
+        if (c >= 0x80) {
+            out += nlohmann::json(s).dump();
+            return;
+        }
+    out += '"';
+    for (const unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out += "0123456789abcdef"[c >> 4];
+                    out += "0123456789abcdef"[c & 0xf];
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    out += '"';
+}
+
+}  // namespace
+
+void append_record_json(std::string& out, const db::CertificateRecord& r, db::Time now, std::string_view indent) {
+    // The keys in nlohmann's order (std::map: sorted), two spaces deeper per level, as dump(2).
+    const auto field = [&](std::string_view depth, const char* key, const std::string& value, bool last) {
+        out += indent;
+        out += depth;
+        out += '"';
+        out += key;
+        out += "\": ";
+        append_json_string(out, value);
+        out += last ? "\n" : ",\n";
+    };
+    out += indent;
+    out += "{\n";
+    field("  ", "created_at", issue::rfc3339(r.created_at), false);
+    field("  ", "not_after", issue::rfc3339(r.not_after), false);
+    field("  ", "not_before", issue::rfc3339(r.not_before), false);
+    field("  ", "profile", r.profile, false);
+    if (r.revocation) {
+        out += indent;
+        out += "  \"revocation\": {\n";
+        field("    ", "at", issue::rfc3339(r.revocation->at), false);
+        field("    ", "reason", db::to_string(r.revocation->reason), true);
+        out += indent;
+        out += "  },\n";
+    }
+    field("  ", "sans", r.sans, false);
+    field("  ", "serial", r.serial.hex(), false);
+    field("  ", "sha256_fingerprint", r.fingerprint, false);
+    field("  ", "status", db::to_string(r.status(now)), false);
+    field("  ", "subject", r.subject, true);
+    out += indent;
+    out += "}";
+}
+
 }  // namespace pkitool::cli

@@ -37,9 +37,7 @@ void register_db_check(CLI::App& db_group, Context& ctx) {
         q.status = db::Status::Valid;
         q.now = now;
         nlohmann::json problems = nlohmann::json::array();
-        size_t checked = 0;
-        for (const auto& r : authority.store().list(q)) {
-            ++checked;
+        const size_t checked = authority.store().list(q, [&](const db::CertificateRecord& r) {
             std::vector<std::string> missing;
             std::error_code ec;
             const auto copy = authority.layout().issued(r.serial);
@@ -47,7 +45,7 @@ void register_db_check(CLI::App& db_group, Context& ctx) {
             for (const auto& p : {r.cert_path, r.key_path})
                 if (p && !std::filesystem::exists(*p, ec)) missing.push_back(*p);
             if (!missing.empty()) problems.push_back({{"serial", r.serial.hex()}, {"subject", r.subject}, {"missing", missing}});
-        }
+        });
         // The other way round: a CA copy without a row is a certificate the inventory lost.
         nlohmann::json unrecorded = nlohmann::json::array();
         std::error_code ec;

@@ -48,20 +48,29 @@ void register_db_list(CLI::App& db_group, Context& ctx) {
         if (!a->expiring.empty()) q.expiring_within = parse_window(a->expiring);
         if (!a->subject.empty()) q.subject_pattern = a->subject;
         auto authority = ca::Authority::open(a->ca.dir);
-        const auto rows = authority.store().list(q);
+        // Rows are printed as they are read: a million of them never sit in memory.
         if (ctx.json) {
-            nlohmann::json list = nlohmann::json::array();
-            for (const auto& r : rows) list.push_back(record_json(r, q.now));
-            return ctx.print_json({{"certificates", list}, {"count", rows.size()}});
-        }
-        if (rows.empty()) {
-            ctx.note("no certificates match");
+            // The document print_json would write for {"certificates": [...], "count": N}, a row at a time.
+            ctx.out << "{\n  \"certificates\": [";
+            std::string text;  // reused: one allocation for all rows
+            bool first = true;
+            const auto n = authority.store().list(q, [&](const db::CertificateRecord& r) {
+                text.assign(first ? "\n" : ",\n");
+                append_record_json(text, r, q.now, "    ");
+                ctx.out << text;
+                first = false;
+            });
+            ctx.out << (n ? "\n  ]" : "]") << ",\n  \"count\": " << n << "\n}\n";
             return;
         }
-        ctx.out << fmt::format("{:<34}  {:<8}  {:<20}  {:<22}  {}\n", "SERIAL", "STATUS", "NOT AFTER", "PROFILE", "SUBJECT");
-        for (const auto& r : rows)
+        bool header = false;
+        const auto n = authority.store().list(q, [&](const db::CertificateRecord& r) {
+            if (!header) ctx.out << fmt::format("{:<34}  {:<8}  {:<20}  {:<22}  {}\n", "SERIAL", "STATUS", "NOT AFTER", "PROFILE", "SUBJECT");
+            header = true;
             ctx.out << fmt::format("{:<34}  {:<8}  {:<20}  {:<22}  {}\n", r.serial.hex(), db::to_string(r.status(q.now)),
                                    issue::rfc3339(r.not_after), r.profile, r.subject);
+        });
+        if (n == 0) ctx.note("no certificates match");
     });
 }
 

@@ -49,7 +49,7 @@ void check_tree(const std::string& path, const TempDir& t, std::vector<std::pair
         CHECK(count >= 2);
         CHECK(count <= 5);
         // Commands whose exit status is a verdict say what it means.
-        static const std::vector<std::string> verdicts = {" lint", " db check"};
+        static const std::vector<std::string> verdicts = {" lint", " db check", " needs-renewal"};
         if (std::find(verdicts.begin(), verdicts.end(), path) != verdicts.end()) CHECK_THAT(r.out, Catch::Contains("\nExit status: 0 when"));
         // The first line is the one-line description.
         CHECK(r.out.substr(0, r.out.find('\n')).size() > 10);
