@@ -200,7 +200,7 @@ void openssl_hierarchy(const TempDir& t) {
 
 }  // namespace
 
-TEST_CASE("ca import: an intermediate CA is adopted with its chain; openssl judges what it issues next", "[cli][import]") {
+TEST_CASE("ca import: an intermediate CA is adopted with its chain, and openssl judges what it issues next", "[cli][import]") {
     TempDir t;
     openssl_hierarchy(t);
     const auto r = run("ca import --dir issuing --cert int/ca.crt --key int/private/ca.key --chain root/ca.crt --openssl-index int/index.txt --json", t.path());
