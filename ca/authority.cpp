@@ -11,6 +11,8 @@
 #include "base/file_lock.h"
 #include "base/files.h"
 #include "profiles/conformance.h"
+#include "profiles/lint.h"
+#include "profiles/path_engine.h"
 
 #include <botan/hash.h>
 #include <botan/hex.h>
@@ -18,6 +20,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <csignal>
@@ -267,6 +270,76 @@ ImportRequest ImportRequest::easyrsa(fs::path dir, const fs::path& pki, issue::P
     return r;
 }
 
+namespace {
+
+// The path engine's findings that mean the chain is no chain (RFC 5280 §6.1 would refuse the
+// path). Validity and Roles Anywhere's own limits (hash, depth) do not stop an import: they are
+// findings the operator is told.
+bool breaks_the_chain(const profiles::Finding& f) {
+    if (f.severity != profiles::Severity::Error) return false;
+    return f.rule.rfind("ra.validity.", 0) != 0 && f.rule != "ra.chain.sig-hash" && f.rule != "ra.chain.depth";
+}
+
+struct AdoptedChain {
+    std::vector<Botan::X509_Certificate> parents;  // the CA's issuers in path order, the root left out (as in chain.pem)
+    std::vector<std::string> unused;
+    std::vector<profiles::Finding> findings;
+};
+
+// The chain of an intermediate being adopted, checked by the one path engine (`lint`'s): it must
+// lead from `cert` to a self-signed root, link by verified link.
+AdoptedChain adopt_chain(const Botan::X509_Certificate& cert, const fs::path& cert_file, const fs::path& chain_file) {
+    auto given = pem::load_certificates(chain_file);
+    // A chain.pem (this CA first) is as good as its issuers alone.
+    given.erase(std::remove(given.begin(), given.end(), cert), given.end());
+    if (given.empty())
+        throw Error(chain_file.string() + ": holds no certificate but " + cert_file.string() + " itself; it needs the CA's issuers up to and including the root");
+    std::vector<Botan::X509_Certificate> roots, intermediates;
+    for (const auto& c : given) (c.is_self_signed() ? roots : intermediates).push_back(c);
+    if (roots.empty())
+        throw Error(chain_file.string() + ": ends at " + profiles::certificate_label(given.back()) +
+                        ", which is not self-signed: the chain must go up to and including the root",
+                    "append the root CA certificate to the chain file");
+    const profiles::TrustAnchors trust(roots, {});
+    profiles::PathEngine engine(trust, intermediates, Clock::now());
+    AdoptedChain out;
+    for (auto& f : engine.check(cert, profiles::certificate_label(cert))) {
+        if (breaks_the_chain(f))
+            throw Error(chain_file.string() + ": does not lead from " + cert_file.string() + " to a root: " + f.rule + ": " + f.certificate + " " + f.message);
+        out.findings.push_back(std::move(f));
+    }
+    const auto& path = engine.last_path();
+    for (size_t i = 1; i + 1 < path.size(); ++i) out.parents.push_back(*path[i]);
+    for (const auto& c : given)
+        if (std::none_of(path.begin(), path.end(), [&](const Botan::X509_Certificate* p) { return *p == c; }))
+            out.unused.push_back(profiles::certificate_label(c));
+    // A CA uses DIR/chain.pem, not its root, to judge the sub-CAs it may sign (validate()): a root
+    // whose pathLenConstraint is tighter than the chain's own is said now (RFC 5280 §6.1.4 (l)).
+    std::vector<Botan::X509_Certificate> upwards{cert}, with_root;
+    upwards.insert(upwards.end(), out.parents.begin(), out.parents.end());
+    with_root = upwards;
+    with_root.push_back(*path.back());
+    // The engine judges the CA as the end of its own path, where pathLenConstraint does not count it
+    // (§6.1.4 (l)); as the issuer of what comes next it does count, which ca_levels_below judges.
+    std::optional<size_t> all;
+    try {
+        all = ca_levels_below(with_root);
+    } catch (const Error& e) {
+        throw Error(chain_file.string() + ": " + e.what() + ": nothing " + cert_file.string() + " issues would be accepted by a validator");
+    }
+    const auto kept = ca_levels_below(upwards);
+    if (all && (!kept || *kept > *all))
+        out.findings.push_back({"ca.import.root-path-len", profiles::Severity::Warning, profiles::certificate_label(cert),
+                                fmt::format("the root's pathLenConstraint allows {} CA level(s) below this CA, fewer than its own chain says; "
+                                            "the CA directory keeps the chain without the root, so a sub-CA made under it is not held to that limit",
+                                            *all),
+                                *all == 0 ? std::string("issue only end-entity certificates from this CA")
+                                          : fmt::format("give a sub-CA of this CA a path length constraint of at most {}", *all - 1)});
+    return out;
+}
+
+}  // namespace
+
 ImportSummary Authority::import(const ImportRequest& req) {
     refuse_existing(req.dir);
     const auto cert = pem::load_certificate(req.certificate);
@@ -278,21 +351,30 @@ ImportSummary Authority::import(const ImportRequest& req) {
     // publicKey, not derived from the scalar. A sign/verify round trip proves the key signs.
     if (!key.botan().check_key(issue::rng(), true))
         throw Error(req.key.string() + ": the private key fails its consistency check (its secret does not produce the public key it carries)");
-    if (!cert.is_self_signed())
-        throw Error(req.certificate.string() + ": not self-signed; importing an intermediate CA (with its chain) is not supported yet",
-                    "import the root, or create a new intermediate under it");
     if (!profiles::basic_constraints_ca(cert) || !cert.allowed_usage(Botan::KEY_CERT_SIGN))
         throw Error(req.certificate.string() + ": not a CA certificate with keyCertSign");
+    ImportSummary summary;
+    AdoptedChain chain;
+    if (cert.is_self_signed() && req.chain)
+        throw Error(req.certificate.string() + ": is self-signed, a root: it has no chain to import from " + req.chain->string(), "leave out the chain");
+    if (!cert.is_self_signed()) {
+        if (!req.chain)
+            throw Error(req.certificate.string() + ": not self-signed: an intermediate CA is imported with its chain",
+                        "give its chain: its issuers up to and including the root");
+        chain = adopt_chain(cert, req.certificate, *req.chain);
+        summary.parents = chain.parents.size();
+        summary.chain_unused = chain.unused;
+    }
 
     // Everything the index names is read and checked before anything is written.
     std::vector<db::CertificateRecord> records;
-    std::vector<Botan::X509_Certificate> issued;
-    ImportSummary summary;
+    std::vector<std::optional<Botan::X509_Certificate>> issued;  // empty for a line recorded without its file
     if (req.openssl_index) {
         const auto& index = *req.openssl_index;
         const auto beside = index.has_parent_path() ? index.parent_path() : fs::path(".");
         auto places = req.certificates_in;
         if (places.empty()) places.push_back({beside / "newcerts", ".pem"});
+        const auto now = to_db_time(Clock::now());
         for (const auto& e : parse_openssl_index(files::read_text(index, 256u << 20), index.string())) {
             const std::string where = index.string() + ":" + std::to_string(e.line) + ": ";
             std::error_code ec;
@@ -306,7 +388,18 @@ ImportSummary Authority::import(const ImportRequest& req) {
                     break;
                 }
             }
-            if (file.empty()) throw Error(where + "serial " + e.serial.hex() + " has no certificate file (looked for " + looked + ")");
+            if (e.released) summary.released.push_back({e.line, e.serial, looked});
+            summary.revoked += e.revocation.has_value();
+            summary.holds += e.revocation && e.revocation->reason == db::Reason::CertificateHold;
+            if (file.empty()) {
+                if (!req.allow_missing) throw Error(where + "serial " + e.serial.hex() + " has no certificate file (looked for " + looked + ")");
+                // What a CRL and the inventory need come from the line; nothing is known of the
+                // certificate's key, names beyond the subject, or start.
+                records.push_back(db::CertificateRecord{e.serial, e.subject, "", db::Time{}, e.expiry, "imported", "", {}, now, e.revocation});
+                issued.emplace_back();
+                summary.missing.push_back({e.line, e.serial, looked});
+                continue;
+            }
             const auto c = pem::load_certificate(file);
             if (issue::Serial::from(Botan::BigInt(c.serial_number())).hex() != e.serial.hex())
                 throw Error(where + file.string() + " holds serial " + issue::Serial::from(Botan::BigInt(c.serial_number())).hex() + ", not " + e.serial.hex());
@@ -319,7 +412,6 @@ ImportSummary Authority::import(const ImportRequest& req) {
             if (!signed_by_ca) throw Error(where + file.string() + ": not signed by the key of " + req.certificate.string());
             auto r = record_for(c, "imported");
             r.revocation = e.revocation;
-            summary.revoked += e.revocation.has_value();
             records.push_back(std::move(r));
             issued.push_back(c);
         }
@@ -331,8 +423,12 @@ ImportSummary Authority::import(const ImportRequest& req) {
         }
     }
     summary.certificates = records.size();
+    // What `pkitool lint` says of it as a trust anchor: told now, not at CreateTrustAnchor.
+    summary.findings = profiles::lint_certificate(cert, profiles::builtin(profiles::Builtin::RolesAnywhereAnchor),
+                                                  profiles::certificate_label(cert), Clock::now());
+    summary.findings.insert(summary.findings.end(), chain.findings.begin(), chain.findings.end());
     create_ca_directory(req.dir, [&](const Layout& tmp) {
-        write_ca_files(tmp, key, req.passphrase, cert, {});
+        write_ca_files(tmp, key, req.passphrase, cert, chain.parents);
         auto store = db::Store::open(tmp.database(), db::Store::Open::Existing);
         db::Store::Transaction tx(store);
         for (const auto& r : records)
@@ -340,7 +436,7 @@ ImportSummary Authority::import(const ImportRequest& req) {
         store.continue_crl_numbers_after(summary.last_crl_number);
         tx.commit();
         for (size_t i = 0; i < issued.size(); ++i)
-            files::write_atomic(tmp.issued(records[i].serial), issued[i].PEM_encode(), files::Mode::Public);
+            if (issued[i]) files::write_atomic(tmp.issued(records[i].serial), issued[i]->PEM_encode(), files::Mode::Public);
     });
     return summary;
 }

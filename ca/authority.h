@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "db/store.h"
 #include "issue/key.h"
+#include "profiles/finding.h"
 
 #include <filesystem>
 #include <functional>
@@ -49,8 +50,9 @@ struct IntermediateRequest {
     issue::Passphrase parent_passphrase;  // decrypts the parent's key
 };
 
-// Adopting a CA that `openssl ca` ran (issue #10): its certificate and key, and optionally its
-// database with the certificates it issued and the next cRLNumber.
+// Adopting a CA that `openssl ca` ran (issue #10): its certificate and key (and for an
+// intermediate, its chain), and optionally its database with the certificates it issued and the
+// next cRLNumber.
 struct ImportRequest {
     fs::path dir;
     fs::path certificate, key;
@@ -64,6 +66,12 @@ struct ImportRequest {
     };
     std::vector<CertificateFiles> certificates_in;
     std::optional<fs::path> crlnumber;  // default: crlnumber beside the index, when it exists
+    // For a CA that is not self-signed: its issuers up to and including the root (PEM, any order;
+    // the CA's own certificate may come first).
+    std::optional<fs::path> chain = std::nullopt;
+    // An index line whose certificate file is missing is recorded from the line alone (serial,
+    // subject, expiry, status, revocation) instead of refusing the import.
+    bool allow_missing = false;
 
     // An easy-rsa 3 PKI directory: ca.crt, private/ca.key, index.txt, crlnumber when present, and
     // each certificate in certs_by_serial/, or in revoked/ or renewed/certs_by_serial/ once easy-rsa
@@ -73,7 +81,21 @@ struct ImportRequest {
 
 struct ImportSummary {
     size_t certificates = 0, revoked = 0;
+    size_t holds = 0;  // of `revoked`, those on hold (certificateHold)
     uint64_t last_crl_number = 0;
+    // An index line the summary speaks of, and the certificate files looked for.
+    struct IndexLine {
+        size_t line;
+        issue::Serial serial;
+        std::string looked_for;
+    };
+    std::vector<IndexLine> missing;   // recorded from the index alone (ImportRequest::allow_missing)
+    std::vector<IndexLine> released;  // removeFromCRL: a released hold, recorded as not revoked
+    size_t parents = 0;                     // an intermediate's issuers kept in DIR/chain.pem (the root is not)
+    std::vector<std::string> chain_unused;  // certificates of the chain file not on the CA's path to its root
+    // The CA certificate linted as a trust anchor (rolesanywhere-anchor, as `pkitool lint` does),
+    // and what the path engine found on its chain besides a broken link (validity, Roles Anywhere's limits).
+    std::vector<profiles::Finding> findings;
 };
 
 // What a caller asks for; the Authority turns it into a CertificateTemplate (`draft`).
@@ -115,9 +137,10 @@ public:
     // including the root. Returns the parent's record of it.
     static Issued init_intermediate(const IntermediateRequest& req);
 
-    // Creates DIR from an existing root CA: its key (checked against the certificate), and from its
+    // Creates DIR from an existing CA: its key (checked against the certificate); for an
+    // intermediate its chain, judged by the path engine and kept as DIR/chain.pem; and from its
     // openssl index every certificate it issued (each checked to be signed by it), with statuses,
-    // revocation dates and reasons; the cRLNumber goes on from openssl's. The source is only
+    // revocation dates, reasons and holds; the cRLNumber goes on from openssl's. The source is only
     // read. Refuses, naming the line or file, anything it cannot vouch for; nothing is left behind.
     static ImportSummary import(const ImportRequest& req);
 
@@ -158,8 +181,9 @@ public:
     std::vector<Issued> issue_many(const std::vector<CertificateTemplate>& templates,
                                    const std::function<void(size_t, size_t)>& on_progress = {}, const Release& release = {});
 
-    // Marks a certificate of this CA revoked as of `now`. Error when the serial is unknown or
-    // already revoked; the revocation becomes public with the next issue_crl().
+    // Marks a certificate of this CA revoked as of `now`; a hold (certificateHold) becomes final.
+    // Error when the serial is unknown or already revoked; the revocation becomes public with the
+    // next issue_crl().
     db::CertificateRecord revoke(const issue::Serial& serial, db::Reason reason, Clock::time_point now = Clock::now());
 
     // Signs a CRL listing every revoked certificate, with the next cRLNumber from the inventory and

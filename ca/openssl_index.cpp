@@ -4,6 +4,9 @@
 #include "base/error.h"
 #include "base/files.h"
 
+#include <botan/asn1_obj.h>
+#include <botan/der_enc.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -51,7 +54,57 @@ std::optional<db::Reason> reason(const std::string& name) {
     if (n == "affiliationchanged") return db::Reason::AffiliationChanged;
     if (n == "superseded") return db::Reason::Superseded;
     if (n == "cessationofoperation") return db::Reason::CessationOfOperation;
+    if (n == "certificatehold") return db::Reason::CertificateHold;
     return std::nullopt;
+}
+
+// -crl_hold's argument as openssl's OBJ_txt2obj takes it: a short or long name, or a dotted OID.
+// The arc is id-holdinstruction, 1.2.840.10040.2 (RFC 3280 §5.3.2).
+std::optional<std::string> hold_instruction(const std::string& text) {
+    static const std::pair<const char*, const char*> kKnown[] = {
+        {"holdInstructionNone", "1.2.840.10040.2.1"},       {"Hold Instruction None", "1.2.840.10040.2.1"},
+        {"holdInstructionCallIssuer", "1.2.840.10040.2.2"}, {"Hold Instruction Call Issuer", "1.2.840.10040.2.2"},
+        {"holdInstructionReject", "1.2.840.10040.2.3"},     {"Hold Instruction Reject", "1.2.840.10040.2.3"},
+    };
+    for (const auto& [name, oid] : kKnown)
+        if (text == name) return oid;
+    // A dotted OID, as DER can encode it (X.660: first arc 0 to 2, ...).
+    if (text.empty() || !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) || c == '.'; })) return std::nullopt;
+    try {
+        const Botan::OID oid(text);
+        Botan::DER_Encoder().encode(oid);
+        return oid.to_string();
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+// RFC 4514 §2.4: the characters escaped in an attribute value.
+std::string escape_value(const std::string& v) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); ++i) {
+        const char c = v[i];
+        const bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' || c == '=';
+        const bool edge = (i == 0 && (c == ' ' || c == '#')) || (i + 1 == v.size() && c == ' ');
+        if (special || edge) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+// `\xHH` (X509_NAME_oneline's escape for bytes outside printable ASCII) back to the byte.
+std::string unescape_oneline(const std::string& v) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '\\' && i + 3 < v.size() && v[i + 1] == 'x' && std::isxdigit(static_cast<unsigned char>(v[i + 2])) &&
+            std::isxdigit(static_cast<unsigned char>(v[i + 3]))) {
+            out += static_cast<char>(std::stoi(v.substr(i + 2, 2), nullptr, 16));
+            i += 3;
+        } else {
+            out += v[i];
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -68,7 +121,7 @@ std::vector<IndexEntry> parse_openssl_index(const std::string& text, const std::
         if (f.size() != 6) throw Error(where + std::to_string(f.size()) + " TAB-separated fields, an openssl index line has 6");
         if (f[0].size() != 1 || std::string("VRE").find(f[0][0]) == std::string::npos)
             throw Error(where + "status '" + f[0] + "' is not V, R or E");
-        IndexEntry e{line_no, f[0][0], {}, std::nullopt, issue::Serial::random()};
+        IndexEntry e{line_no, f[0][0], {}, std::nullopt, issue::Serial::random(), "", false};
         const auto expiry = asn1_time(f[1]);
         if (!expiry) throw Error(where + "expiry '" + f[1] + "' is not YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ");
         e.expiry = *expiry;
@@ -76,17 +129,25 @@ std::vector<IndexEntry> parse_openssl_index(const std::string& text, const std::
             const auto parts = split(f[2], ',');
             const auto at = asn1_time(parts[0]);
             if (!at) throw Error(where + "revocation date '" + parts[0] + "' is not YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ");
-            db::Reason why = db::Reason::Unspecified;
+            db::Revocation revocation{*at, db::Reason::Unspecified};
             if (parts.size() >= 2) {
-                if (parts[1] == "keyTime") why = db::Reason::KeyCompromise;  // -crl_compromise: key compromise with its date
-                else if (parts[1] == "CAkeyTime") why = db::Reason::CaCompromise;
-                else if (parts[1] == "holdInstruction" || parts[1] == "certificateHold" || parts[1] == "removeFromCRL")
-                    throw Error(where + "revocation reason " + parts[1] + " (on hold) is not imported: a revocation in pkitool is final",
-                                "release or revoke the hold with openssl first");
-                else if (const auto r = reason(parts[1])) why = *r;
-                else throw Error(where + "unknown revocation reason '" + parts[1] + "'");
+                if (parts[1] == "keyTime") revocation.reason = db::Reason::KeyCompromise;  // -crl_compromise: key compromise with its date
+                else if (parts[1] == "CAkeyTime") revocation.reason = db::Reason::CaCompromise;
+                else if (parts[1] == "holdInstruction") {  // -crl_hold CODE
+                    if (parts.size() < 3 || parts[2].empty()) throw Error(where + "revocation reason holdInstruction without its instruction code");
+                    revocation.hold_instruction = hold_instruction(parts[2]);
+                    if (!revocation.hold_instruction)
+                        throw Error(where + "hold instruction '" + parts[2] + "' is neither a name openssl knows nor a dotted OID");
+                    revocation.reason = db::Reason::CertificateHold;
+                } else if (parts[1] == "removeFromCRL") {
+                    e.released = true;
+                } else if (const auto r = reason(parts[1])) {
+                    revocation.reason = *r;
+                } else {
+                    throw Error(where + "unknown revocation reason '" + parts[1] + "'");
+                }
             }
-            e.revocation = db::Revocation{*at, why};
+            if (!e.released) e.revocation = revocation;
         } else if (!f[2].empty()) {
             throw Error(where + "a revocation field on a certificate with status " + f[0]);
         }
@@ -96,8 +157,32 @@ std::vector<IndexEntry> parse_openssl_index(const std::string& text, const std::
         } catch (const Error&) {
             throw Error(where + "serial '" + f[3] + "' is not an even number of hex digits");
         }
+        e.subject = subject_from_oneline(f[5]);
         out.push_back(std::move(e));
     }
+    return out;
+}
+
+std::string subject_from_oneline(const std::string& oneline) {
+    if (oneline.empty() || oneline[0] != '/') return "";
+    // An attribute starts at a '/' followed by TYPE= (letters, digits, '.' or '-').
+    const auto starts_attribute = [&](size_t slash) {
+        size_t i = slash + 1;
+        while (i < oneline.size() && (std::isalnum(static_cast<unsigned char>(oneline[i])) || oneline[i] == '.' || oneline[i] == '-')) ++i;
+        return i > slash + 1 && i < oneline.size() && oneline[i] == '=';
+    };
+    std::vector<std::string> rdns;
+    size_t start = 0;
+    for (size_t i = 1; i <= oneline.size(); ++i) {
+        if (i < oneline.size() && !(oneline[i] == '/' && starts_attribute(i))) continue;
+        const std::string part = oneline.substr(start + 1, i - start - 1);
+        const auto eq = part.find('=');
+        if (eq != std::string::npos) rdns.push_back(part.substr(0, eq) + "=" + escape_value(unescape_oneline(part.substr(eq + 1))));
+        start = i;
+    }
+    std::string out;
+    // RFC 4514 §2.1: the last RDN of the sequence comes first.
+    for (auto it = rdns.rbegin(); it != rdns.rend(); ++it) out += (out.empty() ? "" : ",") + *it;
     return out;
 }
 

@@ -28,6 +28,7 @@ Botan::CRL_Code botan_code(db::Reason r) {
         case db::Reason::AffiliationChanged: return Botan::AFFILIATION_CHANGED;
         case db::Reason::Superseded: return Botan::SUPERSEDED;
         case db::Reason::CessationOfOperation: return Botan::CESSATION_OF_OPERATION;
+        case db::Reason::CertificateHold: return Botan::CERTIFICATE_HOLD;
     }
     return Botan::UNSPECIFIED;
 }
@@ -41,7 +42,15 @@ void encode_entries(Botan::DER_Encoder& der, const std::vector<db::RevokedSerial
         if (r.revocation.reason != db::Reason::Unspecified) {
             Botan::Extensions ext;
             ext.add(new Botan::Cert_Extension::CRL_ReasonCode(botan_code(r.revocation.reason)), false);
-            der.start_cons(Botan::SEQUENCE).encode(ext).end_cons();
+            der.start_cons(Botan::SEQUENCE).encode(ext);
+            // holdInstructionCode (RFC 3280 §5.3.2), non-critical, for a hold: Botan 2 has no class
+            // for it, so the Extension SEQUENCE is written here, its value the DER of the OID.
+            if (r.revocation.reason == db::Reason::CertificateHold && r.revocation.hold_instruction)
+                der.start_cons(Botan::SEQUENCE)
+                    .encode(Botan::OID("2.5.29.23"))
+                    .encode(Botan::DER_Encoder().encode(Botan::OID(*r.revocation.hold_instruction)).get_contents(), Botan::OCTET_STRING)
+                    .end_cons();
+            der.end_cons();
         }
         der.end_cons();
     }

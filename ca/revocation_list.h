@@ -23,7 +23,7 @@ struct CrlContents {
 
 // Signs a v2 CRL: issuer = the CA's subject, authorityKeyIdentifier = the CA's SKI (§5.2.1),
 // cRLNumber, and per entry the serial, its revocation date and, unless unspecified, its reason
-// code (§5.3.1). `key` must belong to `ca_cert`; the result is checked against it.
+// code (§5.3.1), with a hold's holdInstructionCode when one was recorded. `key` must belong to `ca_cert`; the result is checked against it.
 Botan::X509_CRL sign_crl(const CrlContents& contents, const Botan::X509_Certificate& ca_cert, const Botan::Private_Key& key,
                          const std::string& hash);
 

@@ -18,8 +18,9 @@ enum class Status { Valid, Revoked, Expired };
 std::string to_string(Status s);
 Status parse_status(const std::string& text);  // Error (usage) on anything else
 
-// RFC 5280 §5.3.1 CRLReason codes an operator can give. certificateHold (6) is left out on
-// purpose: a revocation in pkitool is final, and removeFromCRL would need delta CRLs.
+// RFC 5280 §5.3.1 CRLReason codes. An operator gives the first six (`revoke --reason`);
+// certificateHold (6) only comes from a CA adopted with its holds (`ca import`): pkitool puts
+// nothing on hold itself, and has no removeFromCRL (8), which only delta CRLs carry.
 enum class Reason {
     Unspecified = 0,
     KeyCompromise = 1,
@@ -27,14 +28,18 @@ enum class Reason {
     AffiliationChanged = 3,
     Superseded = 4,
     CessationOfOperation = 5,
+    CertificateHold = 6,
 };
 std::string to_string(Reason r);              // "keyCompromise", as RFC 5280 and openssl name it
-Reason parse_reason(const std::string& text);  // Error (usage) on anything else
-const std::vector<std::string>& reason_names();
+Reason parse_reason(const std::string& text);  // an operator's reason; Error (usage) on anything else, certificateHold included
+const std::vector<std::string>& reason_names();  // the reasons parse_reason takes
 
 struct Revocation {
     Time at;
     Reason reason = Reason::Unspecified;
+    // For certificateHold: the holdInstructionCode OID (RFC 3280 §5.3.2), dotted, when the CA
+    // recorded one (openssl's -crl_hold).
+    std::optional<std::string> hold_instruction = std::nullopt;
 };
 
 // What a CRL needs of a revoked certificate.
@@ -51,13 +56,18 @@ struct CertificateRecord {
     Time not_after;
     std::string profile;
     std::string fingerprint;        // SHA-256 of the DER, lowercase hex
-    std::vector<uint8_t> der;       // empty in Store::list() rows: only find() reads it
+    // Empty in Store::list() rows (only find() reads it), and for a certificate recorded from its
+    // CA's index alone (`ca import --allow-missing`): its file was missing, so sans and fingerprint
+    // are empty and not_before is unknown (stored as 0).
+    std::vector<uint8_t> der;
     Time created_at;
     std::optional<Revocation> revocation;
     // Where `issue` delivered the certificate and its key (absolute paths); unset when pkitool did
     // not write them (a CSR signed with only --out has no key_path), or for rows from before v4.
     std::optional<std::string> cert_path = std::nullopt;
     std::optional<std::string> key_path = std::nullopt;
+
+    bool has_certificate() const { return !fingerprint.empty(); }  // the fingerprint is read in listings too, the DER is not
 
     // Derived, never stored: revoked wins over expired.
     Status status(Time now) const {

@@ -90,6 +90,11 @@ const char* const kMigrations[] = {
             ON CONFLICT (bucket) DO UPDATE SET unrevoked = unrevoked + excluded.unrevoked, revoked = revoked + excluded.revoked;
     END;
     )sql",
+    // v6: the holdInstructionCode (RFC 3280 §5.3.2) of a certificate an adopted CA had on hold, so
+    // that pkitool's CRL lists it as openssl's did (issue #10).
+    R"sql(
+    ALTER TABLE certificates ADD COLUMN hold_instruction TEXT;
+    )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -114,7 +119,10 @@ public:
 
     void bind(int i, const std::string& v) { check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
     void bind(int i, int64_t v) { check(sqlite3_bind_int64(stmt_, i, v)); }
-    void bind(int i, const std::vector<uint8_t>& v) { check(sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
+    // An empty vector is a zero-length blob, never NULL (sqlite3_bind_blob turns a null pointer into NULL).
+    void bind(int i, const std::vector<uint8_t>& v) {
+        check(v.empty() ? sqlite3_bind_zeroblob(stmt_, i, 0) : sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
     void bind_null(int i) { check(sqlite3_bind_null(stmt_, i)); }
     // A named parameter (":now"), when the statement has it: the SQL of a listing holds only the
     // parameters of the filters given.
@@ -155,10 +163,12 @@ private:
 };
 
 constexpr const char* kColumns =
-    "serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, revoked_at, revocation_reason, cert_path, key_path";
+    "serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, revoked_at, revocation_reason, cert_path, key_path, "
+    "hold_instruction";
 // The same for listings, NULL in place of the DER: read_row() reads both.
 constexpr const char* kListColumns =
-    "serial, subject, sans, not_before, not_after, profile, fingerprint, NULL, created_at, revoked_at, revocation_reason, cert_path, key_path";
+    "serial, subject, sans, not_before, not_after, profile, fingerprint, NULL, created_at, revoked_at, revocation_reason, cert_path, key_path, "
+    "hold_instruction";
 // The buckets of certificate_counts (schema v5): not_after >> 16. C++20 defines >> on negative
 // numbers as SQLite computes it, a floor.
 constexpr int kBucketShift = 16;
@@ -166,40 +176,51 @@ constexpr int kBucketShift = 16;
 Time from_unix(int64_t s) { return Time(std::chrono::seconds(s)); }
 int64_t to_unix(Time t) { return t.time_since_epoch().count(); }
 
+struct ReasonName {
+    Reason reason;
+    const char* name;
+    bool operator_may_give;  // `revoke --reason`; a hold comes only from an adopted CA
+};
+
+constexpr ReasonName kReasons[] = {
+    {Reason::Unspecified, "unspecified", true},
+    {Reason::KeyCompromise, "keyCompromise", true},
+    {Reason::CaCompromise, "caCompromise", true},
+    {Reason::AffiliationChanged, "affiliationChanged", true},
+    {Reason::Superseded, "superseded", true},
+    {Reason::CessationOfOperation, "cessationOfOperation", true},
+    {Reason::CertificateHold, "certificateHold", false},
+};
+
 // NULL or '' (rows revoked before reasons were recorded) reads as unspecified.
 Reason read_reason(const Statement& s, int col) {
     const auto text = s.text(col);
-    return text.empty() ? Reason::Unspecified : parse_reason(text);
+    if (text.empty()) return Reason::Unspecified;
+    for (const auto& r : kReasons)
+        if (text == r.name) return r.reason;
+    return parse_reason(text);  // the error for an unknown one
+}
+
+Revocation read_revocation(const Statement& s, int at, int reason, int hold) {
+    Revocation r{from_unix(s.integer(at)), read_reason(s, reason)};
+    if (!s.is_null(hold)) r.hold_instruction = s.text(hold);
+    return r;
 }
 
 CertificateRecord read_row(const Statement& s) {
     CertificateRecord r{
         issue::Serial::parse(s.text(0)), s.text(1), s.text(2), from_unix(s.integer(3)), from_unix(s.integer(4)),
         s.text(5), s.text(6), s.blob(7), from_unix(s.integer(8)), std::nullopt};
-    if (!s.is_null(9)) r.revocation = Revocation{from_unix(s.integer(9)), read_reason(s, 10)};
+    if (!s.is_null(9)) r.revocation = read_revocation(s, 9, 10, 13);
     if (!s.is_null(11)) r.cert_path = s.text(11);
     if (!s.is_null(12)) r.key_path = s.text(12);
     return r;
 }
 
-struct ReasonName {
-    Reason reason;
-    const char* name;
-};
-
-constexpr ReasonName kReasons[] = {
-    {Reason::Unspecified, "unspecified"},
-    {Reason::KeyCompromise, "keyCompromise"},
-    {Reason::CaCompromise, "caCompromise"},
-    {Reason::AffiliationChanged, "affiliationChanged"},
-    {Reason::Superseded, "superseded"},
-    {Reason::CessationOfOperation, "cessationOfOperation"},
-};
-
 }  // namespace
 
 std::string to_string(Reason r) {
-    for (const auto& [reason, name] : kReasons)
+    for (const auto& [reason, name, _] : kReasons)
         if (reason == r) return name;
     return "unspecified";
 }
@@ -207,15 +228,16 @@ std::string to_string(Reason r) {
 const std::vector<std::string>& reason_names() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> out;
-        for (const auto& r : kReasons) out.emplace_back(r.name);
+        for (const auto& r : kReasons)
+            if (r.operator_may_give) out.emplace_back(r.name);
         return out;
     }();
     return names;
 }
 
 Reason parse_reason(const std::string& text) {
-    for (const auto& [reason, name] : kReasons)
-        if (text == name) return reason;
+    for (const auto& [reason, name, operator_may_give] : kReasons)
+        if (operator_may_give && text == name) return reason;
     std::string names;
     for (const auto& n : reason_names()) names += (names.empty() ? "" : ", ") + n;
     throw usage_error("unknown revocation reason '" + text + "'", "use one of: " + names);
@@ -390,7 +412,8 @@ bool Store::insert(const CertificateRecord& r) {
     if (!insert_ &&
         sqlite3_prepare_v3(db_,
                            "INSERT INTO certificates (serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, "
-                           "revoked_at, revocation_reason, cert_path, key_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                           "revoked_at, revocation_reason, cert_path, key_path, hold_instruction) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                            -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr) != SQLITE_OK)
         throw Error(path_.string() + ": database error: " + sqlite3_errmsg(db_));
     Statement s(db_, insert_, path_.string());
@@ -412,12 +435,16 @@ bool Store::insert(const CertificateRecord& r) {
     }
     if (r.cert_path) s.bind(12, *r.cert_path); else s.bind_null(12);
     if (r.key_path) s.bind(13, *r.key_path); else s.bind_null(13);
+    if (r.revocation && r.revocation->hold_instruction) s.bind(14, *r.revocation->hold_instruction); else s.bind_null(14);
     return s.step() != SQLITE_CONSTRAINT;
 }
 
 RevokeResult Store::revoke(const issue::Serial& serial, const Revocation& revocation) {
-    // One statement, so atomic on its own; `revoked_at IS NULL` keeps the first revocation.
-    Statement s(db_, "UPDATE certificates SET revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL",
+    // One statement, so atomic on its own; `revoked_at IS NULL` keeps the first revocation. A hold
+    // (certificateHold) is the one revocation that may still become final (RFC 5280 §5.3.1).
+    Statement s(db_,
+                "UPDATE certificates SET revoked_at = ?2, revocation_reason = ?3, hold_instruction = NULL WHERE serial = ?1 AND"
+                " (revoked_at IS NULL OR revocation_reason = 'certificateHold')",
                 path_.string());
     s.bind(1, serial.hex());
     s.bind(2, to_unix(revocation.at));
@@ -429,10 +456,11 @@ RevokeResult Store::revoke(const issue::Serial& serial, const Revocation& revoca
 
 std::vector<RevokedSerial> Store::revocations() const {
     Statement s(db_,
-                "SELECT serial, revoked_at, revocation_reason FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at, serial",
+                "SELECT serial, revoked_at, revocation_reason, hold_instruction FROM certificates WHERE revoked_at IS NOT NULL"
+                " ORDER BY revoked_at, serial",
                 path_.string());
     std::vector<RevokedSerial> out;
-    while (s.step() == SQLITE_ROW) out.push_back(RevokedSerial{issue::Serial::parse(s.text(0)), Revocation{from_unix(s.integer(1)), read_reason(s, 2)}});
+    while (s.step() == SQLITE_ROW) out.push_back(RevokedSerial{issue::Serial::parse(s.text(0)), read_revocation(s, 1, 2, 3)});
     return out;
 }
 

@@ -150,13 +150,30 @@ void render(std::ostream& out, const nlohmann::json& d) {
     }
 }
 
+std::string hold_instruction_name(const std::string& oid) {
+    if (oid == "1.2.840.10040.2.1") return "holdInstructionNone";
+    if (oid == "1.2.840.10040.2.2") return "holdInstructionCallIssuer";
+    if (oid == "1.2.840.10040.2.3") return "holdInstructionReject";
+    return oid;
+}
+
 nlohmann::json record_json(const db::CertificateRecord& r, db::Time now) {
     nlohmann::json j{{"serial", r.serial.hex()},           {"subject", r.subject},
                      {"sans", r.sans},                       {"not_before", issue::rfc3339(r.not_before)},
                      {"not_after", issue::rfc3339(r.not_after)}, {"status", db::to_string(r.status(now))},
                      {"profile", r.profile},                 {"sha256_fingerprint", r.fingerprint},
                      {"created_at", issue::rfc3339(r.created_at)}};
-    if (r.revocation) j["revocation"] = {{"at", issue::rfc3339(r.revocation->at)}, {"reason", db::to_string(r.revocation->reason)}};
+    if (r.revocation) {
+        j["revocation"] = {{"at", issue::rfc3339(r.revocation->at)}, {"reason", db::to_string(r.revocation->reason)}};
+        if (r.revocation->hold_instruction) j["revocation"]["hold_instruction"] = *r.revocation->hold_instruction;
+    }
+    // A row recorded from an openssl index line alone (`ca import --allow-missing`): no start, no
+    // fingerprint to show, rather than 1970 and an empty string.
+    if (!r.has_certificate()) {
+        j["not_before"] = nullptr;
+        j["sha256_fingerprint"] = nullptr;
+        j["certificate_missing"] = true;
+    }
     return j;
 }
 
@@ -196,6 +213,17 @@ void append_json_string(std::string& out, const std::string& s) {
 }  // namespace
 
 void append_record_json(std::string& out, const db::CertificateRecord& r, db::Time now, std::string_view indent) {
+    // Rare rows with more fields (a hold's instruction, a certificate missing at import) go through
+    // nlohmann itself, re-indented, so the fast path below stays the common shape only.
+    if ((r.revocation && r.revocation->hold_instruction) || !r.has_certificate()) {
+        const std::string dumped = record_json(r, now).dump(2);
+        out += indent;
+        for (const char c : dumped) {
+            out += c;
+            if (c == '\n') out += indent;
+        }
+        return;
+    }
     // The keys in nlohmann's order (std::map: sorted), two spaces deeper per level, as dump(2).
     const auto field = [&](std::string_view depth, const char* key, const std::string& value, bool last) {
         out += indent;

@@ -20,4 +20,7 @@ nlohmann::json record_json(const db::CertificateRecord& r, db::Time now);
 // more than reading it from the inventory.
 void append_record_json(std::string& out, const db::CertificateRecord& r, db::Time now, std::string_view indent);
 
+// A holdInstructionCode OID by the name openssl gives it (holdInstructionReject), else the OID.
+std::string hold_instruction_name(const std::string& oid);
+
 }  // namespace pkitool::cli

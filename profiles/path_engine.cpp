@@ -269,6 +269,7 @@ std::vector<Finding> PathEngine::check(const Botan::X509_Certificate& cert, cons
     const auto& anchors = trust_.certificates();
     const bool have_anchors = !anchors.empty();
     // The certificate is itself a trust anchor: nothing to build.
+    last_path_ = {&cert};
     for (const auto& a : anchors)
         if (a == cert) return out;
 
@@ -326,6 +327,7 @@ std::vector<Finding> PathEngine::check(const Botan::X509_Certificate& cert, cons
         }
     }
 
+    last_path_ = path;
     // Each issuer on the path is judged once, whichever leaf leads to it.
     for (size_t i = 1; i < path.size(); ++i)
         if (reported_.insert(path[i]).second) check_member(*path[i], labels[i], trusted && i + 1 == path.size(), out);

@@ -73,6 +73,11 @@ public:
     // ra.validity.* for the intermediates and anchor. `cert`'s own profile rules are not judged here.
     std::vector<Finding> check(const Botan::X509_Certificate& cert, const std::string& label);
 
+    // The path the last check() built: `cert`, then each issuer it found, ending at the anchor when
+    // the path is trusted (just `cert` when it is an anchor itself). Valid while the engine and
+    // `cert` live; `ca import` keeps this path as the adopted CA's chain.
+    const std::vector<const Botan::X509_Certificate*>& last_path() const { return last_path_; }
+
     // Findings about the CRLs themselves: ra.crl.signature, ra.crl.expired, ra.crl.issuer-unknown.
     std::vector<Finding> check_crls();
 
@@ -102,6 +107,7 @@ private:
     // CA → its decoded nameConstraints (nullopt: none), or why they cannot be decoded.
     std::map<const Botan::X509_Certificate*, std::pair<std::optional<NameConstraints>, std::string>> name_constraints_;
     std::set<std::string> reported_links_;                    // constraint findings on intermediates, once each
+    std::vector<const Botan::X509_Certificate*> last_path_;
 };
 
 }  // namespace pkitool::profiles

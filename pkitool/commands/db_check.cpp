@@ -26,7 +26,8 @@ void register_db_check(CLI::App& db_group, Context& ctx) {
              "For every certificate that is neither revoked nor expired: the CA's copy (DIR/certs/SERIAL.pem)\n"
              "and the certificate and key files `issue` wrote (recorded for certificates issued since this\n"
              "version) must exist.\n"
-             "Every DIR/certs/SERIAL.pem must have its row; each problem is listed.\n"
+             "Every DIR/certs/SERIAL.pem must have its row; each problem is listed. Certificates `ca import\n"
+             "--allow-missing` recorded without their file are listed apart, and are not a problem.\n"
              "A batch that was interrupted is finished with `pkitool issue --batch FLEET.csv --out-dir DIR --resume`;\n"
              "a certificate whose key is lost should be revoked: `pkitool revoke --ca DIR SERIAL --reason superseded`.\n",
              "0 when all is well, 1 when any problem is found, 2 for usage errors.");
@@ -37,7 +38,14 @@ void register_db_check(CLI::App& db_group, Context& ctx) {
         q.status = db::Status::Valid;
         q.now = now;
         nlohmann::json problems = nlohmann::json::array();
+        nlohmann::json without_file = nlohmann::json::array();
         const size_t checked = authority.store().list(q, [&](const db::CertificateRecord& r) {
+            // Recorded from an index line alone (`ca import --allow-missing`): the file was gone
+            // before pkitool knew the CA, and it was said then; no copy is expected in certs/.
+            if (!r.has_certificate()) {
+                without_file.push_back({{"serial", r.serial.hex()}, {"subject", r.subject}});
+                return;
+            }
             std::vector<std::string> missing;
             std::error_code ec;
             const auto copy = authority.layout().issued(r.serial);
@@ -59,13 +67,17 @@ void register_db_check(CLI::App& db_group, Context& ctx) {
             if (!serial || !authority.store().find(*serial)) unrecorded.push_back(e.path().string());
         }
         ctx.exit_code = problems.empty() && unrecorded.empty() ? 0 : 1;
-        if (ctx.json) return ctx.print_json({{"checked", checked}, {"problems", problems}, {"unrecorded", unrecorded}});
+        if (ctx.json)
+            return ctx.print_json({{"checked", checked}, {"problems", problems}, {"unrecorded", unrecorded}, {"missing_at_import", without_file}});
+        for (const auto& m : without_file)
+            ctx.out << m["serial"].get<std::string>() << "  " << m["subject"].get<std::string>() << "  certificate file was missing at import\n";
         for (const auto& f : unrecorded) ctx.out << f.get<std::string>() << "  not in the inventory\n";
         for (const auto& p : problems)
             for (const auto& m : p["missing"])
                 ctx.out << p["serial"].get<std::string>() << "  " << p["subject"].get<std::string>() << "  missing " << m.get<std::string>() << "\n";
         ctx.note(std::to_string(checked) + " valid certificate(s) checked, " + std::to_string(problems.size()) + " with missing files, " +
-                 std::to_string(unrecorded.size()) + " file(s) in certs/ without a row");
+                 std::to_string(unrecorded.size()) + " file(s) in certs/ without a row" +
+                 (without_file.empty() ? "" : ", " + std::to_string(without_file.size()) + " recorded without their file at import (not a problem)"));
     });
 }
 

@@ -9,6 +9,9 @@
 
 namespace pkitool::cli {
 
+namespace {
+constexpr const char* kMissingAtImport = "certificate file was missing at import";
+}  // namespace
 
 void register_db_show(CLI::App& db_group, Context& ctx) {
     struct Args {
@@ -28,22 +31,33 @@ void register_db_show(CLI::App& db_group, Context& ctx) {
         auto authority = ca::Authority::open(a->ca.dir);
         const auto r = authority.store().find(serial);
         if (!r) throw Error(a->ca.dir + ": no certificate with serial " + serial.hex(), "list them with `pkitool db list --ca " + a->ca.dir + "`");
-        const Botan::X509_Certificate cert(r->der);
+        // `ca import --allow-missing` records an index line whose certificate file was gone: there is
+        // a row to show, but no certificate.
+        if (!r->has_certificate() && a->pem && !ctx.json)
+            throw Error(a->ca.dir + ": certificate " + serial.hex() + ": " + kMissingAtImport + "; there is no PEM to print",
+                        "only the index line was recorded: serial, subject, expiry and revocation");
+        const std::optional<Botan::X509_Certificate> cert = r->has_certificate() ? std::optional(Botan::X509_Certificate(r->der)) : std::nullopt;
         if (a->pem && !ctx.json) {  // --json prints one document, which holds the PEM too
-            ctx.out << cert.PEM_encode();
+            ctx.out << cert->PEM_encode();
             return;
         }
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
         auto j = record_json(*r, now);
         if (ctx.json) {
-            j["certificate"] = issue::describe(cert);
-            j["pem"] = cert.PEM_encode();
+            j["certificate"] = cert ? issue::describe(*cert) : nlohmann::json(nullptr);
+            j["pem"] = cert ? nlohmann::json(cert->PEM_encode()) : nlohmann::json(nullptr);
             return ctx.print_json(j);
         }
         ctx.out << "Status: " << j["status"].get<std::string>();
-        if (r->revocation) ctx.out << " (" << db::to_string(r->revocation->reason) << ", " << issue::rfc3339(r->revocation->at) << ")";
+        if (r->revocation) {
+            ctx.out << " (" << db::to_string(r->revocation->reason) << ", " << issue::rfc3339(r->revocation->at);
+            if (r->revocation->hold_instruction) ctx.out << ", hold instruction " << hold_instruction_name(*r->revocation->hold_instruction);
+            ctx.out << ")";
+        }
         ctx.out << "\nProfile: " << r->profile << "\nRecorded: " << issue::rfc3339(r->created_at) << "\n";
-        render(ctx.out, issue::describe(cert));
+        if (cert) return render(ctx.out, issue::describe(*cert));
+        ctx.out << "Subject: " << r->subject << "\nNot after: " << issue::rfc3339(r->not_after) << "\nCertificate: " << kMissingAtImport
+                << " (recorded from the CA's index line alone)\n";
     });
 }
 

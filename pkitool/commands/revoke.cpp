@@ -25,9 +25,10 @@ void register_revoke(CLI::App& app, Context& ctx) {
     examples(*cmd,
              {{"Revoke a VM's certificate whose key leaked:", "pkitool revoke --ca root-ca 3AF2C1D4E5F60718293A4B5C6D7E8F90 --reason keyCompromise"},
               {"Then publish a new CRL:", "pkitool crl --ca root-ca"}},
-             "The revocation is recorded with the current time; it is final. Relying parties learn of it\n"
-             "from the next CRL: run `pkitool crl` and publish DIR/crl.pem. To revoke an intermediate CA,\n"
-             "revoke its serial in its parent CA.\n");
+             "The revocation is recorded with the current time; it is final. A certificate an adopted CA had\n"
+             "on hold (reason certificateHold, from `ca import`) can be revoked for good this way, once.\n"
+             "Relying parties learn of it from the next CRL: run `pkitool crl` and publish DIR/crl.pem. To\n"
+             "revoke an intermediate CA, revoke its serial in its parent CA.\n");
     cmd->callback([a, &ctx] {
         const auto serial = issue::Serial::parse(a->serial);
         const auto reason = db::parse_reason(a->reason);

@@ -70,6 +70,32 @@ TEST_CASE("crl: entries keep their revocation dates and reasons, unspecified has
     CHECK_THAT(text, Catch::Contains("Superseded"));
 }
 
+// A hold imported from openssl (issue #10): reason certificateHold (6), and the holdInstructionCode
+// entry extension when one was recorded, as `openssl ca -gencrl` writes them.
+TEST_CASE("crl: a hold carries certificateHold and its hold instruction code", "[ca][crl][import]") {
+    TempDir t;
+    auto ca = make_root(t);
+    auto held = revoked_record(issue::Serial::parse("1001"), at(1'760'000'000), db::Reason::CertificateHold);
+    held.revocation->hold_instruction = "1.2.840.10040.2.3";
+    REQUIRE(ca.store().insert(held));
+    REQUIRE(ca.store().insert(revoked_record(issue::Serial::parse("1002"), at(1'760'000'100), db::Reason::CertificateHold)));
+    const auto issued = ca.issue_crl(std::chrono::days(7));
+    const auto& entries = issued.crl.get_revoked();
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0].reason_code() == Botan::CERTIFICATE_HOLD);
+    CHECK(entries[0].extensions().extension_set(Botan::OID("2.5.29.23")));
+    CHECK(entries[1].reason_code() == Botan::CERTIFICATE_HOLD);
+    CHECK_FALSE(entries[1].extensions().extension_set(Botan::OID("2.5.29.23")));
+    const auto text = test::shell("openssl crl -in ca/crl.pem -noout -text", t.path());
+    REQUIRE(text.code == 0);
+    CHECK_THAT(text.out, Catch::Contains("Serial Number: 1001\n        Revocation Date: Oct  9 08:53:20 2025 GMT\n        CRL entry extensions:\n"
+                                         "            X509v3 CRL Reason Code: \n                Certificate Hold\n"
+                                         "            Hold Instruction Code: \n                Hold Instruction Reject\n"));
+    CHECK_THAT(text.out, Catch::Contains("Serial Number: 1002\n        Revocation Date: Oct  9 08:55:00 2025 GMT\n        CRL entry extensions:\n"
+                                         "            X509v3 CRL Reason Code: \n                Certificate Hold\n    "));
+    CHECK(test::shell("openssl crl -in ca/crl.pem -CAfile ca/ca.crt -noout", t.path()).code == 0);
+}
+
 TEST_CASE("crl: an empty CRL has no revokedCertificates field and numbers keep increasing", "[ca][crl]") {
     TempDir t;
     auto ca = make_root(t);
@@ -89,6 +115,17 @@ TEST_CASE("crl: revoke through the Authority: unknown and repeated serials are e
     CHECK_THROWS_WITH(ca.revoke(s, db::Reason::Superseded), Catch::Contains(s.hex()) && Catch::Contains("already revoked"));
     const auto unknown = issue::Serial::random();
     CHECK_THROWS_WITH(ca.revoke(unknown, db::Reason::Superseded), Catch::Contains(unknown.hex()) && Catch::Contains("no certificate"));
+    // A hold is the one revocation that can still become final (RFC 5280 §5.3.1), once.
+    const auto held = issue::Serial::random();
+    auto hold = revoked_record(held, at(1'760'000'000), db::Reason::CertificateHold);
+    hold.revocation->hold_instruction = "1.2.840.10040.2.3";
+    REQUIRE(ca.store().insert(hold));
+    const auto now = Clock::now();
+    const auto final_one = ca.revoke(held, db::Reason::KeyCompromise, now);
+    CHECK(final_one.revocation->reason == db::Reason::KeyCompromise);
+    CHECK_FALSE(final_one.revocation->hold_instruction);
+    CHECK(final_one.revocation->at == std::chrono::floor<std::chrono::seconds>(now));
+    CHECK_THROWS_WITH(ca.revoke(held, db::Reason::Superseded), Catch::Contains("already revoked"));
 }
 
 TEST_CASE("crl: Roles Anywhere size classes", "[ca][crl]") {

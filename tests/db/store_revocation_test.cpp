@@ -94,6 +94,7 @@ TEST_CASE("store: the cRLNumber increases by one and a rolled-back number is reu
 
 TEST_CASE("store: reasons by name", "[db][revoke]") {
     CHECK(to_string(Reason::KeyCompromise) == "keyCompromise");
+    CHECK(to_string(Reason::CertificateHold) == "certificateHold");
     CHECK(parse_reason("cessationOfOperation") == Reason::CessationOfOperation);
     for (const auto& name : reason_names()) CHECK(to_string(parse_reason(name)) == name);
     CHECK(reason_names().size() == 6);
@@ -103,6 +104,34 @@ TEST_CASE("store: reasons by name", "[db][revoke]") {
     } catch (const Error& e) {
         CHECK(e.code() == ExitCode::Usage);
     }
+}
+
+// `ca import` (issue #10): a hold keeps its instruction, and a row from an index line alone has
+// no DER (a zero-length blob, which the NOT NULL column takes).
+TEST_CASE("store: holds and their instruction, rows without a certificate", "[db][revoke][import]") {
+    TempDir t;
+    auto store = Store::open(t / "pkitool.db", Store::Open::CreateNew);
+    const auto held = issue::Serial::random(), plain_hold = issue::Serial::random(), bare = issue::Serial::random();
+    REQUIRE(store.insert(record(held, Revocation{at(1'800'000'000), Reason::CertificateHold, "1.2.840.10040.2.3"})));
+    REQUIRE(store.insert(record(plain_hold, Revocation{at(1'800'000'100), Reason::CertificateHold})));
+    auto r = record(bare);
+    r.der.clear();
+    r.fingerprint.clear();
+    REQUIRE(store.insert(r));
+    CHECK(store.find(held)->revocation->reason == Reason::CertificateHold);
+    CHECK(store.find(held)->revocation->hold_instruction == "1.2.840.10040.2.3");
+    CHECK_FALSE(store.find(plain_hold)->revocation->hold_instruction);
+    CHECK_FALSE(store.find(bare)->has_certificate());
+    CHECK(store.find(held)->has_certificate());
+    const auto revoked = store.revocations();
+    REQUIRE(revoked.size() == 2);
+    CHECK(revoked[0].revocation.hold_instruction == "1.2.840.10040.2.3");
+    CHECK(revoked[1].revocation.reason == Reason::CertificateHold);
+    // Made final: the instruction goes with the hold.
+    CHECK(store.revoke(held, {at(1'800'000'500), Reason::KeyCompromise}) == RevokeResult::Revoked);
+    CHECK(store.find(held)->revocation->reason == Reason::KeyCompromise);
+    CHECK_FALSE(store.find(held)->revocation->hold_instruction);
+    CHECK(store.revoke(held, {at(1'800'000'600), Reason::Superseded}) == RevokeResult::AlreadyRevoked);
 }
 
 TEST_CASE("store: a schema v1 inventory is migrated, rows and revocations kept", "[db][migration]") {
@@ -119,7 +148,7 @@ TEST_CASE("store: a schema v1 inventory is migrated, rows and revocations kept",
     INFO(r.err);
     REQUIRE(r.code == 0);
     auto store = Store::open(t / "v1.db", Store::Open::Existing);
-    CHECK(store.schema_version() == 5);
+    CHECK(store.schema_version() == 6);
     CHECK(store.last_crl_number() == 0);
     CHECK_FALSE(store.ca_fingerprint());  // recorded by the first Authority::open
     const auto revoked = store.revocations();

@@ -51,3 +51,19 @@ TEST_CASE("record json: the streamed text is record_json's dump(2), byte for byt
     CHECK_THROWS(cli::append_record_json(out, record("CN=\xC3(", "", std::nullopt), now, ""));
     CHECK_THROWS(cli::record_json(record("CN=\xC3(", "", std::nullopt), now).dump(2));
 }
+
+TEST_CASE("record json: rows with a hold instruction or without their certificate stream as record_json dumps them", "[pkitool][json]") {
+    const db::Time now(seconds(1'760'000'000));
+    auto held = record("CN=held", "dns:held", db::Revocation{now, db::Reason::CertificateHold, "1.2.840.10040.2.2"});
+    auto bare = record("CN=bare", "", std::nullopt);
+    bare.fingerprint.clear();  // recorded from an openssl index line alone
+    for (const auto& r : {held, bare}) {
+        for (const std::string indent : {"", "    "}) {
+            std::string out;
+            cli::append_record_json(out, r, now, indent);
+            CHECK(out == nested(cli::record_json(r, now), indent));
+        }
+    }
+    CHECK_THAT(nested(cli::record_json(held, now), ""), Catch::Contains("\"hold_instruction\": \"1.2.840.10040.2.2\""));
+    CHECK_THAT(nested(cli::record_json(bare, now), ""), Catch::Contains("\"certificate_missing\": true"));
+}
