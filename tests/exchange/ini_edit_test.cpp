@@ -76,7 +76,7 @@ TEST_CASE("ini edit: a file that cannot be read is an error and stays as it was"
     CHECK_THROWS_WITH(write_credential_process(tmp / "config", "vm", "x"), Catch::Contains("directory"));
 }
 
-TEST_CASE("ini edit: a symbolic link is followed, kept, and its file edited; a dangling one is replaced", "[exchange][ini]") {
+TEST_CASE("ini edit: a symbolic link is followed, kept, and its file edited, and a dangling one is replaced", "[exchange][ini]") {
     namespace fs = std::filesystem;
     pkitool::test::TempDir tmp;
     fs::create_directories(tmp / "dotfiles");
