@@ -77,17 +77,7 @@ TrustAnchor load_anchor(const std::string& name, const std::string& region, cons
     TrustAnchor a;
     a.name = name;
     a.arn = trust_anchor_arn(region, account, stable_uuid("trust-anchor/" + account + "/" + name));
-    a.certificates = pem::load_certificates(cert);
-    // Roles Anywhere User Guide, "Trust model": a trust anchor bundle holds at most 2 certificates, each a v3 CA with keyCertSign.
-    if (a.certificates.size() > 2)
-        throw Error(where + cert.string() + ": holds " + std::to_string(a.certificates.size()) + " certificates, a trust anchor allows at most 2");
-    for (const auto& c : a.certificates) {
-        for (const auto& f : profiles::check_conformance(c, profiles::builtin(profiles::Builtin::RolesAnywhereAnchor)))
-            if (f.severity == profiles::Severity::Error) {
-                Error refused(where + cert.string() + ": " + f.certificate + " cannot be a trust anchor: " + f.message);
-                throw f.step ? refused.with_step(*f.step) : refused.with_hint(f.fix);
-            }
-    }
+    a.certificates = check_trust_anchor_bundle(pem::load_certificates(cert), where + cert.string());
     if (crls.size() > 2) throw Error(where + "a trust anchor takes at most 2 CRLs, got " + std::to_string(crls.size()));
     for (const auto& p : crls) a.crls.push_back(issue::load_crl(p));
     return a;
@@ -116,6 +106,33 @@ std::vector<Condition> parse_condition(const Object& role) {
 
 }  // namespace
 
+std::vector<Botan::X509_Certificate> check_trust_anchor_bundle(std::vector<Botan::X509_Certificate> certificates, const std::string& source) {
+    // Roles Anywhere User Guide, "Trust model": a trust anchor bundle holds at most 2 certificates, each a v3 CA with keyCertSign.
+    if (certificates.size() > 2)
+        throw Error(source + ": holds " + std::to_string(certificates.size()) + " certificates, a trust anchor allows at most 2");
+    for (const auto& c : certificates) {
+        for (const auto& f : profiles::check_conformance(c, profiles::builtin(profiles::Builtin::RolesAnywhereAnchor)))
+            if (f.severity == profiles::Severity::Error) {
+                Error refused(source + ": " + f.certificate + " cannot be a trust anchor: " + f.message);
+                throw f.step ? refused.with_step(*f.step) : refused.with_hint(f.fix);
+            }
+    }
+    return certificates;
+}
+
+EmulatedRole quick_emulator_role(const std::string& account) {
+    EmulatedRole role;
+    role.name = "pkitool-emulate";
+    role.arn = role_arn(account, role.name);
+    return role;
+}
+
+EmulatorConfig roles_only_emulator_config() {
+    EmulatorConfig c;
+    c.roles.push_back(quick_emulator_role(c.account));
+    return c;
+}
+
 const TrustAnchor* EmulatorConfig::find_anchor(const std::string& arn) const {
     for (const auto& a : anchors)
         if (a.arn == arn) return &a;
@@ -137,9 +154,7 @@ const EmulatedRole* EmulatorConfig::find_role(const std::string& arn) const {
 EmulatorConfig quick_emulator_config(const fs::path& anchor, const std::vector<fs::path>& crls) {
     EmulatorConfig c;
     c.anchors.push_back(load_anchor("anchor", c.region, c.account, anchor, crls, ""));
-    EmulatedRole role;
-    role.name = "pkitool-emulate";
-    role.arn = role_arn(c.account, role.name);
+    const auto role = quick_emulator_role(c.account);
     c.roles.push_back(role);
     EmulatedProfile profile;
     profile.name = "profile";

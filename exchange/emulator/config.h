@@ -49,6 +49,15 @@ struct EmulatorConfig {
 constexpr int kMinDurationSeconds = 900;
 constexpr int kMaxDurationSeconds = 43200;
 
+// The certificates of a trust anchor bundle, checked as the service checks them (at most 2, each
+// a CA fit to be an anchor); Error "<source>: ..." naming the certificate and the rule otherwise.
+std::vector<Botan::X509_Certificate> check_trust_anchor_bundle(std::vector<Botan::X509_Certificate> certificates, const std::string& source);
+
+// The role of the quick form, "pkitool-emulate", which trusts any certificate.
+EmulatedRole quick_emulator_role(const std::string& account);
+// No anchors or profiles, only the quick form's role: the first start of a state without a seed.
+EmulatorConfig roles_only_emulator_config();
+
 // One anchor (with its CRLs), one enabled profile and one role that trusts any certificate.
 EmulatorConfig quick_emulator_config(const std::filesystem::path& anchor, const std::vector<std::filesystem::path>& crls);
 

@@ -30,7 +30,22 @@ HttpReply json_error(int status, const std::string& type, const std::string& mes
 
 }  // namespace
 
-EmulatorEndpoint::EmulatorEndpoint(EmulatorConfig config, RequestLog log) : config_(std::move(config)), log_(std::move(log)) {}
+namespace {
+
+std::unique_ptr<ControlState> seeded(const EmulatorConfig& config) {
+    auto state = std::make_unique<ControlState>();
+    state->initialize(config, std::chrono::system_clock::now());
+    return state;
+}
+
+}  // namespace
+
+EmulatorEndpoint::EmulatorEndpoint(const EmulatorConfig& config, RequestLog log) : EmulatorEndpoint(seeded(config), std::move(log)) {}
+
+EmulatorEndpoint::EmulatorEndpoint(std::unique_ptr<ControlState> state, RequestLog log)
+    : state_(std::move(state)), log_(std::move(log)), hmac_(store_, state_->snapshot()->administrator) {
+    if (!hmac_.administrator()) throw std::logic_error("EmulatorEndpoint: the state is not initialized");
+}
 
 ServerLimits EmulatorEndpoint::limits() {
     ServerLimits l;
@@ -52,7 +67,10 @@ void EmulatorEndpoint::note(const std::string& line) {
 HttpReply EmulatorEndpoint::handle(const HttpRequest& request) {
     if (request.method == "POST" && request.path == "/sessions") return create_session(request);
     if (request.method == "POST" && request.path == "/") return get_caller_identity(request);
-    const std::string msg = "no such endpoint: " + request.method + " " + request.path + " (use POST /sessions or POST /)";
+    if (const auto reply = control_.handle(request, std::chrono::system_clock::now())) return control(*reply, request);
+    const std::string msg = "no such endpoint: " + request.method + " " + request.path +
+                            " (POST /sessions is CreateSession, POST / STS; the control plane has trust anchors, profiles, CRLs and tags, "
+                            "not yet subjects, attribute mappings or notification settings)";
     note(request.method + " " + request.path + " 404: " + msg);
     return json_error(404, to_string(ServiceErrorType::ResourceNotFound), msg);
 }
@@ -76,6 +94,17 @@ HttpReply EmulatorEndpoint::create_session(const HttpRequest& request) {
     const auto& r = std::get<Refusal>(decision);
     note("POST /sessions " + std::to_string(http_status(r.type)) + " " + to_string(r.type) + ": " + r.message);
     return json_error(http_status(r.type), to_string(r.type), r.message);
+}
+
+HttpReply EmulatorEndpoint::control(const ControlReply& r, const HttpRequest& request) {
+    HttpReply reply;
+    reply.status = r.status;
+    reply.headers.emplace_back("x-amzn-RequestId", request_id());
+    if (r.error) reply.headers.emplace_back("X-Amzn-ErrorType", to_string(*r.error));
+    reply.content_type = "application/json";
+    reply.body = r.body.dump();
+    note(request.method + " " + request.path + " " + std::to_string(r.status) + " " + r.operation + (r.error ? " " + to_string(*r.error) + ": " : " ") + r.summary);
+    return reply;
 }
 
 HttpReply EmulatorEndpoint::get_caller_identity(const HttpRequest& request) {

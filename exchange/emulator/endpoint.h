@@ -1,15 +1,20 @@
 // The local IAM Roles Anywhere + STS endpoint as an HTTP service: POST /sessions goes to the
-// SessionVerifier, POST / to the StsVerifier, and every refusal has AWS's error shape. The
+// SessionVerifier, POST / to the StsVerifier, the Roles Anywhere control plane's paths to the
+// ControlPlane, all on one ControlState, and every refusal has AWS's error shape. The
 // LoopbackServer runs it (`pkitool emulate`).
 #pragma once
 
 #include "exchange/emulator/config.h"
+#include "exchange/emulator/control_plane.h"
+#include "exchange/emulator/control_state.h"
+#include "exchange/emulator/hmac_verifier.h"
 #include "exchange/emulator/issued_credentials.h"
 #include "exchange/emulator/session_verifier.h"
 #include "exchange/emulator/sts_verifier.h"
 #include "exchange/loopback_server.h"
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -20,11 +25,16 @@ using RequestLog = std::function<void(const std::string&)>;
 
 class EmulatorEndpoint {
 public:
-    explicit EmulatorEndpoint(EmulatorConfig config, RequestLog log = {});
+    // A state in memory, seeded with `config`.
+    explicit EmulatorEndpoint(const EmulatorConfig& config, RequestLog log = {});
+    // On `state`, which must be initialized (ControlState::initialize).
+    explicit EmulatorEndpoint(std::unique_ptr<ControlState> state, RequestLog log = {});
     EmulatorEndpoint(const EmulatorEndpoint&) = delete;
     EmulatorEndpoint& operator=(const EmulatorEndpoint&) = delete;
 
-    const EmulatorConfig& config() const { return config_; }
+    const ControlState& state() const { return *state_; }
+    // The identity the control plane takes besides issued credentials.
+    const Administrator& administrator() const { return *hmac_.administrator(); }
     // Handlers that refer to this endpoint, which must outlive the server running them.
     HttpService service();
     // CreateSession and GetCallerIdentity bodies are tiny; a chain header of five large RSA
@@ -36,14 +46,17 @@ private:
     HttpReply refusal(const RequestRefusal& refusal);
     HttpReply create_session(const HttpRequest& request);
     HttpReply get_caller_identity(const HttpRequest& request);
+    HttpReply control(const ControlReply& reply, const HttpRequest& request);
     void note(const std::string& line);
 
-    EmulatorConfig config_;
+    std::unique_ptr<ControlState> state_;
     RequestLog log_;
     std::mutex log_mutex_;
     CredentialStore store_;
-    SessionVerifier sessions_{config_, store_};
-    StsVerifier sts_{store_};
+    HmacVerifier hmac_;
+    SessionVerifier sessions_{*state_, store_};
+    StsVerifier sts_{hmac_};
+    ControlPlane control_{*state_, hmac_};
 };
 
 }  // namespace pkitool::exchange

@@ -27,7 +27,26 @@ std::string random_base64(size_t bytes) {
     return Botan::base64_encode(b);
 }
 
+// STS ids are stable per principal: derived from its ARN rather than kept in another table.
+std::string principal_id(const std::string& prefix, const std::string& arn) {
+    std::string id;
+    for (char h : sha256_hex(arn).substr(0, 17)) id += static_cast<char>(std::toupper(static_cast<unsigned char>(h)));
+    return prefix + id;
+}
+
+constexpr const char* kAdministratorName = "emulate-admin";
+
 }  // namespace
+
+Administrator administrator_of(const std::string& account, const std::string& access_key_id, const std::string& secret_access_key) {
+    Administrator a{access_key_id, secret_access_key, account, "arn:aws:iam::" + account + ":user/" + kAdministratorName, ""};
+    a.user_id = principal_id("AIDA", a.arn);
+    return a;
+}
+
+Administrator make_administrator(const std::string& account) {
+    return administrator_of(account, "AKIA" + random_upper(16), random_base64(30));
+}
 
 IssuedCredentials CredentialStore::issue(const std::string& account, const std::string& role_name, const std::string& session_name,
                                          std::chrono::seconds duration, std::chrono::system_clock::time_point now) {
@@ -39,10 +58,7 @@ IssuedCredentials CredentialStore::issue(const std::string& account, const std::
     c.account = account;
     c.role_arn = role_arn(account, role_name);
     c.assumed_role_arn = "arn:aws:sts::" + account + ":assumed-role/" + role_name + "/" + session_name;
-    // STS role ids are stable per role: derive one from the role ARN rather than store another table.
-    std::string id;
-    for (char h : sha256_hex(c.role_arn).substr(0, 17)) id += static_cast<char>(std::toupper(static_cast<unsigned char>(h)));
-    c.assumed_role_id = "AROA" + id + ":" + session_name;
+    c.assumed_role_id = principal_id("AROA", c.role_arn) + ":" + session_name;
 
     std::lock_guard lock(mutex_);
     if (by_key_id_.size() >= capacity_) std::erase_if(by_key_id_, [&](const auto& kv) { return kv.second.expiration <= now; });

@@ -22,6 +22,21 @@ struct IssuedCredentials {
     std::string assumed_role_id;   // "AROA…:<session>", STS's UserId
 };
 
+// The long-term access key of the emulator's administrator, the identity the control plane takes
+// besides issued credentials (an IAM user's key: "AKIA" + 16, no session token).
+struct Administrator {
+    std::string access_key_id;
+    std::string secret_access_key;
+    std::string account;
+    std::string arn;      // arn:aws:iam::<account>:user/<name>
+    std::string user_id;  // "AIDA…", STS's UserId for an IAM user
+};
+
+// A fresh random key for `account`.
+Administrator make_administrator(const std::string& account);
+// The same administrator from a kept key (a restarted emulator's state).
+Administrator administrator_of(const std::string& account, const std::string& access_key_id, const std::string& secret_access_key);
+
 class CredentialStore {
 public:
     // Expired entries are dropped when the store reaches this size, so a long run stays bounded.

@@ -100,7 +100,7 @@ std::shared_ptr<const profiles::TrustAnchors> SessionVerifier::trust_of(const Tr
     for (const auto& c : anchor.certificates) identity.push_back(&c.subject_dn());
     for (const auto& c : anchor.crls) identity.push_back(&c.get_revoked());
     std::lock_guard lock(trust_mutex_);
-    auto& entry = trust_[&anchor];
+    auto& entry = trust_[anchor.arn];
     if (!entry.trust || entry.identity != identity)
         entry = {std::move(identity), std::make_shared<const profiles::TrustAnchors>(anchor.certificates, anchor.crls)};
     return entry.trust;
@@ -211,7 +211,7 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     for (const auto& f : profiles::check_conformance(*leaf, profiles::builtin(profiles::Builtin::RolesAnywhereClient)))
         if (f.severity == profiles::Severity::Error)
             return denied("Untrusted signing certificate: " + f.certificate + ": " + f.message + " [" + f.rule + "]");
-    const TrustAnchor* anchor = config_.find_anchor(arns.anchor);
+    const auto anchor = directory_.anchor(arns.anchor);
     if (!anchor) return not_found("no trust anchor " + arns.anchor + " on this endpoint");
     if (!anchor->enabled) return denied("trust anchor \"" + anchor->name + "\" (" + anchor->arn + ") is disabled");
     // The leaf's dates, then the path: the same engine as `pkitool lint --chain --anchor`.
@@ -226,12 +226,12 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
         if (f.severity == profiles::Severity::Error) return untrusted(f);
 
     // --- Authorization: profile, role, trust policy ---
-    const EmulatedProfile* profile = config_.find_profile(arns.profile);
+    const auto profile = directory_.profile(arns.profile);
     if (!profile) return not_found("no profile " + arns.profile + " on this endpoint");
     if (!profile->enabled) return denied("profile \"" + profile->name + "\" (" + profile->arn + ") is disabled");
     if (std::find(profile->role_arns.begin(), profile->role_arns.end(), arns.role) == profile->role_arns.end())
         return denied("role " + arns.role + " is not one of the roles of profile \"" + profile->name + "\" (" + fmt::format("{}", fmt::join(profile->role_arns, ", ")) + ")");
-    const EmulatedRole* role = config_.find_role(arns.role);
+    const auto role = directory_.role(arns.role);
     if (!role) return not_found("no role " + arns.role + " on this endpoint");
     const auto tags = principal_tags(*leaf);
     if (auto unmet = unmet_condition(role->trust_policy, tags))
@@ -244,7 +244,8 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     const std::string session = session_name ? *session_name : issue::Serial::from(Botan::BigInt(leaf->serial_number())).hex();
     const std::string cn = issue::Subject::from(leaf->subject_dn()).common_name();
     CreatedSession out;
-    out.credentials = store_.issue(config_.account, role->name, session, std::chrono::seconds(effective), now);
+    const std::string account = directory_.account();
+    out.credentials = store_.issue(account, role->name, session, std::chrono::seconds(effective), now);
     const auto& c = out.credentials;
     out.body = {{"credentialSet",
                  json::array({{{"assumedRoleUser", {{"arn", c.assumed_role_arn}, {"assumedRoleId", c.assumed_role_id}}},
@@ -256,7 +257,7 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
                                {"packedPolicySize", 0},
                                {"roleArn", role->arn},
                                {"sourceIdentity", cn.empty() ? issue::format_dn(leaf->subject_dn()) : "CN=" + cn}}})},
-                {"subjectArn", "arn:aws:rolesanywhere:" + anchor_arn.region + ":" + config_.account + ":subject/" +
+                {"subjectArn", "arn:aws:rolesanywhere:" + anchor_arn.region + ":" + account + ":subject/" +
                                    stable_uuid("subject/" + leaf->fingerprint("SHA-256"))}};
     return out;
 }

@@ -2,7 +2,7 @@
 // decision out. Every refusal says exactly which check failed.
 #pragma once
 
-#include "exchange/emulator/config.h"
+#include "exchange/emulator/directory.h"
 #include "exchange/emulator/issued_credentials.h"
 #include "exchange/emulator/presented_certificates.h"
 #include "exchange/emulator/service_error.h"
@@ -32,8 +32,12 @@ using SessionDecision = std::variant<CreatedSession, Refusal>;
 
 class SessionVerifier {
 public:
-    // Both must outlive the verifier; `create_session` is safe to call from several threads.
-    SessionVerifier(const EmulatorConfig& config, CredentialStore& store) : config_(config), store_(store) {}
+    // Both must outlive the verifier; `create_session` is safe to call from several threads when
+    // the directory is (the control plane's state is; a configuration is while nobody changes it).
+    SessionVerifier(const ResourceDirectory& directory, CredentialStore& store) : directory_(directory), store_(store) {}
+    // Looks resources up in `config` as it is at each request.
+    SessionVerifier(const EmulatorConfig& config, CredentialStore& store)
+        : owned_(std::make_unique<ConfigDirectory>(config)), directory_(*owned_), store_(store) {}
 
     SessionDecision create_session(const HttpRequest& req, std::chrono::system_clock::time_point now);
 
@@ -43,7 +47,8 @@ private:
     // The anchor's certificates and CRLs prepared for the path engine, rebuilt when they change.
     std::shared_ptr<const profiles::TrustAnchors> trust_of(const TrustAnchor& anchor);
 
-    const EmulatorConfig& config_;
+    std::unique_ptr<ConfigDirectory> owned_;
+    const ResourceDirectory& directory_;
     CredentialStore& store_;
     PresentedCertificates presented_;
     profiles::VerifiedSignatures signatures_;
@@ -52,7 +57,7 @@ private:
         std::shared_ptr<const profiles::TrustAnchors> trust;
     };
     std::mutex trust_mutex_;
-    std::map<const TrustAnchor*, PreparedAnchor> trust_;
+    std::map<std::string, PreparedAnchor> trust_;  // by anchor ARN: bounded by the anchors ever seen
 };
 
 }  // namespace pkitool::exchange

@@ -1,7 +1,6 @@
 // GetCallerIdentity: verify the HMAC signature against an issued secret, then say who the caller is.
 #include "exchange/emulator/sts_verifier.h"
 
-#include "exchange/signed_request.h"
 #include "exchange/url_query.h"
 
 namespace pkitool::exchange {
@@ -53,30 +52,21 @@ int http_status(StsErrorCode c) {
 }
 
 StsDecision StsVerifier::get_caller_identity(const HttpRequest& req, std::chrono::system_clock::time_point now) const {
-    if (!req.header("Authorization")) return refuse(StsErrorCode::MissingAuthenticationToken, "missing Authorization header: the request is not signed");
-    auto envelope = read_signed_request(req, "sts", now, kStsClockSkew);
-    if (auto* why = std::get_if<EnvelopeError>(&envelope)) {
-        // STS answers a stale date as a signature mismatch ("Signature expired"); the rest is an incomplete signature.
-        const bool stale = why->kind == EnvelopeError::Kind::Stale;
-        return refuse(stale ? StsErrorCode::SignatureDoesNotMatch : StsErrorCode::IncompleteSignature, why->message);
+    const auto signer = hmac_.verify(req, "sts", "STS", now, kStsClockSkew);
+    if (const auto* r = std::get_if<HmacRefusal>(&signer)) {
+        switch (r->failure) {
+            case HmacFailure::Unsigned: return refuse(StsErrorCode::MissingAuthenticationToken, r->message);
+            case HmacFailure::Malformed: return refuse(StsErrorCode::IncompleteSignature, r->message);
+            // STS answers a stale date as a signature mismatch ("Signature expired").
+            case HmacFailure::Stale: return refuse(StsErrorCode::SignatureDoesNotMatch, r->message);
+            case HmacFailure::UnknownKey:
+            case HmacFailure::BadToken: return refuse(StsErrorCode::InvalidClientTokenId, r->message);
+            case HmacFailure::SignatureMismatch: return refuse(StsErrorCode::SignatureDoesNotMatch, r->message);
+            case HmacFailure::Expired: return refuse(StsErrorCode::ExpiredToken, r->message);
+        }
+        return refuse(StsErrorCode::IncompleteSignature, r->message);
     }
-    const auto& s = std::get<SignedRequest>(envelope);
-    const auto& a = s.authorization;
-    if (a.known_algorithm != SigningAlgorithm::Hmac)
-        return refuse(StsErrorCode::IncompleteSignature, "unsupported algorithm \"" + a.algorithm + "\": STS takes " + to_string(SigningAlgorithm::Hmac));
-
-    const auto issued = store_.find(a.credential);
-    if (!issued) return refuse(StsErrorCode::InvalidClientTokenId, "access key " + a.credential + " was not issued by this endpoint (or it was restarted since)");
-    const auto token = req.header("X-Amz-Security-Token");
-    if (!token) return refuse(StsErrorCode::InvalidClientTokenId, "missing X-Amz-Security-Token: temporary credentials need their session token");
-    if (!constant_time_equal(*token, issued->session_token))
-        return refuse(StsErrorCode::InvalidClientTokenId, "X-Amz-Security-Token is not the session token issued with access key " + a.credential);
-    const auto expected = hmac_signature(issued->secret_access_key, a.date8, a.region, a.service, s.string_to_sign);
-    if (!constant_time_equal(expected, a.signature))
-        return refuse(StsErrorCode::SignatureDoesNotMatch, "the signature does not match the one computed with the secret of access key " + a.credential +
-                                                             " over the canonical request rebuilt from SignedHeaders (canonical request SHA-256 " +
-                                                             sha256_hex(s.canonical_request) + ")");
-    if (now >= issued->expiration) return refuse(StsErrorCode::ExpiredToken, "the credentials of access key " + a.credential + " expired");
+    const auto& caller = std::get<Caller>(signer);
 
     // Action may come in the query string or, as the AWS CLI sends it, in the form body.
     auto params = req.query;
@@ -88,7 +78,7 @@ StsDecision StsVerifier::get_caller_identity(const HttpRequest& req, std::chrono
         if (k == "Action") action = v;
     if (action != "GetCallerIdentity")
         return refuse(StsErrorCode::InvalidAction, action.empty() ? "no Action parameter" : "action " + action + " is not supported by this endpoint (only GetCallerIdentity)");
-    return CallerIdentity{issued->assumed_role_arn, issued->assumed_role_id, issued->account};
+    return CallerIdentity{caller.arn, caller.user_id, caller.account};
 }
 
 std::string to_xml(const CallerIdentity& id, const std::string& request_id) {

@@ -3,7 +3,7 @@
 // --endpoint-url URL` shows which role a certificate obtained.
 #pragma once
 
-#include "exchange/emulator/issued_credentials.h"
+#include "exchange/emulator/hmac_verifier.h"
 #include "exchange/sigv4.h"
 
 #include <chrono>
@@ -33,11 +33,12 @@ constexpr std::chrono::seconds kStsClockSkew{900};
 
 class StsVerifier {
 public:
-    explicit StsVerifier(const CredentialStore& store) : store_(store) {}
+    // `hmac` (the endpoint's one HMAC verifier) must outlive this one.
+    explicit StsVerifier(const HmacVerifier& hmac) : hmac_(hmac) {}
     StsDecision get_caller_identity(const HttpRequest& req, std::chrono::system_clock::time_point now) const;
 
 private:
-    const CredentialStore& store_;
+    const HmacVerifier& hmac_;
 };
 
 // The XML bodies STS answers with.

@@ -46,7 +46,8 @@ TEST_CASE("emulator STS: GetCallerIdentity names the assumed role of the issued 
     const auto config = test::EmulatorFixture::get().config();
     CredentialStore store;
     SessionVerifier sessions(config, store);
-    StsVerifier sts(store);
+    HmacVerifier hmac(store);
+    StsVerifier sts(hmac);
     const auto now = Clock::now();
     const auto d = sessions.create_session(
         test::session_request("ec", config.profiles[0].arn, config.roles[0].arn, config.anchors[0].arn, "{\"durationSeconds\":900}", now), now);

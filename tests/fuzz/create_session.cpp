@@ -20,7 +20,8 @@ struct Emulator {
     exchange::EmulatorConfig config;
     exchange::CredentialStore store;
     exchange::SessionVerifier sessions{config, store};
-    exchange::StsVerifier sts{store};
+    exchange::HmacVerifier hmac{store};
+    exchange::StsVerifier sts{hmac};
 };
 
 Emulator& emulator() {
