@@ -7,6 +7,7 @@
 #include "base/pem.h"
 #include "exchange/emulator/request_fields.h"
 #include "issue/x509_file.h"
+#include "profiles/anchor_bundle.h"
 
 #include <botan/base64.h>
 
@@ -27,7 +28,8 @@ using nlohmann::json;
 constexpr std::chrono::seconds kControlClockSkew{900};
 
 // API model limits the checks below share.
-constexpr size_t kMaxBundleCharacters = 16000;  // SourceData.x509CertificateData (8,000 in older models)
+// One limit for lint and the emulator: the API Reference ("SourceData") says 1 to 8000 characters.
+constexpr size_t kMaxBundleCharacters = profiles::kMaxBundleChars;
 constexpr size_t kMaxCrlBytes = 300000;         // ImportCrlRequestCrlDataBlob
 constexpr size_t kMaxCrlsPerAnchor = 2;         // Roles Anywhere User Guide, "Revocation"
 constexpr size_t kMaxRoleArns = 250;            // RoleArnList

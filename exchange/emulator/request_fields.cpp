@@ -13,7 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-// Long values are cut in messages: a 16,000-character bundle helps nobody there.
+// Long values are cut in messages: an 8,000-character bundle helps nobody there.
 std::string shown(const std::string& v) { return v.size() <= 80 ? v : v.substr(0, 60) + "...(" + std::to_string(v.size()) + " characters)"; }
 
 // The model's patterns are full-match Java regular expressions; these ones mean the same in ECMAScript.

@@ -298,9 +298,9 @@ TEST_CASE("control plane: validation errors, from the CLI (252) or from the serv
     ra_refused(t, e, "create-trust-anchor --name pca --source 'sourceType=AWS_ACM_PCA,sourceData={acmPcaArn=arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x}'",
                "ValidationException", "sourceType AWS_ACM_PCA takes its certificate from AWS Private CA");
     ra_refused(t, e, "create-trust-anchor --name leaf " + bundle_source("vm.crt"), "ValidationException", "cannot be a trust anchor");
-    std::ofstream(t / "big.json") << json{{"sourceType", "CERTIFICATE_BUNDLE"}, {"sourceData", {{"x509CertificateData", std::string(16001, 'A')}}}}.dump();
+    std::ofstream(t / "big.json") << json{{"sourceType", "CERTIFICATE_BUNDLE"}, {"sourceData", {{"x509CertificateData", std::string(8001, 'A')}}}}.dump();
     ra_refused(t, e, "create-trust-anchor --name big --source file://big.json", "ValidationException",
-               "at 'source.sourceData.x509CertificateData' failed to satisfy constraint: Member must have length less than or equal to 16000");
+               "at 'source.sourceData.x509CertificateData' failed to satisfy constraint: Member must have length less than or equal to 8000");
     // Nothing was created by the refused calls.
     CHECK(ra_ok(t, e, "list-profiles")["profiles"].size() == 1);
     CHECK(ra_ok(t, e, "list-trust-anchors")["trustAnchors"].size() == 1);
