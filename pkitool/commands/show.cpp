@@ -50,7 +50,7 @@ std::vector<nlohmann::json> describe_file(const std::string& path, const issue::
             }
             break;
         case issue::FileKind::Unknown:
-            throw Error(name + ": not a certificate, CSR, CRL, key (PEM or DER) or PKCS#12 file that pkitool can read");
+            throw Error(name + ": not a certificate, CSR, CRL or key (PEM or DER), nor a PKCS#12 file, that pkitool can read");
     }
     for (auto& j : out) j["path"] = path;
     return out;
