@@ -289,4 +289,17 @@ nlohmann::json describe(const PrivateKey& key, bool encrypted) {
     return j;
 }
 
+nlohmann::json describe(const Pkcs12& p12) {
+    nlohmann::json chain = nlohmann::json::array();
+    for (const auto& c : p12.chain) chain.push_back(describe(c));
+    return {{"kind", "pkcs12"},
+            {"friendly_name", p12.friendly_name},
+            {"integrity", p12.integrity},
+            {"key_encryption", p12.key_encryption},
+            {"certificate_encryption", p12.certificate_encryption},
+            {"private_key", p12.key ? describe(*p12.key, p12.key_encryption != "none") : nlohmann::json()},
+            {"certificate", p12.leaf ? describe(*p12.leaf) : nlohmann::json()},
+            {"chain", chain}};
+}
+
 }  // namespace pkitool::issue

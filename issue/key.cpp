@@ -1,6 +1,7 @@
 // Key generation and PKCS#8 encoding through Botan; every failure becomes a one-line Error naming the file.
 #include "issue/key.h"
 
+#include "issue/pkcs12.h"
 #include "issue/random.h"
 #include "base/error.h"
 #include "base/files.h"
@@ -297,10 +298,15 @@ PrivateKey PrivateKey::load(const std::filesystem::path& path, const Passphrase&
     return parse(files::read(path), files::name_of(path), passphrase);
 }
 
-bool PrivateKey::is_encrypted(const std::vector<uint8_t>& data) { return looks_encrypted(data); }
+bool PrivateKey::is_encrypted(const std::vector<uint8_t>& data) { return looks_encrypted(data) || Pkcs12::needs_password(data); }
 
 PrivateKey PrivateKey::parse(const std::vector<uint8_t>& data, const std::string& name, const Passphrase& passphrase) {
     if (data.empty()) throw Error(name + ": file is empty, expected a private key");
+    if (Pkcs12::detect(data)) {
+        auto p12 = Pkcs12::parse(data, name, passphrase);
+        if (!p12.key) throw Error(name + ": the PKCS#12 file holds no private key", "export it again with its key");
+        return *p12.key;
+    }
     const bool encrypted = looks_encrypted(data);
     if (encrypted && !passphrase)
         throw Error(name + ": private key is encrypted").with_step({NextStep::Kind::Passphrase, "give its passphrase"});
@@ -344,6 +350,14 @@ std::string PrivateKey::to_pem(const Passphrase& passphrase) const {
     const auto encode = [&](const Botan::Private_Key& key) {
         if (!passphrase) return Botan::PKCS8::PEM_encode(key);
         return Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(key, rng(), *passphrase, kScryptIterations, "AES-256/CBC", "Scrypt");
+    };
+    if (const auto* ec = dynamic_cast<const Botan::EC_PrivateKey*>(key_.get())) return encode(FixedLengthEcView(*ec));
+    return encode(*key_);
+}
+
+std::vector<uint8_t> PrivateKey::to_encrypted_der(const std::string& passphrase, size_t pbkdf2_iterations) const {
+    const auto encode = [&](const Botan::Private_Key& key) {
+        return Botan::PKCS8::BER_encode_encrypted_pbkdf_iter(key, rng(), passphrase, pbkdf2_iterations, "AES-256/CBC", "SHA-256");
     };
     if (const auto* ec = dynamic_cast<const Botan::EC_PrivateKey*>(key_.get())) return encode(FixedLengthEcView(*ec));
     return encode(*key_);

@@ -44,12 +44,13 @@ using Passphrase = std::optional<std::string>;
 class PrivateKey {
 public:
     static PrivateKey generate(const KeyType& type);
-    // Reads PEM or DER PKCS#8 (encrypted or not). Errors name the file: wrong passphrase,
+    // Reads PEM or DER PKCS#8 (encrypted or not), SEC1, PKCS#1, or the key of a PKCS#12 file
+    // (issue/pkcs12.h; the passphrase is its password). Errors name the file: wrong passphrase,
     // encrypted key without passphrase, not a private key.
     static PrivateKey load(const std::filesystem::path& path, const Passphrase& passphrase);
     // The same from bytes already read; `name` is what errors call them.
     static PrivateKey parse(const std::vector<uint8_t>& data, const std::string& name, const Passphrase& passphrase);
-    // True when `data` is a key that parse() needs a passphrase for.
+    // True when `data` is a key (or PKCS#12 file) that parse() needs a passphrase for.
     static bool is_encrypted(const std::vector<uint8_t>& data);
 
     const Botan::Private_Key& botan() const { return *key_; }
@@ -57,6 +58,9 @@ public:
 
     // PKCS#8 PEM; encrypted with PBES2 (scrypt + AES-256-CBC) when a passphrase is given.
     std::string to_pem(const Passphrase& passphrase) const;
+    // EncryptedPrivateKeyInfo DER with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC): what PKCS#12
+    // readers (OpenSSL, Windows, Java) take in a shrouded key bag, where scrypt is not read.
+    std::vector<uint8_t> to_encrypted_der(const std::string& passphrase, size_t pbkdf2_iterations) const;
     std::string public_pem() const;  // SubjectPublicKeyInfo PEM
     // The public half; shares ownership (a Botan private key is also its public key).
     std::shared_ptr<const Botan::Public_Key> public_key() const { return key_; }

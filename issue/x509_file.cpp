@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "base/pem.h"
+#include "issue/pkcs12.h"
 
 #include <botan/data_src.h>
 #include <botan/x509_key.h>
@@ -111,6 +112,7 @@ FileKind detect_kind(std::span<const uint8_t> data) {
     if (label == "ENCRYPTED PRIVATE KEY") return FileKind::EncryptedPrivateKey;
     if (label == "PUBLIC KEY") return FileKind::PublicKey;
     if (!label.empty()) return FileKind::Unknown;
+    if (Pkcs12::detect(data)) return FileKind::Pkcs12;
     // DER: try each type in turn, most common first.
     const auto parses = [&](auto make) {
         try {

@@ -21,8 +21,9 @@ Botan::PKCS10_Request load_csr(const fs::path& path);
 Botan::X509_CRL parse_crl(std::span<const uint8_t> data, const std::string& name);
 Botan::X509_CRL load_crl(const fs::path& path);
 
-// What a file holds, judged by its first PEM label (DER is tried as each type in turn).
-enum class FileKind { Certificate, CertificateRequest, Crl, PrivateKey, EncryptedPrivateKey, PublicKey, Unknown };
+// What a file holds, judged by its first PEM label (DER is tried as each type in turn; a PKCS#12
+// file is known by its opening, issue/pkcs12.h).
+enum class FileKind { Certificate, CertificateRequest, Crl, PrivateKey, EncryptedPrivateKey, PublicKey, Pkcs12, Unknown };
 FileKind detect_kind(std::span<const uint8_t> data);
 
 }  // namespace pkitool::issue

@@ -65,7 +65,8 @@ void KeySource::add(CLI::App& app, Personality personality, Use use, DeclaredFla
     use_ = use;
     const bool pkitool = personality == Personality::Pkitool;
     auto* cert = declare(app.add_option("--certificate", certificate,
-                                        "Leaf certificate (PEM or DER) presented to Roles Anywhere; pkcs11: URIs are not supported yet"),
+                                        "Leaf certificate (PEM or DER) presented to Roles Anywhere, or a PKCS#12 file (.p12, .pfx) holding "
+                                        "the key, certificate and chain (then no --private-key); pkcs11: URIs are not supported yet"),
                          F::Path, kKeyGroup)
                      ->check(file_or({"pkcs11:"}))
                      ->option_text("FILE");
@@ -73,12 +74,13 @@ void KeySource::add(CLI::App& app, Personality personality, Use use, DeclaredFla
     CLI::Option* key = nullptr;
     if (use != Use::ReadCertificate) {
         key = declare(app.add_option("--private-key", private_key,
-                                     "The certificate's private key: PKCS#8 (plain or encrypted), SEC1 or PKCS#1; PEM or DER; RSA or EC"),
+                                     "The certificate's private key: PKCS#8 (plain or encrypted), SEC1 or PKCS#1; PEM or DER; RSA or EC; or a PKCS#12 file's key"),
                       F::Path, kKeyGroup)
                   ->check(file_or({"pkcs11:", "handle:"}))
                   ->option_text("FILE");
-        if (pkitool) key->required();
-        passphrase.add(app, "decrypts --private-key");
+        // Not required: a PKCS#12 --certificate holds the key (check() asks for it otherwise).
+        passphrase.add(app, "decrypts --private-key or opens a PKCS#12 --certificate (a PKCS#12 file that needs a password and gets none "
+                            "asks for it on the terminal)");
         auto* file = declare(app.get_option(passphrase.flag), F::Path, kKeyGroup);
         // Not forwarded: `exchange configure` refuses to write a password into ~/.aws/config.
         auto* pw = declare(app.add_option("--pkcs8-password", pkcs8_password,
@@ -124,6 +126,8 @@ void KeySource::check() const {
     // The order aws_signing_helper decides in: the OS store when no file is named, then tokens,
     // then TPM keys, then PKCS#12, then PEM files.
     const bool wants_key = use_ != Use::ReadCertificate;
+    if (personality_ == Personality::Pkitool && wants_key && certificate.empty() && private_key.empty())
+        throw usage_error("--private-key is required", "give the key file with --private-key FILE, or a PKCS#12 file with --certificate FILE");
     if ((certificate.empty() && (!wants_key || private_key.empty())) || !cert_selector.empty() || system_store_name != "MY")
         throw Error("unable to use cert store signer on linux",
                     "pkitool reads no OS certificate store; give --certificate FILE" + std::string(wants_key ? " and --private-key FILE" : ""));
@@ -137,13 +141,13 @@ void KeySource::check() const {
     if (!private_key.empty() && files::read_text(private_key).find("-----BEGIN TSS2 PRIVATE KEY-----") != std::string::npos)
         throw not_yet(private_key + ": a TPM 2.0 key file (TSS2 PRIVATE KEY); these are");
     if (private_key.empty()) {
-        // The helper reads a certificate with no key as PKCS#12; Botan 2 has no PKCS#12 reader.
-        if (issue::detect_kind(files::read(certificate)) == issue::FileKind::Certificate)
+        // The helper reads a certificate file with no key as PKCS#12.
+        const auto data = files::read(certificate);
+        if (issue::Pkcs12::detect(data)) return;
+        if (issue::detect_kind(data) == issue::FileKind::Certificate)
             throw Error("--private-key is missing: " + certificate + " is a certificate, and its key is not in it",
-                        "give the key file with --private-key FILE");
-        throw Error(certificate + ": not a certificate; PKCS#12 files are not supported by pkitool yet",
-                    "split it: openssl pkcs12 -in F -nokeys -out cert.pem; openssl pkcs12 -in F -nocerts -nodes -out key.pem; "
-                    "then give --certificate cert.pem --private-key key.pem");
+                        "give the key file with --private-key FILE", personality_ == Personality::Pkitool ? ExitCode::Usage : ExitCode::Failure);
+        throw Error(certificate + ": neither a certificate nor a PKCS#12 file", "give a PEM or DER certificate, or a .p12/.pfx file");
     }
     // aws_signing_helper's own words: a file key signs only with a certificate named beside it.
     if (certificate.empty() && personality_ == Personality::SigningHelper)
@@ -155,9 +159,31 @@ issue::Passphrase KeySource::passphrase_value() const {
     return passphrase.get();
 }
 
-Botan::X509_Certificate KeySource::leaf() const { return pem::load_certificate(certificate); }
+bool KeySource::from_pkcs12() const {
+    if (!private_key.empty() || certificate.empty() || starts_with(certificate, "pkcs11:")) return false;
+    try {
+        return issue::Pkcs12::detect(files::read(certificate));
+    } catch (const Error&) {
+        return false;  // reading it for real says why it cannot be read
+    }
+}
+
+issue::Pkcs12 KeySource::pkcs12() const {
+    const auto data = files::read(certificate);
+    if (!pkcs12_password_) {
+        auto given = passphrase_value();
+        pkcs12_password_ = given ? given : passphrase.for_key(data, files::name_of(certificate));
+    }
+    auto p12 = issue::Pkcs12::parse(data, files::name_of(certificate), *pkcs12_password_);
+    if (!p12.key) throw Error(certificate + ": the PKCS#12 file holds no private key", "export it again with its key, or give --private-key FILE");
+    if (!p12.leaf) throw Error(certificate + ": the PKCS#12 file holds no certificate of its private key", "export it again with the key's certificate");
+    return p12;
+}
+
+Botan::X509_Certificate KeySource::leaf() const { return from_pkcs12() ? *pkcs12().leaf : pem::load_certificate(certificate); }
 
 issue::PrivateKey KeySource::matching_key() const {
+    if (from_pkcs12()) return *pkcs12().key;  // the leaf was chosen as the certificate of this key
     auto key = issue::PrivateKey::load(private_key, passphrase_value());
     if (certificate.empty()) return key;
     const auto cert = leaf();
@@ -217,6 +243,11 @@ void ExchangeOptions::add(CLI::App& app, Personality personality) {
 
 void ExchangeOptions::check() const {
     key.check();
+    // aws_signing_helper's rule and words: the chain comes from the file.
+    if (!intermediates.empty() && key.from_pkcs12())
+        throw usage_error("--intermediates " + intermediates + ": can't specify certificate chain when using PKCS#12 files; certificate "
+                          "bundle should be provided within the PKCS#12 file",
+                          "leave out --intermediates: the chain in " + key.certificate + " is sent");
     target.check_arns();
     if (personality_ == Personality::SigningHelper &&
         exchange::region_of_arn(target.trust_anchor_arn) != exchange::Arn::parse(target.profile_arn, exchange::ArnType::Profile).region)
@@ -225,6 +256,10 @@ void ExchangeOptions::check() const {
 }
 
 exchange::SessionIdentity ExchangeOptions::identity() const {
+    if (key.from_pkcs12()) {
+        auto p12 = key.pkcs12();
+        return {std::move(*p12.key), std::move(*p12.leaf), std::move(p12.chain), key.certificate};
+    }
     auto k = key.matching_key();
     std::vector<Botan::X509_Certificate> chain;
     if (!intermediates.empty()) chain = pem::load_certificates(intermediates);

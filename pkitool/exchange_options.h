@@ -5,6 +5,7 @@
 
 #include "exchange/client/session.h"
 #include "exchange/client/test_signature.h"
+#include "issue/pkcs12.h"
 #include "pkitool/options.h"
 
 #include <CLI/CLI.hpp>
@@ -34,8 +35,9 @@ private:
     std::vector<std::pair<CLI::Option*, Forward>> declared_;
 };
 
-// Where the signing key and certificate come from: PEM or DER files today. The helper's other
-// sources (OS certificate stores, PKCS#11 tokens, TPM keys, PKCS#12 files) are accepted as flags
+// Where the signing key and certificate come from: PEM or DER files, or a PKCS#12 --certificate
+// with no --private-key (key, leaf and chain from the file, as aws_signing_helper reads it). The
+// helper's other sources (OS certificate stores, PKCS#11 tokens, TPM keys) are accepted as flags
 // and refused by check() with the reason, so a line written for the helper fails clearly.
 struct KeySource {
     // What the command needs: a key and certificate (credential-process, serve, update), a key
@@ -55,11 +57,17 @@ struct KeySource {
     // Error when the flags ask for a source pkitool cannot use yet, before any file is read.
     void check() const;
     issue::Passphrase passphrase_value() const;  // --pkcs8-password, else --passphrase-file / PKITOOL_PASSPHRASE
+    // True when the key comes from a PKCS#12 --certificate (no --private-key given).
+    bool from_pkcs12() const;
+    // That file, opened with passphrase_value(), else (when it needs a password) with what is
+    // typed on the terminal, asked once per process and kept for the re-reads that follow.
+    issue::Pkcs12 pkcs12() const;
     Botan::X509_Certificate leaf() const;
     // The key; Error when --certificate is given and the key is not its key.
     issue::PrivateKey matching_key() const;
 
 private:
+    mutable std::optional<issue::Passphrase> pkcs12_password_;
     Personality personality_ = Personality::Pkitool;
     Use use_ = Use::Session;
 };
@@ -74,10 +82,12 @@ struct ExchangeOptions {
     void add(CLI::App& app, Personality personality = Personality::Pkitool);
 
     // The checks a command makes before anything else: the key source (KeySource::check), the
-    // three ARNs, under the helper's name its rule that anchor and profile share a region, and
-    // that the CA bundle in use (when TLS is verified) can be read.
+    // three ARNs, under the helper's name its rule that anchor and profile share a region, that
+    // --intermediates does not come with a PKCS#12 file (which holds the chain), and that the CA
+    // bundle in use (when TLS is verified) can be read.
     void check() const;
-    // Loads the certificate, chain and key; Error when the key does not match the certificate.
+    // Loads the certificate, chain and key (from the PKCS#12 file, when that is the source); Error
+    // when the key does not match the certificate.
     exchange::SessionIdentity identity() const;
     Botan::X509_Certificate leaf() const { return key.leaf(); }
     exchange::TransportOptions transport() const;

@@ -31,12 +31,14 @@ constexpr Group kGroups[] = {
     {"db", "Query a CA's inventory of issued certificates"},
     {"profiles", "List and show certificate profiles"},
     {"exchange", "Exchange a certificate for temporary AWS credentials (IAM Roles Anywhere)"},
+    {"export", "Write a key and its certificates in other formats"},
 };
 
 // The whole command line, in the order `pkitool --help` lists it.
 constexpr Command kCommands[] = {
     {"ca", register_ca_init},   {"ca", register_ca_show},     {"ca", register_ca_import},   {nullptr, register_issue},
     {"key", register_key_new},  {"key", register_key_show},   {"key", register_key_public},
+    {"export", register_export_p12},
     {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},
     {"db", register_db_show},   {"db", register_db_backup},   {"db", register_db_check},
     {nullptr, register_revoke}, {nullptr, register_crl},     {nullptr, register_needs_renewal},

@@ -145,6 +145,20 @@ void render(std::ostream& out, const nlohmann::json& d) {
         render_key(out, d, "  ");
     } else if (kind == "public_key") {
         render_key(out, d, "");
+    } else if (kind == "pkcs12") {
+        if (!d.contains("chain")) {  // not opened: no password given
+            out << "PKCS#12 file (protected by a password: give it with --passphrase-file or PKITOOL_PASSPHRASE to see what it holds)\n";
+            return;
+        }
+        out << "PKCS#12 file:\n";
+        if (!str(d["friendly_name"]).empty()) out << "  Friendly name: " << str(d["friendly_name"]) << "\n";
+        out << "  Integrity: " << str(d["integrity"]) << "\n"
+            << "  Key encryption: " << str(d["key_encryption"]) << "\n"
+            << "  Certificate encryption: " << str(d["certificate_encryption"]) << "\n"
+            << "  Chain certificates: " << d["chain"].size() << "\n";
+        if (!d["private_key"].is_null()) render(out, d["private_key"]);
+        if (!d["certificate"].is_null()) render(out, d["certificate"]);
+        for (const auto& c : d["chain"]) render(out, c);  // after the leaf, issuer first
     } else {
         out << d.dump(2) << "\n";
     }

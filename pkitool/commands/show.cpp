@@ -42,8 +42,15 @@ std::vector<nlohmann::json> describe_file(const std::string& path, const issue::
             out.push_back(j);
             break;
         }
+        case issue::FileKind::Pkcs12:
+            if (!passphrase && issue::Pkcs12::needs_password(data)) {
+                out.push_back({{"kind", "pkcs12"}, {"encrypted", true}});
+            } else {
+                out.push_back(issue::describe(issue::Pkcs12::parse(data, name, passphrase)));
+            }
+            break;
         case issue::FileKind::Unknown:
-            throw Error(name + ": not a certificate, CSR, CRL or key (PEM or DER) that pkitool can read");
+            throw Error(name + ": not a certificate, CSR, CRL or key (PEM or DER), nor a PKCS#12 file, that pkitool can read");
     }
     for (auto& j : out) j["path"] = path;
     return out;
@@ -59,7 +66,7 @@ void register_show(CLI::App& app, Context& ctx) {
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("show", "Print certificates, CSRs, CRLs, keys or PEM bundles, like `openssl x509 -text`");
     cmd->add_option("FILE", args->files, "Files to show (PEM or DER; - reads standard input)")->required()->check(kExistingFileOrStdin);
-    args->passphrase.add(*cmd, "decrypts encrypted keys");
+    args->passphrase.add(*cmd, "decrypts encrypted keys and opens PKCS#12 files");
     examples(*cmd, {{"Show a certificate:", "pkitool show vm.crt"},
                     {"Every certificate of a chain, as JSON:", "pkitool show chain.pem --json"},
                     {"What a command prints, read from standard input:", "openssl x509 -in vm.crt -trustout | pkitool show -"}});

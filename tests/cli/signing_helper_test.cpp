@@ -126,6 +126,48 @@ TEST_CASE("signing helper: a ~/.aws/config line written for aws_signing_helper w
     CHECK_FALSE(fs::exists(t / "cache/pkitool"));
 }
 
+TEST_CASE("signing helper: a PKCS#12 --certificate gives the key, leaf and chain, and credentials from emulate", "[cli][helper]") {
+    if (!fs::exists("/usr/bin/aws")) FAIL("/usr/bin/aws (Debian awscli) is required; run .ci/install-deps");
+    TempDir t;
+    // A leaf under an intermediate: emulate accepts it only with the chain the file carries.
+    must(run("ca init --dir root-ca --subject \"CN=Test Root CA\"", t.path()));
+    must(run("ca init --dir issuing-ca --parent root-ca --subject \"CN=Test Issuing CA\"", t.path()));
+    must(run("issue --ca issuing-ca --subject CN=p12-vm --out vm.crt --key-out vm.key --yes", t.path()));
+    install_helper(t);
+    std::ofstream(t / "p12.pass") << "s3cret\n";
+    // What the helper reads (the empty password, openssl 3's defaults), and files with a password,
+    // one of them written by pkitool.
+    must(shell("openssl pkcs12 -export -in vm.crt -inkey vm.key -certfile issuing-ca/ca.crt -passout pass: -out empty.p12 && "
+               "openssl pkcs12 -export -in vm.crt -inkey vm.key -certfile issuing-ca/ca.crt -passout pass:s3cret -out pass.p12",
+               t.path()));
+    must(run("export p12 --cert vm.crt --key vm.key --chain issuing-ca/ca.crt --out own.p12 --passphrase-file p12.pass", t.path()));
+    Emulator emulate(t);
+    const std::string target = " " + emulate.arns() + " --endpoint " + emulate.url();
+    static const std::regex shape(R"(\{"Version":1,"AccessKeyId":"[A-Z0-9]+","SecretAccessKey":"[^"]+","SessionToken":"[^"]+","Expiration":"[^"]+"\})");
+    for (const std::string args : {"--certificate empty.p12", "--certificate pass.p12 --pkcs8-password s3cret", "--certificate own.p12 --passphrase-file p12.pass"}) {
+        INFO(args);
+        const auto r = helper(t, "credential-process " + args + target);
+        INFO(r.err << "\nemulate: " << emulate.process.err());
+        REQUIRE(r.code == 0);
+        CHECK(std::regex_match(r.out, shape));
+        const auto c = json::parse(r.out);
+        const auto who = shell(env(t) + "AWS_ACCESS_KEY_ID=" + c["AccessKeyId"].get<std::string>() + " AWS_SECRET_ACCESS_KEY='" +
+                                   c["SecretAccessKey"].get<std::string>() + "' AWS_SESSION_TOKEN='" + c["SessionToken"].get<std::string>() + "' " +
+                                   aws_cli("sts get-caller-identity --endpoint-url " + emulate.url()),
+                               "/");
+        INFO(who.err);
+        REQUIRE(who.code == 0);
+        CHECK(json::parse(who.out)["Arn"] == emulate.assumed_role_arn(t, "vm.crt"));
+    }
+    // pkitool's own name takes it the same way; a wrong password is one line.
+    const auto own = run("exchange credential-process --no-cache --certificate pass.p12 --passphrase-file p12.pass" + target, t.path());
+    INFO(own.err);
+    CHECK(own.code == 0);
+    check_log_line(helper(t, "credential-process --certificate pass.p12 --pkcs8-password wrong" + target),
+                   "pass.p12: wrong password (the PKCS#12 MAC does not verify)");
+    check_log_line(helper(t, "credential-process --certificate pass.p12" + target), "pass.p12: the PKCS#12 file is protected by a password");
+}
+
 TEST_CASE("signing helper credential-process: the helper's bytes, Expiration as the service wrote it", "[cli][helper]") {
     TempDir t;
     make_pki(t);
@@ -323,7 +365,7 @@ TEST_CASE("signing helper: every failure is one log line and exit 1, and what pk
     check_log_line(helper(t, "credential-process " + files + "--cert-selector Key=x509Subject,Value=CN=vm " + kArns), "excludes");
     check_log_line(helper(t, "credential-process --cert-selector x --intermediates ec.crt " + kArns), "excludes");
     check_log_line(helper(t, "credential-process " + files + "--tpm-key-password a --no-tpm-key-password " + kArns), "excludes");
-    // Tokens, TPM keys and PKCS#12: not yet (issue #11), and said so.
+    // Tokens and TPM keys: not yet (issue #11), and said so. PKCS#12 files hold their chain.
     must(shell("printf -- '-----BEGIN TSS2 PRIVATE KEY-----\\nAAAA\\n-----END TSS2 PRIVATE KEY-----\\n' > tpm.key && "
                "openssl pkcs12 -export -in ec.crt -inkey ec.key -passout pass: -out vm.p12",
                t.path()));
@@ -332,7 +374,10 @@ TEST_CASE("signing helper: every failure is one log line and exit 1, and what pk
                                    files + "--pkcs11-lib /usr/lib/p11-kit-proxy.so", files + "--reuse-pin", files + "--tpm-key-password x",
                                    files + "--no-tpm-key-password"})
         check_log_line(helper(t, "credential-process " + args + " " + kArns), "not supported by pkitool yet (pkitool issue #11)");
-    check_log_line(helper(t, "credential-process --certificate vm.p12 " + kArns), "PKCS#12 files are not supported by pkitool yet");
+    check_log_line(helper(t, "credential-process --certificate vm.p12 --intermediates ec.crt " + kArns),
+                   "can't specify certificate chain when using PKCS#12 files; certificate bundle should be provided within the PKCS#12 file");
+    std::ofstream(t / "noise.p12") << "neither PEM nor DER\n";
+    check_log_line(helper(t, "credential-process --certificate noise.p12 " + kArns), "noise.p12: neither a certificate nor a PKCS#12 file");
     check_log_line(helper(t, "credential-process --certificate ec.crt " + kArns), "--private-key is missing");
     check_log_line(helper(t, "sign-string --private-key ec.key"), "undefined certificate value");
 
