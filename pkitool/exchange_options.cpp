@@ -79,8 +79,8 @@ void KeySource::add(CLI::App& app, Personality personality, Use use, DeclaredFla
                   ->check(file_or({"pkcs11:", "handle:"}))
                   ->option_text("FILE");
         // Not required: a PKCS#12 --certificate holds the key (check() asks for it otherwise).
-        passphrase.add(app, "decrypts --private-key or opens a PKCS#12 --certificate (a PKCS#12 file that needs a password and gets none "
-                            "asks for it on the terminal)");
+        passphrase.add(app, "decrypts --private-key or opens a PKCS#12 --certificate (an encrypted key or PKCS#12 file given none "
+                            "asks for it on the terminal, once)");
         auto* file = declare(app.get_option(passphrase.flag), F::Path, kKeyGroup);
         // Not forwarded: `exchange configure` refuses to write a password into ~/.aws/config.
         auto* pw = declare(app.add_option("--pkcs8-password", pkcs8_password,
@@ -168,13 +168,17 @@ bool KeySource::from_pkcs12() const {
     }
 }
 
+issue::Passphrase KeySource::password_for(const std::vector<uint8_t>& data, const std::string& file) const {
+    if (!password_) {
+        auto given = passphrase_value();
+        password_ = given ? given : passphrase.for_key(data, files::name_of(file));
+    }
+    return *password_;
+}
+
 issue::Pkcs12 KeySource::pkcs12() const {
     const auto data = files::read(certificate);
-    if (!pkcs12_password_) {
-        auto given = passphrase_value();
-        pkcs12_password_ = given ? given : passphrase.for_key(data, files::name_of(certificate));
-    }
-    auto p12 = issue::Pkcs12::parse(data, files::name_of(certificate), *pkcs12_password_);
+    auto p12 = issue::Pkcs12::parse(data, files::name_of(certificate), password_for(data, certificate));
     if (!p12.key) throw Error(certificate + ": the PKCS#12 file holds no private key", "export it again with its key, or give --private-key FILE");
     if (!p12.leaf) throw Error(certificate + ": the PKCS#12 file holds no certificate of its private key", "export it again with the key's certificate");
     return p12;
@@ -184,7 +188,8 @@ Botan::X509_Certificate KeySource::leaf() const { return from_pkcs12() ? *pkcs12
 
 issue::PrivateKey KeySource::matching_key() const {
     if (from_pkcs12()) return *pkcs12().key;  // the leaf was chosen as the certificate of this key
-    auto key = issue::PrivateKey::load(private_key, passphrase_value());
+    const auto data = files::read(private_key);
+    auto key = issue::PrivateKey::parse(data, files::name_of(private_key), password_for(data, private_key));
     if (certificate.empty()) return key;
     const auto cert = leaf();
     std::unique_ptr<Botan::Public_Key> pub(cert.subject_public_key());

@@ -59,15 +59,18 @@ struct KeySource {
     issue::Passphrase passphrase_value() const;  // --pkcs8-password, else --passphrase-file / PKITOOL_PASSPHRASE
     // True when the key comes from a PKCS#12 --certificate (no --private-key given).
     bool from_pkcs12() const;
-    // That file, opened with passphrase_value(), else (when it needs a password) with what is
-    // typed on the terminal, asked once per process and kept for the re-reads that follow.
+    // That file, opened with password_for() it.
     issue::Pkcs12 pkcs12() const;
     Botan::X509_Certificate leaf() const;
-    // The key; Error when --certificate is given and the key is not its key.
+    // The key, decrypted with password_for() its file; Error when --certificate is given and the
+    // key is not its key.
     issue::PrivateKey matching_key() const;
 
 private:
-    mutable std::optional<issue::Passphrase> pkcs12_password_;
+    // passphrase_value(), else (when the key or PKCS#12 file needs one) what is typed on the
+    // terminal, asked once per process and kept for the re-reads that follow (serve, update).
+    issue::Passphrase password_for(const std::vector<uint8_t>& data, const std::string& file) const;
+    mutable std::optional<issue::Passphrase> password_;
     Personality personality_ = Personality::Pkitool;
     Use use_ = Use::Session;
 };

@@ -158,3 +158,28 @@ TEST_CASE("passphrase prompt: with no terminal, the refusal and its hint, and no
     CHECK_THAT(fresh.out, !Catch::Contains("Passphrase for"));
     CHECK_THAT(slurp(k.t / "fresh.key"), Catch::StartsWith("-----BEGIN PRIVATE KEY-----"));
 }
+
+// aws_signing_helper asks on the terminal for an encrypted --private-key given no --pkcs8-password;
+// pkitool does the same under both names, once per process.
+TEST_CASE("passphrase prompt: the exchange asks for an encrypted --private-key, once, under both names", "[cli][passphrase][exchange]") {
+    Keys k;
+    must(shell("openssl req -new -x509 -key vm.key -passin file:pass -subj /CN=vm -days 30 -out vm.crt", k.t.path()));
+    fs::create_symlink(PKITOOL_BINARY, k.t / "aws_signing_helper");
+    for (const std::string command : {"pkitool exchange sign-string --certificate vm.crt --private-key vm.key > sig.txt",
+                                      "./aws_signing_helper sign-string --certificate vm.crt --private-key vm.key --format text > sig.txt"}) {
+        INFO(command);
+        fs::remove(k.t / "sig.txt");
+        const auto r = k.on_terminal(command, "correct horse");
+        INFO(r.out);
+        CHECK(r.code == 0);
+        CHECK(r.out.find("Passphrase for vm.key: ") != std::string::npos);
+        CHECK(r.out.find("Passphrase for", r.out.find("Passphrase for") + 1) == std::string::npos);  // asked once
+        CHECK_THAT(r.out, !Catch::Contains("horse"));
+        // A DER ECDSA signature in hex (its bytes are checked by Python in signing_helper_test).
+        const std::string sig = slurp(k.t / "sig.txt");
+        CHECK(sig.rfind("30", 0) == 0);
+        CHECK(sig.find_first_not_of("0123456789abcdef\n") == std::string::npos);  // pkitool ends the line, the helper does not
+        const auto wrong = k.on_terminal(command, "wrong horse");
+        CHECK(wrong.code == 1);
+    }
+}
