@@ -1,5 +1,6 @@
 // index.txt parsing: dates in UTCTime or GeneralizedTime form, revocations with their reasons.
 #include "ca/openssl_index.h"
+#include "issue/subject.h"
 
 #include "base/error.h"
 #include "base/files.h"
@@ -77,19 +78,6 @@ std::optional<std::string> hold_instruction(const std::string& text) {
     } catch (const std::exception&) {
         return std::nullopt;
     }
-}
-
-// RFC 4514 §2.4: the characters escaped in an attribute value.
-std::string escape_value(const std::string& v) {
-    std::string out;
-    for (size_t i = 0; i < v.size(); ++i) {
-        const char c = v[i];
-        const bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' || c == '=';
-        const bool edge = (i == 0 && (c == ' ' || c == '#')) || (i + 1 == v.size() && c == ' ');
-        if (special || edge) out += '\\';
-        out += c;
-    }
-    return out;
 }
 
 // `\xHH` (X509_NAME_oneline's escape for bytes outside printable ASCII) back to the byte.
@@ -177,7 +165,7 @@ std::string subject_from_oneline(const std::string& oneline) {
         if (i < oneline.size() && !(oneline[i] == '/' && starts_attribute(i))) continue;
         const std::string part = oneline.substr(start + 1, i - start - 1);
         const auto eq = part.find('=');
-        if (eq != std::string::npos) rdns.push_back(part.substr(0, eq) + "=" + escape_value(unescape_oneline(part.substr(eq + 1))));
+        if (eq != std::string::npos) rdns.push_back(part.substr(0, eq) + "=" + issue::escape_dn_value(unescape_oneline(part.substr(eq + 1))));
         start = i;
     }
     std::string out;

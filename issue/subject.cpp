@@ -192,17 +192,6 @@ std::string unescape(const std::string& raw, const std::string& whole) {
     return out;
 }
 
-std::string escape(const std::string& v) {
-    std::string out;
-    for (size_t i = 0; i < v.size(); ++i) {
-        const char c = v[i];
-        const bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' || c == '=';
-        const bool edge = (i == 0 && (c == ' ' || c == '#')) || (i + 1 == v.size() && c == ' ');
-        if (special || edge) out += '\\';
-        out += c;
-    }
-    return out;
-}
 
 std::string short_name(const Botan::OID& oid) {
     // OIDs compared as values: Botan 2's OID::to_string builds an ostringstream per call, which
@@ -218,6 +207,19 @@ std::string short_name(const Botan::OID& oid) {
 }
 
 }  // namespace
+
+// RFC 4514 §2.4: the characters escaped in an attribute value.
+std::string escape_dn_value(const std::string& v) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); ++i) {
+        const char c = v[i];
+        const bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' || c == '=';
+        const bool edge = (i == 0 && (c == ' ' || c == '#')) || (i + 1 == v.size() && c == ' ');
+        if (special || edge) out += '\\';
+        out += c;
+    }
+    return out;
+}
 
 Subject Subject::parse(const std::string& text) {
     Botan::X509_DN dn;
@@ -274,7 +276,7 @@ std::string format_dn(const Botan::X509_DN& dn) {
     const auto& info = dn.dn_info();
     for (auto it = info.rbegin(); it != info.rend(); ++it) {
         if (!out.empty()) out += ',';
-        out += short_name(it->first) + "=" + escape(it->second.value());
+        out += short_name(it->first) + "=" + escape_dn_value(it->second.value());
     }
     return out;
 }

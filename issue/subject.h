@@ -31,5 +31,7 @@ private:
 
 // RFC 4514 rendering of any DN (issuer names too).
 std::string format_dn(const Botan::X509_DN& dn);
+// One attribute value escaped as RFC 4514 §2.4 says, for a DN written in that form.
+std::string escape_dn_value(const std::string& value);
 
 }  // namespace pkitool::issue

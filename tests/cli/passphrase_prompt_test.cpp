@@ -12,39 +12,9 @@ using namespace pkitool::test;
 
 namespace {
 
-// pty.py ANSWER COMMAND: runs `sh -c COMMAND` on a new pseudo-terminal (its controlling terminal,
-// and stdin, stdout and stderr unless COMMAND redirects them). When "Passphrase for " shows, it
-// types ANSWER and Enter ("^C" types Ctrl-C instead). Prints all the terminal showed; exits as
-// the command did.
-const char* const kDriver = R"(import os, pty, select, sys, time
-answer, command = sys.argv[1], sys.argv[2]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv('/bin/sh', ['sh', '-c', command])
-seen, sent, deadline = b'', False, time.time() + 60
-while time.time() < deadline:
-    ready, _, _ = select.select([fd], [], [], 0.2)
-    if not ready:
-        continue
-    try:
-        data = os.read(fd, 4096)
-    except OSError:
-        break
-    if not data:
-        break
-    seen += data
-    if not sent and b'Passphrase for ' in seen and seen.rstrip().endswith(b':'):
-        os.write(fd, b'\x03' if answer == '^C' else answer.encode() + b'\n')
-        sent = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(seen.decode('utf-8', 'replace'))
-sys.exit(os.waitstatus_to_exitcode(status))
-)";
-
 struct Keys {
     TempDir t;
     Keys() {
-        std::ofstream(t / "driver.py") << kDriver;
         std::ofstream(t / "pass") << "correct horse\n";
         run_ok("key new --out vm.key --passphrase-file pass", t);
     }
@@ -59,9 +29,7 @@ struct Keys {
             cmd += std::string(PKITOOL_BINARY) + " ";
             from = at + 8;
         }
-        std::string quoted;
-        for (char c : cmd) quoted += c == '\'' ? std::string("'\"'\"'") : std::string(1, c);
-        return shell("env -u PKITOOL_PASSPHRASE timeout 90 /usr/bin/python3 driver.py '" + answer + "' '" + quoted + "'", t.path());
+        return pkitool::test::on_terminal(cmd, {answer}, t.path());
     }
 };
 

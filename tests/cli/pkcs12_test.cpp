@@ -229,37 +229,8 @@ TEST_CASE("pkcs12: openssl's files read by key show, show and the exchange key s
 TEST_CASE("pkcs12: the passwords asked on the terminal, read and written", "[cli][pkcs12]") {
     TempDir t;
     make_hierarchy(t);
-    // answer.py COMMAND ANSWER...: on a pseudo-terminal, types each answer after each prompt ending
-    // in ":", in turn (not named pty.py, which would shadow the module it imports).
-    std::ofstream(t / "answer.py") << R"(import os, pty, select, sys, time
-command, answers = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv('/bin/sh', ['sh', '-c', command])
-seen, pending, deadline = b'', b'', time.time() + 60
-while time.time() < deadline:
-    ready, _, _ = select.select([fd], [], [], 0.2)
-    if not ready:
-        continue
-    try:
-        data = os.read(fd, 4096)
-    except OSError:
-        break
-    if not data:
-        break
-    seen += data
-    pending += data
-    if answers and pending.rstrip().endswith(b':'):
-        os.write(fd, answers.pop(0).encode() + b'\n')
-        pending = b''
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(seen.decode('utf-8', 'replace'))
-sys.exit(os.waitstatus_to_exitcode(status))
-)";
     const auto on_terminal = [&](const std::string& args, const std::vector<std::string>& answers) {
-        std::string cmd = "/usr/bin/python3 answer.py \"'" + std::string(PKITOOL_BINARY) + "' " + args + "\"";
-        for (const auto& a : answers) cmd += " '" + a + "'";
-        return shell(cmd, t.path());
+        return pkitool::test::on_terminal("'" + std::string(PKITOOL_BINARY) + "' " + args, answers, t.path());
     };
     const auto made = on_terminal("export p12 --cert vm.crt --key vm.key --out vm.p12", {"typed secret", "typed secret"});
     INFO(made.out);

@@ -51,6 +51,17 @@ Result shell(const std::string& command, const fs::path& dir, const std::string&
     return r;
 }
 
+Result on_terminal(const std::string& command, const std::vector<std::string>& answers, const fs::path& dir) {
+    const auto quote = [](const std::string& s) {
+        std::string q = "'";
+        for (const char c : s) q += c == '\'' ? std::string("'\"'\"'") : std::string(1, c);
+        return q + "'";
+    };
+    std::string line = "env -u PKITOOL_PASSPHRASE timeout 90 /usr/bin/python3 '" PKITOOL_SOURCE_DIR "/tests/support/on_terminal.py' " + quote(command);
+    for (const auto& a : answers) line += " " + quote(a);
+    return shell(line, dir);
+}
+
 Result run(const std::string& args, const fs::path& dir) {
     return shell(std::string("'") + PKITOOL_BINARY + "' " + args, dir);
 }

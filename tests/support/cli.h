@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace pkitool::test {
 
@@ -31,6 +32,10 @@ private:
 // Runs `sh -c` with cwd = dir, stdin from /dev/null (no terminal, as in CI); captures both streams.
 Result shell(const std::string& command, const fs::path& dir, const std::string& stdin_text = "");
 
+// Runs `sh -c command` in dir on a new pseudo-terminal, typing each answer and Enter after each
+// prompt that ends in ':' ("^C" types Ctrl-C); `out` is all the terminal showed. PKITOOL_PASSPHRASE
+// is unset, so a prompt is what pkitool falls back to.
+Result on_terminal(const std::string& command, const std::vector<std::string>& answers, const fs::path& dir);
 // Runs the pkitool binary under test: `pkitool <args>` in dir.
 Result run(const std::string& args, const fs::path& dir);
 
