@@ -1,5 +1,6 @@
 // SQLite inventory: schema migrations, prepared statements only, WAL for concurrent readers.
 #include "db/store.h"
+#include "db/sqlite_statement.h"
 
 #include "base/error.h"
 
@@ -98,69 +99,7 @@ const char* const kMigrations[] = {
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
-class Statement {
-public:
-    Statement(sqlite3* db, const char* sql, const std::string& where) : db_(db), where_(where) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-            throw Error(where_ + ": database error: " + sqlite3_errmsg(db));
-    }
-    // A statement kept by the Store: reset and unbound when done, finalized by the Store.
-    Statement(sqlite3* db, sqlite3_stmt* cached, const std::string& where) : db_(db), where_(where), stmt_(cached), owned_(false) {}
-    ~Statement() {
-        if (owned_) {
-            sqlite3_finalize(stmt_);
-        } else {
-            sqlite3_reset(stmt_);
-            sqlite3_clear_bindings(stmt_);
-        }
-    }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-
-    void bind(int i, const std::string& v) { check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
-    void bind(int i, int64_t v) { check(sqlite3_bind_int64(stmt_, i, v)); }
-    // An empty vector is a zero-length blob, never NULL (sqlite3_bind_blob turns a null pointer into NULL).
-    void bind(int i, const std::vector<uint8_t>& v) {
-        check(v.empty() ? sqlite3_bind_zeroblob(stmt_, i, 0) : sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    }
-    void bind_null(int i) { check(sqlite3_bind_null(stmt_, i)); }
-    // A named parameter (":now"), when the statement has it: the SQL of a listing holds only the
-    // parameters of the filters given.
-    template <typename T>
-    void bind_if_present(const char* name, const T& v) {
-        if (const int i = sqlite3_bind_parameter_index(stmt_, name); i > 0) bind(i, v);
-    }
-
-    // SQLITE_ROW, SQLITE_DONE or SQLITE_CONSTRAINT; Error otherwise.
-    int step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
-        if ((rc & 0xff) == SQLITE_CONSTRAINT) return SQLITE_CONSTRAINT;
-        if ((rc & 0xff) == SQLITE_BUSY)
-            throw Error(where_ + ": database is locked by another pkitool process", "try again when it has finished");
-        throw Error(where_ + ": database error: " + sqlite3_errmsg(db_));
-    }
-
-    std::string text(int col) const {
-        const auto* p = sqlite3_column_text(stmt_, col);
-        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
-    }
-    int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-    std::vector<uint8_t> blob(int col) const {
-        const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
-        return p ? std::vector<uint8_t>(p, p + sqlite3_column_bytes(stmt_, col)) : std::vector<uint8_t>();
-    }
-
-private:
-    void check(int rc) {
-        if (rc != SQLITE_OK) throw Error(where_ + ": database error: " + sqlite3_errmsg(db_));
-    }
-    sqlite3* db_;
-    std::string where_;
-    sqlite3_stmt* stmt_ = nullptr;
-    bool owned_ = true;
-};
+using Statement = db::SqliteStatement;
 
 constexpr const char* kColumns =
     "serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, revoked_at, revocation_reason, cert_path, key_path, "

@@ -1,5 +1,6 @@
 // SQLite state of the emulator: schema by version, prepared statements, one transaction per change.
 #include "exchange/emulator/state_store.h"
+#include "db/sqlite_statement.h"
 
 #include "base/error.h"
 #include "base/pem.h"
@@ -53,58 +54,7 @@ const char* const kMigrations[] = {
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
-class Statement {
-public:
-    Statement(sqlite3* db, const char* sql, const std::string& where) : db_(db), where_(where) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) throw Error(where_ + ": database error: " + sqlite3_errmsg(db));
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-
-    void bind(int i, const std::string& v) { check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
-    void bind(int i, int64_t v) { check(sqlite3_bind_int64(stmt_, i, v)); }
-    void bind(int i, const std::vector<uint8_t>& v) { check(sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
-    void bind(int i, const std::optional<std::string>& v) {
-        if (v) bind(i, *v);
-        else check(sqlite3_bind_null(stmt_, i));
-    }
-
-    // SQLITE_ROW or SQLITE_DONE; Error otherwise.
-    int step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
-        throw Error(where_ + ": database error: " + sqlite3_errmsg(db_));
-    }
-    // Runs a statement that returns no rows, then makes it ready for the next values.
-    void run() {
-        step();
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-    }
-
-    std::string text(int col) const {
-        const auto* p = sqlite3_column_text(stmt_, col);
-        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
-    }
-    std::optional<std::string> optional_text(int col) const {
-        if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
-        return text(col);
-    }
-    int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-    std::vector<uint8_t> blob(int col) const {
-        const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
-        return p ? std::vector<uint8_t>(p, p + sqlite3_column_bytes(stmt_, col)) : std::vector<uint8_t>();
-    }
-
-private:
-    void check(int rc) {
-        if (rc != SQLITE_OK) throw Error(where_ + ": database error: " + sqlite3_errmsg(db_));
-    }
-    sqlite3* db_;
-    std::string where_;
-    sqlite3_stmt* stmt_ = nullptr;
-};
+using Statement = db::SqliteStatement;
 
 int64_t to_millis(Timestamp t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count(); }
 Timestamp from_millis(int64_t ms) { return Timestamp(std::chrono::duration_cast<Timestamp::duration>(std::chrono::milliseconds(ms))); }
