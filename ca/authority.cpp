@@ -309,6 +309,11 @@ AdoptedChain adopt_chain(const Botan::X509_Certificate& cert, const fs::path& ce
         out.findings.push_back(std::move(f));
     }
     const auto& path = engine.last_path();
+    // The engine gives up past its depth (a finding let through above): a path that stops short of
+    // a self-signed root is no chain to adopt.
+    if (path.size() < 2 || !path.back()->is_self_signed())
+        throw Error(chain_file.string() + ": does not lead from " + cert_file.string() + " to a self-signed root within " +
+                    std::to_string(path.size()) + " certificates");
     for (size_t i = 1; i + 1 < path.size(); ++i) out.parents.push_back(*path[i]);
     for (const auto& c : given)
         if (std::none_of(path.begin(), path.end(), [&](const Botan::X509_Certificate* p) { return *p == c; }))

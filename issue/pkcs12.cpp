@@ -327,6 +327,13 @@ public:
 private:
     [[noreturn]] void fail(const std::string& problem, const std::string& hint = {}) const { throw Error(name_ + ": " + problem, hint); }
 
+    // A key bag's PKCS#8 (RFC 7292 §4.2.1). Never another PFX: PrivateKey::parse reads those too,
+    // and a file nesting PFX in key bags would recurse until the stack ran out.
+    PrivateKey bag_key(const std::vector<uint8_t>& pkcs8) const {
+        if (Pkcs12::detect(pkcs8)) malformed("key bag (it holds another PKCS#12 file)");
+        return PrivateKey::parse(pkcs8, name_, std::nullopt);
+    }
+
     // What to say when encrypted contents do not decrypt under any candidate password.
     [[noreturn]] void undecryptable(const std::string& what) const {
         if (mac_verified_) fail(what + " does not decrypt with the password that verifies the MAC (corrupt file)");
@@ -467,7 +474,7 @@ private:
             }
             if (id == kKeyBag) {
                 note(found.key_encryption, protection);
-                found.keys.emplace_back(PrivateKey::parse(encoding(value), name_, std::nullopt), std::move(attrs));
+                found.keys.emplace_back(bag_key(encoding(value)), std::move(attrs));
             } else if (id == kShroudedKeyBag) {
                 // EncryptedPrivateKeyInfo (RFC 5958 §3): decrypted here, the PKCS#8 inside read by Botan.
                 if (!value.is_a(Botan::SEQUENCE, Botan::CONSTRUCTED)) malformed("PKCS8ShroudedKeyBag");
@@ -479,7 +486,7 @@ private:
                 auto plain = decrypt(alg, ciphertext, scheme);
                 if (!plain) undecryptable("the private key");
                 note(found.key_encryption, scheme);
-                found.keys.emplace_back(PrivateKey::parse(Botan::unlock(*plain), name_, std::nullopt), std::move(attrs));
+                found.keys.emplace_back(bag_key(Botan::unlock(*plain)), std::move(attrs));
             } else if (id == kCertBag) {
                 if (!value.is_a(Botan::SEQUENCE, Botan::CONSTRUCTED)) malformed("CertBag");
                 Botan::BER_Decoder c(value);

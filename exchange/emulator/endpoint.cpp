@@ -49,7 +49,8 @@ EmulatorEndpoint::EmulatorEndpoint(std::unique_ptr<ControlState> state, RequestL
 
 ServerLimits EmulatorEndpoint::limits() {
     ServerLimits l;
-    l.request.max_body_bytes = 64 * 1024;
+    // ImportCrl takes 300,000 bytes of CRL, sent as base64 inside JSON (the service model).
+    l.request.max_body_bytes = 512 * 1024;
     l.request.max_head_bytes = 64 * 1024;
     return l;
 }

@@ -257,6 +257,23 @@ TEST_CASE("control plane: list, get, update, delete, enable, disable and tags ro
         CHECK(ra_ok(t, e, "list-crls")["crls"].size() == 2);
         CHECK(ra_ok(t, e, "delete-crl --crl-id " + id)["crl"]["crlId"] == id);
         CHECK(ra_ok(t, e, "list-crls")["crls"].size() == 1);
+        // A CRL well past 64 KiB (the emulator's old body cap), signed by the anchor's key with
+        // Python's cryptography: 3,000 entries, about 150 KB of PEM, sent as base64 in JSON.
+        std::ofstream(t / "big_crl.py") << R"PY(
+import datetime
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+ca = x509.load_pem_x509_certificate(open('root-ca/ca.crt', 'rb').read())
+key = serialization.load_pem_private_key(open('root-ca/private/ca.key', 'rb').read(), None)
+now = datetime.datetime.now(datetime.timezone.utc)
+b = x509.CertificateRevocationListBuilder().issuer_name(ca.subject).last_update(now).next_update(now + datetime.timedelta(days=7))
+for serial in range(1, 3001):
+    b = b.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(serial << 64).revocation_date(now).build())
+open('big.crl', 'wb').write(b.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+)PY";
+        must(shell("python3 big_crl.py", t.path()));
+        REQUIRE(fs::file_size(t / "big.crl") > 100 * 1024);
+        CHECK(ra_ok(t, e, "import-crl --name big --crl-data fileb://big.crl --trust-anchor-arn " + anchor)["crl"]["name"] == "big");
     }
     SECTION("tags") {
         const auto a = ra_ok(t, e, "create-trust-anchor --name tagged --tags key=env,value=test " + bundle_source("root-ca/ca.crt"))["trustAnchor"];

@@ -482,3 +482,29 @@ TEST_CASE("ca import: the root's path length is judged on import", "[cli][import
                f["message"].get<std::string>().find("allows 0 CA level(s) below this CA") != std::string::npos;
     }));
 }
+
+// The path engine stops searching past a depth; a chain deeper than that reached no root, and
+// adopting its last intermediate as the root would have dropped it from chain.pem.
+TEST_CASE("ca import: a chain too deep to reach its root is refused, not cut short", "[cli][import]") {
+    TempDir t;
+    std::ofstream(t / "ca.ext") << "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+                                   "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n";
+    must(shell("set -e\n"
+               "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout c0.key -subj /CN=c0 -days 30 "
+               "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -out c0.crt 2>/dev/null\n"
+               "cp c0.crt chain.pem\n"
+               "for i in $(seq 1 20); do\n"
+               "  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout c$i.key -subj /CN=c$i -out c$i.csr 2>/dev/null\n"
+               "  openssl x509 -req -in c$i.csr -CA c$((i-1)).crt -CAkey c$((i-1)).key -set_serial $i -days 30 -extfile ca.ext -out c$i.crt 2>/dev/null\n"
+               "  [ $i -lt 20 ] && cat c$i.crt >> chain.pem\n"
+               "done\n"
+               "true",
+               t.path()));
+    // openssl, told to go deep enough, finds the path: the chain is sound, only long.
+    must(shell("openssl verify -verify_depth 30 -CAfile c0.crt -untrusted chain.pem c20.crt", t.path()));
+    const auto r = run("ca import --dir deep --cert c20.crt --key c20.key --chain chain.pem", t.path());
+    INFO(r.err);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("pkitool: error: chain.pem: does not lead from c20.crt to a"));
+    CHECK_FALSE(fs::exists(t / "deep"));
+}

@@ -246,3 +246,38 @@ TEST_CASE("pkcs12: the passwords asked on the terminal, read and written", "[cli
     REQUIRE(read.code == 0);
     CHECK_THAT(read.out, Catch::Contains("Passphrase for vm.p12: ") && Catch::Contains("Container:  PKCS#12"));
 }
+
+// A key bag must hold PKCS#8, never another PFX: one nested in the next recursed once per level,
+// and a few MiB of nesting ran the stack out, with no password needed.
+TEST_CASE("pkcs12: a key bag holding another PKCS#12 file is refused, however deep", "[cli][pkcs12][bad-input]") {
+    TempDir t;
+    must(shell("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out k.pem"
+               " && openssl req -new -x509 -key k.pem -subj /CN=vm -days 30 -out vm.crt"
+               " && openssl pkcs12 -export -in vm.crt -inkey k.pem -keypbe NONE -certpbe NONE -nomac -passout pass: -out inner.p12",
+               t.path()));
+    std::ofstream(t / "nest.py") << R"PY(
+import sys
+def tlv(tag, body):
+    n = len(body)
+    head = bytes([n]) if n < 128 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, 'big')
+    return bytes([tag]) + head + body
+seq = lambda *xs: tlv(0x30, b''.join(xs))
+data_oid = bytes.fromhex('06092a864886f70d010701')     # 1.2.840.113549.1.7.1 data
+key_bag = bytes.fromhex('060b2a864886f70d010c0a0101')  # 1.2.840.113549.1.12.10.1.1 keyBag
+def wrap(pfx):  # a PFX whose one key bag is `pfx`, no MAC (RFC 7292 section 4)
+    safe_contents = seq(seq(key_bag, tlv(0xA0, pfx)))
+    auth_safe = seq(seq(data_oid, tlv(0xA0, tlv(0x04, safe_contents))))
+    return seq(tlv(0x02, b'\x03'), seq(data_oid, tlv(0xA0, tlv(0x04, auth_safe))))
+pfx = open('inner.p12', 'rb').read()
+for _ in range(int(sys.argv[1])):
+    pfx = wrap(pfx)
+sys.stdout.buffer.write(pfx)
+)PY";
+    for (const char* depth : {"1", "3000"}) {
+        INFO("depth " << depth);
+        must(shell(std::string("python3 nest.py ") + depth + " > nested.p12", t.path()));
+        const auto r = run("key show nested.p12", t.path());
+        CHECK(r.code == 1);
+        CHECK_THAT(r.err, Catch::StartsWith("pkitool: error: nested.p12: ") && Catch::Contains("another PKCS#12 file"));
+    }
+}
