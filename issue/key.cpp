@@ -149,11 +149,6 @@ std::string decryption_obstacle(const std::vector<uint8_t>& data) {
         {"1.2.840.113549.1.12.1.3", "pbeWithSHAAnd3-KeyTripleDES-CBC"}, {"1.2.840.113549.1.12.1.4", "pbeWithSHAAnd2-KeyTripleDES-CBC"},
         {"1.2.840.113549.1.12.1.5", "pbeWithSHAAnd128BitRC2-CBC"}, {"1.2.840.113549.1.12.1.6", "pbeWithSHAAnd40BitRC2-CBC"},
     };
-    // openssl writes 2048 PBKDF2 iterations and scrypt N=16384, r=8 (16 MiB); these caps leave
-    // room for keys tuned far slower while keeping a hostile file from holding the machine.
-    constexpr size_t kMostIterations = 10'000'000;
-    constexpr uint64_t kMostScryptBytes = 256ull << 20;
-    constexpr size_t kMostScryptParallel = 16;
     try {
         std::vector<uint8_t> der = data;
         const std::string text(data.begin(), data.end());
@@ -169,40 +164,10 @@ std::string decryption_obstacle(const std::vector<uint8_t>& data) {
         for (const auto& [legacy_oid, name] : kLegacy)
             if (oid == legacy_oid) return "unsupported key encryption: " + std::string(name) + " (legacy PBES1 or PKCS#12 encryption)";
         if (oid != "1.2.840.113549.1.5.13") return "unsupported key encryption: the scheme " + oid;  // not PBES2 either
-        // PBES2-params: the key derivation, then the cipher (RFC 8018 appendix A.4).
-        Botan::AlgorithmIdentifier kdf, cipher;
-        Botan::BER_Decoder(scheme.get_parameters()).start_cons(Botan::SEQUENCE).decode(kdf).decode(cipher);
-        if (Botan::OIDS::oid2str_or_empty(cipher.get_oid()).empty())
-            return "unsupported key encryption: PBES2 with the cipher " + cipher.get_oid().to_string();
-        const std::string kdf_name = Botan::OIDS::oid2str_or_empty(kdf.get_oid());
-        Botan::BER_Decoder kdf_params(kdf.get_parameters());
-        Botan::BER_Decoder params = kdf_params.start_cons(Botan::SEQUENCE);
-        std::vector<uint8_t> salt;
-        if (kdf_name == "Scrypt") {
-            // scrypt-params (RFC 7914 section 7.1): salt, N, r, p; memory is 128·N·r bytes.
-            size_t n = 0, r = 0, p = 0;
-            params.decode(salt, Botan::OCTET_STRING).decode(n).decode(r).decode(p);
-            if (r == 0 || n > kMostScryptBytes / 128 / r || p > kMostScryptParallel)
-                return "scrypt cost N=" + std::to_string(n) + " r=" + std::to_string(r) + " p=" + std::to_string(p) +
-                       " is beyond pkitool's cap (128·N·r at most 256 MiB, p at most 16)";
-            return {};
-        }
-        if (kdf_name != "PKCS5.PBKDF2") return "unsupported key encryption: PBES2 with the key derivation " + kdf.get_oid().to_string();
-        // PBKDF2-params (RFC 8018 appendix A.2): salt, iterations, optional key length, then the
-        // PRF, HMAC-SHA-1 when absent. Botan takes HMAC with SHA-1, SHA-224, -256, -384 or -512.
-        size_t iterations = 0;
-        params.decode(salt, Botan::OCTET_STRING).decode(iterations);
-        if (iterations > kMostIterations)
-            return "PBKDF2 cost of " + std::to_string(iterations) + " iterations is beyond pkitool's cap of " + std::to_string(kMostIterations);
-        for (; params.more_items();) {
-            const Botan::BER_Object next = params.get_next_object();
-            if (!next.is_a(Botan::SEQUENCE, Botan::CONSTRUCTED)) continue;  // the key length
-            Botan::OID prf;
-            Botan::BER_Decoder(next).decode(prf);
-            const std::string prf_oid = prf.to_string();
-            static const char* kPrfs[] = {"1.2.840.113549.2.7", "1.2.840.113549.2.8", "1.2.840.113549.2.9", "1.2.840.113549.2.10", "1.2.840.113549.2.11"};
-            if (std::find(std::begin(kPrfs), std::end(kPrfs), prf_oid) == std::end(kPrfs))
-                return "unsupported key encryption: PBKDF2 with the PRF " + prf_oid;
+        try {
+            check_pbes2_parameters(scheme.get_parameters());  // the one PBES2 check, PKCS#12's too
+        } catch (const Error& e) {
+            return e.what();
         }
     } catch (const std::exception&) {
     }

@@ -62,7 +62,11 @@ constexpr Named kHmacs[] = {{"1.2.840.113549.2.7", "SHA-1"},   {"1.2.840.113549.
 constexpr Named kCiphers[] = {{"2.16.840.1.101.3.4.1.2", "AES-128/CBC"},
                               {"2.16.840.1.101.3.4.1.22", "AES-192/CBC"},
                               {"2.16.840.1.101.3.4.1.42", "AES-256/CBC"},
-                              {"1.2.840.113549.3.7", "TripleDES/CBC"}};
+                              {"1.2.840.113549.3.7", "TripleDES/CBC"},
+                              // RFC 3657 §3: what `openssl pkcs8 -v2 camellia-256-cbc` writes.
+                              {"1.2.392.200011.61.1.1.1.2", "Camellia-128/CBC"},
+                              {"1.2.392.200011.61.1.1.1.3", "Camellia-192/CBC"},
+                              {"1.2.392.200011.61.1.1.1.4", "Camellia-256/CBC"}};
 
 // Botan's name for `oid` in `table`, or null.
 template <size_t N>
@@ -228,7 +232,7 @@ std::string check_pbes2(const std::vector<uint8_t>& params, const Pkcs12Limits& 
     const auto enc = algorithm_of(seq.get_next_object(), "PBES2 encryption scheme");
     expect_end(seq, "PBES2 parameters");
     const char* cipher = lookup(kCiphers, enc.get_oid());
-    if (!cipher) throw Error("unsupported PBES2 cipher " + enc.get_oid().to_string());
+    if (!cipher) throw Error("unsupported key encryption: PBES2 with the cipher " + enc.get_oid().to_string());
     Botan::BER_Decoder p(kdf.get_parameters());
     Botan::BER_Decoder kp = enter(p, Botan::SEQUENCE, "PBES2 key derivation parameters");
     std::vector<uint8_t> salt;
@@ -240,10 +244,11 @@ std::string check_pbes2(const std::vector<uint8_t>& params, const Pkcs12Limits& 
             if (obj.is_a(Botan::INTEGER, Botan::UNIVERSAL)) continue;  // keyLength: the cipher's own
             const auto alg = algorithm_of(obj, "PBKDF2 PRF");
             prf = lookup(kHmacs, alg.get_oid());
-            if (!prf) throw Error("unsupported PBKDF2 PRF " + alg.get_oid().to_string());
+            if (!prf) throw Error("unsupported key encryption: PBKDF2 with the PRF " + alg.get_oid().to_string());
         }
-        if (iterations == 0 || iterations > limits.max_iterations)
-            throw Error("PBKDF2 iteration count " + std::to_string(iterations) + " is outside 1.." + std::to_string(limits.max_iterations));
+        if (iterations == 0) throw Error("PBKDF2 iteration count 0 is outside 1.." + std::to_string(limits.max_iterations));
+        if (iterations > limits.max_iterations)
+            throw Error("PBKDF2 cost of " + std::to_string(iterations) + " iterations is beyond pkitool's cap of " + std::to_string(limits.max_iterations));
         return "PBES2 (PBKDF2-HMAC-" + std::string(prf) + ", " + cipher + "), " + std::to_string(iterations) + " iterations";
     }
     if (kdf.get_oid() == kScrypt) {
@@ -251,11 +256,11 @@ std::string check_pbes2(const std::vector<uint8_t>& params, const Pkcs12Limits& 
         kp.decode(salt, Botan::OCTET_STRING).decode(n).decode(r).decode(parallel);
         // 128 * N * r bytes of memory and p times the work: at most OpenSSL's own 32 MiB cap, x8.
         if (n < 2 || r == 0 || parallel == 0 || n > (1u << 20) || r > 64 || parallel > 16 || n * r > (1u << 21) || n * r * parallel > (1u << 22))
-            throw Error("scrypt parameters N=" + std::to_string(n) + " r=" + std::to_string(r) + " p=" + std::to_string(parallel) +
-                        " ask for more memory or work than pkitool allows");
+            throw Error("scrypt cost N=" + std::to_string(n) + " r=" + std::to_string(r) + " p=" + std::to_string(parallel) +
+                        " is beyond pkitool's cap (128·N·r at most 256 MiB, p at most 16, N·r·p at most 2^22)");
         return "PBES2 (scrypt N=" + std::to_string(n) + " r=" + std::to_string(r) + " p=" + std::to_string(parallel) + ", " + cipher + ")";
     }
-    throw Error("unsupported PBES2 key derivation " + kdf.get_oid().to_string());
+    throw Error("unsupported key encryption: PBES2 with the key derivation " + kdf.get_oid().to_string());
 }
 
 struct Found {
@@ -590,6 +595,8 @@ void encode_data(Botan::DER_Encoder& der, const Bytes& inner) {
 }
 
 }  // namespace
+
+std::string check_pbes2_parameters(const std::vector<uint8_t>& params) { return check_pbes2(params, Pkcs12Limits{}); }
 
 bool Pkcs12::detect(std::span<const uint8_t> data) {
     // 30 <length> 02 01 03 30: PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe ContentInfo, ... }

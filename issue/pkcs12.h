@@ -27,6 +27,11 @@ struct Pkcs12Limits {
     size_t max_bags = 1000;
 };
 
+// PBES2-params (RFC 8018 §6.2, Appendix A.2 and A.4; RFC 7914 §7 for scrypt) checked before any
+// derivation, for PKCS#12 bags and encrypted PKCS#8 keys alike: the description of the scheme, or
+// an Error naming the part Botan lacks or the cost past Pkcs12Limits' caps.
+std::string check_pbes2_parameters(const std::vector<uint8_t>& params);
+
 // PBKDF2 and MAC iterations of the files pkitool writes, where OpenSSL 3 writes 2048: each of
 // the three derivations then takes tens of milliseconds, and Windows, Java, NSS and OpenSSL read
 // any count.
