@@ -5,6 +5,7 @@
 
 #include "ca/authority.h"
 #include "issue/inspect.h"
+#include "base/duration.h"
 #include "base/error.h"
 
 #include <fmt/format.h>
@@ -15,16 +16,8 @@ namespace {
 
 // "30d", "12h", "2w": the window for --expiring.
 std::chrono::seconds parse_window(const std::string& text) {
-    size_t used = 0;
-    long n = -1;
-    try {
-        n = std::stol(text, &used);
-    } catch (const std::exception&) {
-    }
-    const std::string unit = n >= 0 ? text.substr(used) : "";
-    if (n < 0 || (unit != "d" && unit != "h" && unit != "w"))
-        throw usage_error("--expiring " + text + ": expected a number with a unit, like 30d, 12h or 2w");
-    return std::chrono::hours(n) * (unit == "h" ? 1 : unit == "d" ? 24 : 24 * 7);
+    if (const auto window = parse_duration(text)) return *window;
+    throw usage_error("--expiring " + text + ": expected a number with a unit, like 30d, 12h or 2w");
 }
 
 }  // namespace
