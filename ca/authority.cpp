@@ -1,6 +1,7 @@
 // CA directory creation and issuance: validate, sign, self-check, record, then write.
 #include "ca/authority.h"
 
+#include "ca/ca_renewal.h"
 #include "ca/openssl_index.h"
 #include "ca/parallel.h"
 #include "ca/path_length.h"
@@ -453,6 +454,7 @@ Authority Authority::open(const fs::path& dir) {
     const Layout layout{dir};
     if (!fs::exists(layout.certificate(), ec))
         throw Error(dir.string() + ": not a CA directory (no ca.crt)").with_step({NextStep::Kind::CreateCa, "create a CA in a new directory"});
+    finish_interrupted_renewal(layout);  // a `ca renew` cut short: its new files, or none of them
     auto cert = pem::load_certificate(layout.certificate());
     auto store = db::Store::open(layout.database(), db::Store::Open::Existing);
     // The inventory must be this CA's: a pkitool.db copied from another CA would hand out its

@@ -281,6 +281,13 @@ void Store::set_ca_fingerprint(const std::string& sha256_hex) {
     if (s.step() != SQLITE_DONE) throw Error(path_.string() + ": the inventory already belongs to a CA");
 }
 
+void Store::replace_ca_fingerprint(const std::string& from, const std::string& to) {
+    Statement s(db_, "UPDATE ca_identity SET certificate_sha256 = ? WHERE id = 1 AND certificate_sha256 = ?", path_.string());
+    s.bind(1, to);
+    s.bind(2, from);
+    if (s.step() != SQLITE_DONE || sqlite3_changes(db_) != 1) throw Error(path_.string() + ": the inventory belongs to another CA");
+}
+
 void Store::backup(const std::filesystem::path& to) const {
     std::error_code ec;
     if (std::filesystem::exists(to, ec)) throw Error(to.string() + ": already exists", "choose a new file name");

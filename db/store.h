@@ -90,6 +90,9 @@ public:
     // in an inventory made before it was recorded. set_ca_fingerprint() records it, once.
     std::optional<std::string> ca_fingerprint() const;
     void set_ca_fingerprint(const std::string& sha256_hex);
+    // The CA's own certificate renewed (`ca renew`): the record moves from `from` to `to`; Error
+    // when the inventory records another CA.
+    void replace_ca_fingerprint(const std::string& from, const std::string& to);
 
     // A consistent copy of the inventory into the new file `to` (0600), made while others may
     // write. Error naming the file; nothing is left behind on failure.

@@ -36,7 +36,8 @@ constexpr Group kGroups[] = {
 
 // The whole command line, in the order `pkitool --help` lists it.
 constexpr Command kCommands[] = {
-    {"ca", register_ca_init},   {"ca", register_ca_show},     {"ca", register_ca_import},   {nullptr, register_issue},
+    {"ca", register_ca_init},   {"ca", register_ca_show},     {"ca", register_ca_import},   {"ca", register_ca_renew},
+    {nullptr, register_issue},
     {"key", register_key_new},  {"key", register_key_show},   {"key", register_key_public},
     {"export", register_export_p12},
     {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},

@@ -13,6 +13,7 @@ void register_key_public(CLI::App& key, Context& ctx);
 void register_csr_new(CLI::App& csr, Context& ctx);
 void register_show(CLI::App& app, Context& ctx);
 void register_ca_init(CLI::App& ca, Context& ctx);
+void register_ca_renew(CLI::App& ca, Context& ctx);
 void register_ca_show(CLI::App& ca, Context& ctx);
 void register_ca_import(CLI::App& ca, Context& ctx);
 void register_issue(CLI::App& app, Context& ctx);
