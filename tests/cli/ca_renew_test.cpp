@@ -28,7 +28,7 @@ std::string public_key(const std::string& key, const TempDir& t) { return shell(
 TEST_CASE("ca renew: a root keeps its key, and what it issued verifies against the new certificate", "[cli][ca][ca-renew]") {
     TempDir t;
     run_ok("ca init --dir root-ca --subject \"CN=Test Root CA,O=Example\" --path-len 1 --days 30", t);
-    run_ok("issue --ca root-ca --subject CN=old-vm --out old.crt --key-out old.key --yes", t);
+    run_ok("issue --ca root-ca --subject CN=old-vm --days 10 --out old.crt --key-out old.key --yes", t);
     const auto old_serial = openssl_serial("root-ca/ca.crt", t);
     const auto old_pem = slurp(t / "root-ca/ca.crt");
     const auto old_ext = extensions("root-ca/ca.crt", t);
@@ -62,7 +62,7 @@ TEST_CASE("ca renew: an intermediate is renewed by its parent, its chain updated
     TempDir t;
     run_ok("ca init --dir root-ca --subject \"CN=Test Root CA\"", t);
     run_ok("ca init --dir issuing-ca --parent root-ca --subject \"CN=Test Issuing CA\" --path-len 0 --days 60", t);
-    run_ok("issue --ca issuing-ca --subject CN=old-vm --out old.crt --key-out old.key --yes", t);
+    run_ok("issue --ca issuing-ca --subject CN=old-vm --days 10 --out old.crt --key-out old.key --yes", t);
     const auto old_serial = openssl_serial("issuing-ca/ca.crt", t);
     const auto old_ext = extensions("issuing-ca/ca.crt", t);
 
@@ -92,7 +92,7 @@ TEST_CASE("ca renew: an intermediate is renewed by its parent, its chain updated
     CHECK(verify("-CAfile root-ca/ca.crt issuing-ca/ca.crt", t) == "issuing-ca/ca.crt: OK\n");
     // The parent recorded it.
     CHECK(run("db show --ca root-ca " + new_serial, t.path()).code == 0);
-    run_ok("issue --ca issuing-ca --subject CN=new-vm --out new.crt --key-out new.key --yes", t);
+    run_ok("issue --ca issuing-ca --subject CN=new-vm --days 10 --out new.crt --key-out new.key --yes", t);
     CHECK(verify("-CAfile root-ca/ca.crt -untrusted issuing-ca/chain.pem new.crt", t) == "new.crt: OK\n");
 }
 
