@@ -135,3 +135,25 @@ TEST_CASE("ca renew: files staged by a renewal that crashed before its commit ar
     CHECK_FALSE(fs::exists(t / "root-ca/private/ca.key.next"));
     CHECK(verify("-CAfile root-ca/ca.crt vm.crt", t) == "vm.crt: OK\n");
 }
+
+TEST_CASE("ca renew: a renewal that crashed after its commit marker is finished by the next command", "[cli][ca][ca-renew]") {
+    TempDir t;
+    run_ok("ca init --dir root-ca --subject \"CN=Test Root CA\"", t);
+    // The renewed certificate, made on a copy, staged in the original with the marker written: the
+    // state a crash between the marker and the moves leaves behind.
+    must(shell("cp -a root-ca copy-ca", t.path()));
+    run_ok("ca renew --dir copy-ca --yes", t);
+    const auto fp = [&](const std::string& cert) {
+        auto out = shell("openssl x509 -in " + cert + " -outform DER | sha256sum", t.path()).out;
+        return out.substr(0, 64);
+    };
+    must(shell("cp copy-ca/ca.crt root-ca/ca.crt.next && printf '%s\\n%s\\n' " + fp("root-ca/ca.crt") + " " + fp("copy-ca/ca.crt") +
+                   " > root-ca/renewal.commit",
+               t.path()));
+    run_ok("issue --ca root-ca --subject CN=vm --out vm.crt --key-out vm.key --yes", t);
+    CHECK(slurp(t / "root-ca/ca.crt") == slurp(t / "copy-ca/ca.crt"));
+    CHECK_FALSE(fs::exists(t / "root-ca/renewal.commit"));
+    CHECK_FALSE(fs::exists(t / "root-ca/ca.crt.next"));
+    CHECK(verify("-CAfile root-ca/ca.crt vm.crt", t) == "vm.crt: OK\n");
+    CHECK(run("db list --ca root-ca", t.path()).code == 0);  // the inventory follows the certificate
+}
