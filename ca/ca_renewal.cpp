@@ -2,6 +2,7 @@
 #include "ca/ca_renewal.h"
 
 #include "base/error.h"
+#include "base/file_lock.h"
 #include "base/files.h"
 #include "base/pem.h"
 #include "profiles/conformance.h"
@@ -26,6 +27,9 @@ namespace {
 fs::path staged(const fs::path& p) { return p.string() + ".next"; }
 fs::path marker(const Layout& l) { return l.dir / "renewal.commit"; }
 fs::path previous_dir(const Layout& l) { return l.dir / "previous"; }
+// Held while a renewal stages and commits, so another process opening the CA meanwhile waits
+// rather than taking staged files for the leftovers of a crash.
+fs::path renewal_lock(const Layout& l) { return l.dir / ".renew.lock"; }
 
 std::string sha256_of(const Botan::X509_Certificate& cert) {
     return Botan::hex_encode(Botan::HashFunction::create_or_throw("SHA-256")->process(cert.BER_encode()), false);
@@ -179,6 +183,7 @@ CaRenewed renew_ca(const CaRenewalRequest& req, Clock::time_point now) {
     }
 
     // Keep the old certificate (and key) first; then stage, mark, and move in.
+    const files::FileLock lock(renewal_lock(l));
     files::make_directory(previous_dir(l), files::Mode::Secret);
     files::write_atomic(out.previous_file, cur.PEM_encode(), files::Mode::Public, files::Overwrite::Yes);
     if (out.previous_key_file) files::write_atomic(*out.previous_key_file, files::read_text(l.key()), files::Mode::Secret, files::Overwrite::Yes);
@@ -197,6 +202,14 @@ CaRenewed renew_ca(const CaRenewalRequest& req, Clock::time_point now) {
 
 void finish_interrupted_renewal(const Layout& l) {
     std::error_code ec;
+    const auto pending = [&] {
+        if (fs::exists(marker(l), ec)) return true;
+        for (const auto& p : {l.key(), l.chain(), l.certificate()})
+            if (fs::exists(staged(p), ec)) return true;
+        return false;
+    };
+    if (!pending()) return;  // the usual case: no lock file is made
+    const files::FileLock lock(renewal_lock(l));
     if (fs::exists(marker(l), ec)) return commit(l);
     for (const auto& p : {l.key(), l.chain(), l.certificate()}) fs::remove(staged(p), ec);
 }
