@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -135,7 +136,8 @@ std::optional<db::CertificateRecord> pending_successor(const Authority& ca, cons
     if (next->revocation)
         throw Error(where + " was already renewed by " + next->serial.hex() + ", since revoked",
                     "issue a new certificate with `pkitool issue`");
-    if (!next->cert_path || holds(*next->cert_path, *next))
+    // Delivered, or renewed in turn (its file then holds a later certificate): done.
+    if (!next->cert_path || next->superseded_by || holds(*next->cert_path, *next))
         throw Error(where + " was already renewed by " + next->serial.hex(), "renew that one: pkitool renew --serial " + next->serial.hex());
     return next;
 }
@@ -161,7 +163,11 @@ RenewalItem plan_one(const Authority& ca, const RenewRequest& req, db::Certifica
     if (!req.rekey && !item.profile.allows_key(item.key_type))
         throw Error("certificate " + r.serial.hex() + ": its " + item.key_type.name() + " key is no longer allowed by profile " + item.profile.name,
                     "renew it with --rekey");
-    item.validity = ca.validate(item.profile, issue::Subject::from(cert.subject_dn()), item.key_type, req.days, now);
+    // The lifetime it had (issue backdates notBefore by minutes, so whole days), unless --days;
+    // at most what the profile allows now.
+    const auto had = std::chrono::duration_cast<std::chrono::hours>(cert.not_after().to_std_timepoint() - cert.not_before().to_std_timepoint()).count() / 24;
+    const unsigned days = req.days.value_or(static_cast<unsigned>(std::clamp<long long>(had, 1, item.profile.max_days)));
+    item.validity = ca.validate(item.profile, issue::Subject::from(cert.subject_dn()), item.key_type, days, now);
     // Same key: the old key file must be the certificate's, or the new pair would not match.
     std::error_code ec;
     if (!req.rekey && item.key && fs::exists(*item.key, ec) && !key_file_matches(*item.key, *public_key_of(r)))

@@ -33,7 +33,7 @@ struct RenewRequest {
     std::optional<fs::path> out, key_out;
     // Rows recorded without a path (older inventories): DIR/SERIAL.crt (and .key with rekey).
     std::optional<fs::path> out_dir;
-    std::optional<unsigned> days;  // empty: the profile's default
+    std::optional<unsigned> days;  // empty: the lifetime the certificate had, at most the profile's limit
     bool revoke_old = false;       // revoke each predecessor (superseded) instead of only linking it
     const profiles::Catalog* catalog = nullptr;  // the profiles' current rules; the built-in ones when null
 };
