@@ -80,13 +80,14 @@ std::vector<std::string> differences(const Botan::X509_Certificate& before, cons
     for (const char* field : {"subject", "issuer", "signature_algorithm"})
         if (a.value(field, nlohmann::json()) != b.value(field, nlohmann::json()))
             out.push_back(std::string(field) + ": " + a.value(field, nlohmann::json()).dump() + " -> " + b.value(field, nlohmann::json()).dump());
-    if (rekeyed && a["public_key"] != b["public_key"])
-        out.push_back("public_key: " + a["public_key"].dump() + " -> " + b["public_key"].dump());
+    // A new key is what --rekey asks for; only a new type of key is worth saying.
+    const auto type = [](const nlohmann::json& d) { return d["public_key"].value("type", std::string()); };
+    if (rekeyed && type(a) != type(b)) out.push_back("public_key: " + type(a) + " -> " + type(b));
     const auto ea = a.value("extensions", nlohmann::json::object()), eb = b.value("extensions", nlohmann::json::object());
     auto names = ea;
     names.update(eb);
     for (const auto& [name, _] : names.items()) {
-        if (name == "subject_key_identifier" || name == "authority_key_identifier") continue;
+        if (name == "subject_key_id" || name == "authority_key_id") continue;
         const auto x = ea.value(name, nlohmann::json()), y = eb.value(name, nlohmann::json());
         if (x != y) out.push_back(name + ": " + (x.is_null() ? "absent" : x.dump()) + " -> " + (y.is_null() ? "absent" : y.dump()));
     }
@@ -107,8 +108,8 @@ void choose_paths(RenewalItem& item, const RenewRequest& req, bool single, const
     const auto& r = item.previous;
     const auto serial = r.serial.hex();
     if (single && req.out) item.certificate = *req.out;
+    else if (single && given_file) item.certificate = *given_file;  // in place, wherever it is now
     else if (r.cert_path) item.certificate = *r.cert_path;
-    else if (single && given_file) item.certificate = *given_file;
     else if (req.out_dir) item.certificate = *req.out_dir / (serial + ".crt");
     else
         throw Error("certificate " + serial + ": the inventory does not record where it was written (a row from before schema v4)",
@@ -199,7 +200,7 @@ void put_in_place(const RenewalItem& item, const std::string& pem, bool rekeyed)
 
 // An interrupted renewal: its certificate is recorded; the key it needs is on disk (staged or in
 // place) or the renewal kept the old key.
-Renewed finish_pending(const RenewalItem& item) {
+Renewed finish_pending(const Authority& ca, const RenewalItem& item) {
     const auto& next = *item.pending;
     const bool rekeyed = !same_key(item.previous, next);
     if (rekeyed) {
@@ -211,7 +212,10 @@ Renewed finish_pending(const RenewalItem& item) {
                             " with a new key that never reached the disk",
                         "revoke it (pkitool revoke --serial " + next.serial.hex() + " --reason superseded), then issue anew with `pkitool issue`");
     }
-    put_in_place(item, certificate_of(next).PEM_encode(), rekeyed);
+    const auto pem = certificate_of(next).PEM_encode();
+    put_in_place(item, pem, rekeyed);
+    // The CA's own copy, which issue_many writes beside the release and a kill may have stopped.
+    files::write_atomic(ca.layout().issued(next.serial), pem, files::Mode::Public, files::Overwrite::Yes);
     return Renewed{item.previous.serial, next.serial, item.certificate, item.key, rekeyed, true,
                    differences(certificate_of(item.previous), certificate_of(next), rekeyed)};
 }
@@ -232,6 +236,8 @@ std::vector<db::CertificateRecord> select_for_renewal(const Authority& ca, const
     else q.expiring_within = req.threshold.window();
     std::vector<db::CertificateRecord> selected;
     ca.store().list(q, [&](const db::CertificateRecord& r) {
+        // A row recorded from an index line alone has no certificate to renew from.
+        if (!r.has_certificate()) return;
         if (!req.expiring_within && !issue::renewal_due(r.not_before, r.not_after, t, req.threshold).due) return;
         selected.push_back(r);
     });
@@ -278,7 +284,7 @@ RenewOutcome execute_renewal(Authority& ca, const RenewPlan& plan, const RenewRe
             fresh.push_back(&item);
             continue;
         }
-        outcome.renewed.push_back(finish_pending(item));
+        outcome.renewed.push_back(finish_pending(ca, item));
         if (req.revoke_old) ca.revoke(item.previous.serial, db::Reason::Superseded);
         if (on_renewed) on_renewed(outcome.renewed.back());
     }

@@ -130,8 +130,10 @@ TEST_CASE("crash: a batch killed after its commit is listed by db check and fini
 // renew (issue #13): killed at each step after the staging of the new key, the files hold a
 // matching pair, old or new, and running the same renew again finishes the recorded renewal.
 TEST_CASE("crash: a renewal killed at any step leaves a matching pair and is finished by the next renew (under strace)", "[cli][crash]") {
-    for (const std::string syscall : {"linkat", "fdatasync", "rename"}) {
-        DYNAMIC_SECTION("killed at " << syscall) {
+    // With `window`, the key's rename is then done by hand: the state a kill between the two
+    // renames leaves. Without it, the next renew moves the staged key itself.
+    for (const auto& [syscall, window] : std::vector<std::pair<std::string, bool>>{{"linkat", false}, {"fdatasync", false}, {"rename", false}, {"rename", true}}) {
+        DYNAMIC_SECTION("killed at " << syscall << (window ? ", then the key moved" : "")) {
             TempDir t;
             run_ok("ca init --dir ca --subject CN=Root", t);
             run_ok("issue --ca ca --subject CN=vm --out vm.crt --key-out vm.key --yes", t);
@@ -143,7 +145,9 @@ TEST_CASE("crash: a renewal killed at any step leaves a matching pair and is fin
             CHECK(slurp(t / "vm.crt") == old_cert);
             CHECK(pair_matches());
             const bool recorded = json::parse(run("db list --ca ca --json", t.path()).out)["count"] == 2;
-            if (recorded && fs::exists(t / "vm.key.next")) {
+            if (window) {
+                REQUIRE(recorded);
+                REQUIRE(fs::exists(t / "vm.key.next"));
                 // The window between the two renames: the new key beside the old certificate.
                 fs::rename(t / "vm.key.next", t / "vm.key");
                 CHECK_FALSE(pair_matches());
