@@ -113,13 +113,13 @@ void choose_paths(RenewalItem& item, const RenewRequest& req, bool single, const
     else if (req.out_dir) item.certificate = *req.out_dir / (serial + ".crt");
     else
         throw Error("certificate " + serial + ": the inventory does not record where it was written (a row from before schema v4)",
-                    "give --out-dir DIR (DIR/" + serial + ".crt)" + std::string(single ? ", or --out FILE" : ""));
+                    "name an output directory for it (DIR/" + serial + ".crt)" + std::string(single ? ", or an output file" : ""));
     if (single && req.key_out) item.key = *req.key_out;
     else if (r.key_path) item.key = *r.key_path;
     else if (req.rekey && req.out_dir) item.key = *req.out_dir / (serial + ".key");
     if (req.rekey && !item.key)
-        throw Error("certificate " + serial + ": --rekey needs to know where the new key goes; the inventory records no key file",
-                    single ? "give --key-out FILE" : "give --out-dir DIR");
+        throw Error("certificate " + serial + ": a new key needs a file to go to; the inventory records no key file",
+                    single ? "name the key file" : "name an output directory for it");
     // A new file where none was: nothing is overwritten that the renewal does not replace.
     const auto replaces = [&](const fs::path& p, const std::optional<std::string>& recorded) {
         return (recorded && recorded_path(p) == *recorded) || (given_file && recorded_path(p) == recorded_path(*given_file));
@@ -136,10 +136,10 @@ std::optional<db::CertificateRecord> pending_successor(const Authority& ca, cons
     if (!next) throw Error(where + " is recorded as renewed by " + r.superseded_by->hex() + ", which is not in the inventory");
     if (next->revocation)
         throw Error(where + " was already renewed by " + next->serial.hex() + ", since revoked",
-                    "issue a new certificate with `pkitool issue`");
+                    "issue a new certificate instead");
     // Delivered, or renewed in turn (its file then holds a later certificate): done.
     if (!next->cert_path || next->superseded_by || holds(*next->cert_path, *next))
-        throw Error(where + " was already renewed by " + next->serial.hex(), "renew that one: pkitool renew --serial " + next->serial.hex());
+        throw Error(where + " was already renewed by " + next->serial.hex(), "renew certificate " + next->serial.hex() + " instead");
     return next;
 }
 
@@ -147,9 +147,9 @@ RenewalItem plan_one(const Authority& ca, const RenewRequest& req, db::Certifica
                      const std::optional<fs::path>& given_file, Clock::time_point now) {
     if (!r.has_certificate())
         throw Error("certificate " + r.serial.hex() + ": recorded from an index line alone (its file was missing at import), so there is nothing to renew from",
-                    "issue a new certificate with `pkitool issue`");
+                    "issue a new certificate instead");
     if (r.revocation) throw Error("certificate " + r.serial.hex() + " is revoked (" + db::to_string(r.revocation->reason) + ")",
-                                  "issue a new certificate with `pkitool issue`");
+                                  "issue a new certificate instead");
     const auto cert = certificate_of(r);
     const auto& catalog = catalog_of(req);
     RenewalItem item{r, {}, std::nullopt, catalog.find(r.profile), {}, issue::key_type_of(*public_key_of(r)), std::nullopt};
@@ -163,7 +163,7 @@ RenewalItem plan_one(const Authority& ca, const RenewRequest& req, db::Certifica
     if (req.rekey && !item.profile.allows_key(item.key_type)) item.key_type = issue::KeyType::default_type();
     if (!req.rekey && !item.profile.allows_key(item.key_type))
         throw Error("certificate " + r.serial.hex() + ": its " + item.key_type.name() + " key is no longer allowed by profile " + item.profile.name,
-                    "renew it with --rekey");
+                    "renew it with a new key");
     // The lifetime it had (issue backdates notBefore by minutes, so whole days), unless --days;
     // at most what the profile allows now.
     const auto had = std::chrono::duration_cast<std::chrono::hours>(cert.not_after().to_std_timepoint() - cert.not_before().to_std_timepoint()).count() / 24;
@@ -173,7 +173,7 @@ RenewalItem plan_one(const Authority& ca, const RenewRequest& req, db::Certifica
     std::error_code ec;
     if (!req.rekey && item.key && fs::exists(*item.key, ec) && !key_file_matches(*item.key, *public_key_of(r)))
         throw Error(item.key->string() + ": is not the key of certificate " + r.serial.hex() + " (or cannot be read unencrypted)",
-                    "renew with --rekey, or give the certificate's key with --key-out");
+                    "renew with a new key, or name the certificate's own key file");
     return item;
 }
 
@@ -210,7 +210,7 @@ Renewed finish_pending(const Authority& ca, const RenewalItem& item) {
         if (!in_place && !staged)
             throw Error("certificate " + next.serial.hex() + " renewed " + item.previous.serial.hex() +
                             " with a new key that never reached the disk",
-                        "revoke it (pkitool revoke --serial " + next.serial.hex() + " --reason superseded), then issue anew with `pkitool issue`");
+                        "revoke certificate " + next.serial.hex() + " (reason superseded), then issue a new certificate");
     }
     const auto pem = certificate_of(next).PEM_encode();
     put_in_place(item, pem, rekeyed);
@@ -316,7 +316,7 @@ RenewOutcome execute_renewal(Authority& ca, const RenewPlan& plan, const RenewRe
                 put_in_place(item, issued[i].pem, req.rekey);
             } catch (const Error& e) {
                 throw Error(std::string(e.what()) + " (certificate " + issued[i].record.serial.hex() + ", renewing " + item.previous.serial.hex() +
-                            ", is recorded; `pkitool renew --serial " + item.previous.serial.hex() + "` finishes it)");
+                            ", is recorded; renewing " + item.previous.serial.hex() + " again finishes it)");
             }
         }
     };

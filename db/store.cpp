@@ -101,7 +101,7 @@ const char* const kMigrations[] = {
     R"sql(
     ALTER TABLE certificates ADD COLUMN superseded_by TEXT;
     CREATE INDEX certificates_superseded_by ON certificates(superseded_by) WHERE superseded_by IS NOT NULL;
-    -- The longest lifetime bounds which rows can have used 2/3 of theirs (`renew --due`) without
+    -- The longest lifetime bounds which rows can have used 2/3 of theirs (renewal when due) without
     -- reading every row.
     CREATE INDEX certificates_lifetime ON certificates(not_after - not_before);
     )sql",

@@ -70,7 +70,7 @@ TEST_CASE("renew: a certificate file in place, same key, and the old row is supe
     // Twice: refused, naming the successor.
     const auto again = run("renew --ca ca --serial " + old_serial + " --yes", t.path());
     CHECK(again.code == 1);
-    CHECK_THAT(again.err, Catch::Contains("already renewed by " + new_serial) && Catch::Contains("renew --serial " + new_serial));
+    CHECK_THAT(again.err, Catch::Contains("already renewed by " + new_serial) && Catch::Contains("renew certificate " + new_serial + " instead"));
     // Superseded rows are not selected again by --expiring.
     CHECK(renew_json("--expiring 365d --dry-run", t)["count"] == 1);
 }
