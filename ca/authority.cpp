@@ -568,6 +568,12 @@ Issued Authority::record_or_resign(Issued issued, const CertificateTemplate& t, 
             throw Error(layout_.database().string() + ": could not find an unused serial after " + std::to_string(attempt) + " tries");
         issued = sign_checked(t, signer);
     }
+    // In the same transaction: two renewals of one certificate cannot both commit.
+    if (t.renews && !store_.set_superseded_by(*t.renews, issued.record.serial)) {
+        const auto old = store_.find(*t.renews);
+        throw Error("certificate " + t.renews->hex() + (old && old->superseded_by ? " was already renewed by " + old->superseded_by->hex()
+                                                                                  : " is not in the inventory of " + layout_.dir.string()));
+    }
     return issued;
 }
 

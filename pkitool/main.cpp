@@ -43,6 +43,7 @@ constexpr Command kCommands[] = {
     {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},
     {"db", register_db_show},   {"db", register_db_backup},   {"db", register_db_check},
     {nullptr, register_revoke}, {nullptr, register_crl},     {nullptr, register_needs_renewal},
+    {nullptr, register_renew},
     {nullptr, register_lint},   {"profiles", register_profiles_list}, {"profiles", register_profiles_show},
     {"exchange", register_exchange_credential_process}, {"exchange", register_exchange_serve},
     {"exchange", register_exchange_update}, {"exchange", register_exchange_configure},

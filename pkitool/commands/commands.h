@@ -24,6 +24,7 @@ void register_db_check(CLI::App& db, Context& ctx);
 void register_revoke(CLI::App& app, Context& ctx);
 void register_crl(CLI::App& app, Context& ctx);
 void register_needs_renewal(CLI::App& app, Context& ctx);
+void register_renew(CLI::App& app, Context& ctx);
 void register_lint(CLI::App& app, Context& ctx);
 void register_profiles_list(CLI::App& profiles, Context& ctx);
 void register_profiles_show(CLI::App& profiles, Context& ctx);
