@@ -151,4 +151,22 @@ for build, name in (("old", "baseline"), ("new", "this build")):
     print(f"  {name:<11} {ew:6.1f} ({ec:5.1f}) -> {fw:6.1f} ({fc:5.1f})   {100 * (fw / ew - 1):+5.1f} % wall, {100 * (fc / ec - 1):+5.1f} % CPU"
           + ("   target within 10 %: " + ("met" if fw <= ew * 1.10 else "MISSED") if build == "new" else ""))
 P
+# renew --due --dry-run (issue #13): the selection only; this build alone (the baseline has no renew).
+python3 - "$new" "$runs" <<'P'
+import resource, statistics, subprocess, sys, time
+new, runs = sys.argv[1], int(sys.argv[2])
+walls, cpus, count = [], [], 0
+for _ in range(runs):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    p = subprocess.run([new, "-q", "renew", "--ca", "new", "--due", "--dry-run"], capture_output=True)
+    walls.append(time.perf_counter() - start)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    if p.returncode != 0:
+        sys.exit(f"bench: renew --due --dry-run exited {p.returncode}: {p.stderr.decode().strip()}")
+    count = p.stdout.count(b"\n")
+wall, cpu = statistics.median(walls) * 1000, statistics.median(cpus) * 1000
+print(f"\nrenew --due --dry-run ({count:,} due), median of {runs}: {wall:.1f} ms ({cpu:.1f} CPU ms)  <= 200 ms: " + ("met" if wall <= 200 else "MISSED"))
+P
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

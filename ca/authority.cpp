@@ -1,6 +1,7 @@
 // CA directory creation and issuance: validate, sign, self-check, record, then write.
 #include "ca/authority.h"
 
+#include "ca/ca_renewal.h"
 #include "ca/openssl_index.h"
 #include "ca/parallel.h"
 #include "ca/path_length.h"
@@ -453,6 +454,7 @@ Authority Authority::open(const fs::path& dir) {
     const Layout layout{dir};
     if (!fs::exists(layout.certificate(), ec))
         throw Error(dir.string() + ": not a CA directory (no ca.crt)").with_step({NextStep::Kind::CreateCa, "create a CA in a new directory"});
+    finish_interrupted_renewal(layout);  // a `ca renew` cut short: its new files, or none of them
     auto cert = pem::load_certificate(layout.certificate());
     auto store = db::Store::open(layout.database(), db::Store::Open::Existing);
     // The inventory must be this CA's: a pkitool.db copied from another CA would hand out its
@@ -565,6 +567,12 @@ Issued Authority::record_or_resign(Issued issued, const CertificateTemplate& t, 
         if (attempt == kSerialAttempts)
             throw Error(layout_.database().string() + ": could not find an unused serial after " + std::to_string(attempt) + " tries");
         issued = sign_checked(t, signer);
+    }
+    // In the same transaction: two renewals of one certificate cannot both commit.
+    if (t.renews && !store_.set_superseded_by(*t.renews, issued.record.serial)) {
+        const auto old = store_.find(*t.renews);
+        throw Error("certificate " + t.renews->hex() + (old && old->superseded_by ? " was already renewed by " + old->superseded_by->hex()
+                                                                                  : " is not in the inventory of " + layout_.dir.string()));
     }
     return issued;
 }

@@ -39,6 +39,8 @@ struct CertificateTemplate {
     Clock::time_point not_before;
     Clock::time_point not_after;
     Delivery delivery = {};
+    // The certificate this one renews (`renew`): linked to it in the transaction that records this one.
+    std::optional<issue::Serial> renews = std::nullopt;
 
     // The lines `issue` shows for review: subject, SANs, validity, profile, extensions.
     std::vector<std::pair<std::string, std::string>> describe() const;

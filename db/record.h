@@ -14,7 +14,7 @@ namespace pkitool::db {
 using Clock = std::chrono::system_clock;
 using Time = std::chrono::sys_seconds;
 
-enum class Status { Valid, Revoked, Expired };
+enum class Status { Valid, Revoked, Expired, Superseded };
 std::string to_string(Status s);
 Status parse_status(const std::string& text);  // Error (usage) on anything else
 
@@ -66,12 +66,16 @@ struct CertificateRecord {
     // not write them (a CSR signed with only --out has no key_path), or for rows from before v4.
     std::optional<std::string> cert_path = std::nullopt;
     std::optional<std::string> key_path = std::nullopt;
+    // The certificate that renewed this one (`renew`, schema v7); unset until it is renewed.
+    std::optional<issue::Serial> superseded_by = std::nullopt;
 
     bool has_certificate() const { return !fingerprint.empty(); }  // the fingerprint is read in listings too, the DER is not
 
-    // Derived, never stored: revoked wins over expired.
+    // Derived, never stored: revoked wins over superseded, which wins over expired (a renewed
+    // certificate is replaced whether or not it has run out yet).
     Status status(Time now) const {
         if (revocation) return Status::Revoked;
+        if (superseded_by) return Status::Superseded;
         return not_after < now ? Status::Expired : Status::Valid;
     }
 };

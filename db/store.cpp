@@ -96,6 +96,15 @@ const char* const kMigrations[] = {
     R"sql(
     ALTER TABLE certificates ADD COLUMN hold_instruction TEXT;
     )sql",
+    // v7: the certificate that renewed each one (`renew`, issue #13); status superseded is derived
+    // from it. The partial index serves `db list --status superseded` and the way back (Renews).
+    R"sql(
+    ALTER TABLE certificates ADD COLUMN superseded_by TEXT;
+    CREATE INDEX certificates_superseded_by ON certificates(superseded_by) WHERE superseded_by IS NOT NULL;
+    -- The longest lifetime bounds which rows can have used 2/3 of theirs (renewal when due) without
+    -- reading every row.
+    CREATE INDEX certificates_lifetime ON certificates(not_after - not_before);
+    )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -103,11 +112,11 @@ using Statement = db::SqliteStatement;
 
 constexpr const char* kColumns =
     "serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at, revoked_at, revocation_reason, cert_path, key_path, "
-    "hold_instruction";
+    "hold_instruction, superseded_by";
 // The same for listings, NULL in place of the DER: read_row() reads both.
 constexpr const char* kListColumns =
     "serial, subject, sans, not_before, not_after, profile, fingerprint, NULL, created_at, revoked_at, revocation_reason, cert_path, key_path, "
-    "hold_instruction";
+    "hold_instruction, superseded_by";
 // The buckets of certificate_counts (schema v5): not_after >> 16. C++20 defines >> on negative
 // numbers as SQLite computes it, a floor.
 constexpr int kBucketShift = 16;
@@ -153,6 +162,7 @@ CertificateRecord read_row(const Statement& s) {
     if (!s.is_null(9)) r.revocation = read_revocation(s, 9, 10, 13);
     if (!s.is_null(11)) r.cert_path = s.text(11);
     if (!s.is_null(12)) r.key_path = s.text(12);
+    if (!s.is_null(14)) r.superseded_by = issue::Serial::parse(s.text(14));
     return r;
 }
 
@@ -187,14 +197,15 @@ std::string to_string(Status s) {
         case Status::Valid: return "valid";
         case Status::Revoked: return "revoked";
         case Status::Expired: return "expired";
+        case Status::Superseded: return "superseded";
     }
     return "valid";
 }
 
 Status parse_status(const std::string& text) {
-    for (Status s : {Status::Valid, Status::Revoked, Status::Expired})
+    for (Status s : {Status::Valid, Status::Revoked, Status::Expired, Status::Superseded})
         if (to_string(s) == text) return s;
-    throw usage_error("unknown status '" + text + "'", "use valid, revoked or expired");
+    throw usage_error("unknown status '" + text + "'", "use valid, revoked, expired or superseded");
 }
 
 Store Store::open(const std::filesystem::path& path, Open mode) {
@@ -279,6 +290,13 @@ void Store::set_ca_fingerprint(const std::string& sha256_hex) {
     Statement s(db_, "INSERT INTO ca_identity (id, certificate_sha256) VALUES (1, ?)", path_.string());
     s.bind(1, sha256_hex);
     if (s.step() != SQLITE_DONE) throw Error(path_.string() + ": the inventory already belongs to a CA");
+}
+
+void Store::replace_ca_fingerprint(const std::string& from, const std::string& to) {
+    Statement s(db_, "UPDATE ca_identity SET certificate_sha256 = ? WHERE id = 1 AND certificate_sha256 = ?", path_.string());
+    s.bind(1, to);
+    s.bind(2, from);
+    if (s.step() != SQLITE_DONE || sqlite3_changes(db_) != 1) throw Error(path_.string() + ": the inventory belongs to another CA");
 }
 
 void Store::backup(const std::filesystem::path& to) const {
@@ -430,6 +448,27 @@ std::optional<CertificateRecord> Store::find_delivered_to(const std::string& cer
     return read_row(s);
 }
 
+bool Store::set_superseded_by(const issue::Serial& old, const issue::Serial& successor) {
+    Statement s(db_, "UPDATE certificates SET superseded_by = ?2 WHERE serial = ?1 AND superseded_by IS NULL", path_.string());
+    s.bind(1, old.hex());
+    s.bind(2, successor.hex());
+    s.step();
+    return sqlite3_changes(db_) == 1;
+}
+
+std::chrono::seconds Store::longest_lifetime() const {
+    Statement s(db_, "SELECT not_after - not_before FROM certificates ORDER BY not_after - not_before DESC LIMIT 1", path_.string());
+    if (s.step() != SQLITE_ROW) return std::chrono::seconds(0);
+    return std::chrono::seconds(s.integer(0));
+}
+
+std::optional<CertificateRecord> Store::find_renewed_by(const issue::Serial& successor) const {
+    Statement s(db_, (std::string("SELECT ") + kColumns + " FROM certificates WHERE superseded_by = ?1").c_str(), path_.string());
+    s.bind(1, successor.hex());
+    if (s.step() != SQLITE_ROW) return std::nullopt;
+    return read_row(s);
+}
+
 std::optional<CertificateRecord> Store::find(const issue::Serial& serial) const {
     Statement s(db_, (std::string("SELECT ") + kColumns + " FROM certificates WHERE serial = ?1").c_str(), path_.string());
     s.bind(1, serial.hex());
@@ -447,11 +486,13 @@ std::string list_sql(const Query& q, const char* columns) {
     if (q.status) {
         switch (*q.status) {
             case Status::Revoked: clauses.emplace_back("revoked_at IS NOT NULL"); break;
-            case Status::Expired: clauses.emplace_back("revoked_at IS NULL AND not_after < :now"); break;
-            case Status::Valid: clauses.emplace_back("revoked_at IS NULL AND not_after >= :now"); break;
+            case Status::Expired: clauses.emplace_back("revoked_at IS NULL AND superseded_by IS NULL AND not_after < :now"); break;
+            case Status::Valid: clauses.emplace_back("revoked_at IS NULL AND superseded_by IS NULL AND not_after >= :now"); break;
+            case Status::Superseded: clauses.emplace_back("revoked_at IS NULL AND superseded_by IS NOT NULL"); break;
         }
     }
-    if (q.expiring_within) clauses.emplace_back("revoked_at IS NULL AND not_after >= :now AND not_after <= :until");
+    if (q.expiring_within)
+        clauses.emplace_back("revoked_at IS NULL AND superseded_by IS NULL AND not_after >= :now AND not_after <= :until");
     // LIKE folds ASCII letters only, as lower() does: the same matches as instr(lower(), lower()).
     if (q.subject_pattern) clauses.emplace_back("id IN (SELECT id FROM certificates WHERE subject LIKE :pattern ESCAPE '\\')");
     std::string sql = std::string("SELECT ") + columns + " FROM certificates";
@@ -459,7 +500,8 @@ std::string list_sql(const Query& q, const char* columns) {
     // Left to itself, SQLite walks certificates_not_after for its order and reads every row to
     // find the revoked ones (1.3 s on a million); "+" keeps that index out of the ORDER BY, so the
     // partial certificates_revoked_at index finds them and the few are sorted (0.14 s).
-    const bool revoked = q.status == Status::Revoked;
+    // The same for the few superseded rows (certificates_superseded_by).
+    const bool revoked = q.status == Status::Revoked || q.status == Status::Superseded;
     return sql + (revoked ? " ORDER BY +not_after, serial" : " ORDER BY not_after, serial");
 }
 

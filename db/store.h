@@ -66,6 +66,13 @@ public:
     // An adopted CA's CRLs go on from `last` (never backwards: the larger number is kept).
     void continue_crl_numbers_after(uint64_t last);
     std::optional<CertificateRecord> find(const issue::Serial& serial) const;
+    // Links a renewed certificate to its successor (both recorded); call it in the Transaction
+    // that inserts the successor. False when `old` is unknown or already superseded.
+    bool set_superseded_by(const issue::Serial& old, const issue::Serial& successor);
+    // The certificate `successor` renewed, when it renewed one.
+    std::optional<CertificateRecord> find_renewed_by(const issue::Serial& successor) const;
+    // The longest notAfter - notBefore of any row (0 when empty), read from its index.
+    std::chrono::seconds longest_lifetime() const;
     // The newest unrevoked certificate recorded as delivered to `cert_path` (absolute).
     std::optional<CertificateRecord> find_delivered_to(const std::string& cert_path) const;
     // Calls `each` with every row that matches, soonest expiry first, as SQLite reads them: a
@@ -90,6 +97,9 @@ public:
     // in an inventory made before it was recorded. set_ca_fingerprint() records it, once.
     std::optional<std::string> ca_fingerprint() const;
     void set_ca_fingerprint(const std::string& sha256_hex);
+    // The CA's own certificate renewed (`ca renew`): the record moves from `from` to `to`; Error
+    // when the inventory records another CA.
+    void replace_ca_fingerprint(const std::string& from, const std::string& to);
 
     // A consistent copy of the inventory into the new file `to` (0600), made while others may
     // write. Error naming the file; nothing is left behind on failure.

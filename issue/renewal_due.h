@@ -27,6 +27,8 @@ public:
     // Lifetime used, in percent, at which a certificate is due (66.67 for the standard one); 0
     // for a time left.
     double percent() const;
+    // The time left at which a certificate is due; 0 for a share.
+    std::chrono::seconds window() const { return std::chrono::seconds(window_ < 0 ? 0 : window_); }
 
     // Due at `now`? The share compares whole seconds exactly (no rounding of 2/3): used/lifetime
     // >= numerator/denominator. The window: notAfter <= now + window, as -checkend decides.

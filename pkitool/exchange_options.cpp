@@ -3,6 +3,7 @@
 
 #include "base/pem.h"
 #include "exchange/arn.h"
+#include "exchange/client/reloading_identity.h"
 #include "exchange/loopback_server.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 
 namespace pkitool::cli {
 
@@ -279,10 +281,15 @@ exchange::TransportOptions ExchangeOptions::transport() const {
     return t;
 }
 
-exchange::CredentialSource ExchangeOptions::source(std::ostream& debug_stream) const {
-    return [this, &debug_stream] {
+exchange::CredentialSource ExchangeOptions::source(std::ostream& debug_stream, const std::function<void(const std::string&)>& warn) const {
+    std::vector<std::filesystem::path> files{key.certificate};
+    if (!key.private_key.empty()) files.emplace_back(key.private_key);  // none: the PKCS#12 --certificate holds it
+    if (!intermediates.empty()) files.emplace_back(intermediates);
+    auto current = std::make_shared<exchange::ReloadingIdentity>(std::move(files), [this] { return identity(); },
+                                                                 warn ? warn : [](const std::string&) {});
+    return [this, &debug_stream, current] {
         try {
-            return exchange::create_session(target, identity(), transport(), key.debug ? &debug_stream : nullptr);
+            return exchange::create_session(target, current->current(exchange::Clock::now()), transport(), key.debug ? &debug_stream : nullptr);
         } catch (Error& e) {
             // The transport says the endpoint's certificate was not trusted by offering to skip
             // the check; the way to trust a private CA is this command's to word.

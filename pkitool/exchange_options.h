@@ -94,10 +94,12 @@ struct ExchangeOptions {
     exchange::SessionIdentity identity() const;
     Botan::X509_Certificate leaf() const { return key.leaf(); }
     exchange::TransportOptions transport() const;
-    // CreateSession bound to these options, re-reading the files each time (a renewed certificate
-    // is picked up); --debug output goes to `debug_stream`. An endpoint whose TLS certificate is
-    // not trusted gets the hint of how to trust its CA.
-    exchange::CredentialSource source(std::ostream& debug_stream) const;
+    // CreateSession bound to these options; --debug output goes to `debug_stream`. Before each
+    // call the files' stamps are compared (exchange/client/reloading_identity.h): a renewed
+    // certificate and key are picked up when the pair matches and is valid, else the previous pair
+    // is kept and `warn` told once. An endpoint whose TLS certificate is not trusted gets the hint
+    // of how to trust its CA.
+    exchange::CredentialSource source(std::ostream& debug_stream, const std::function<void(const std::string&)>& warn = {}) const;
 
     // The flags given, again, with absolute paths, for a credential_process line.
     std::vector<std::string> to_args() const { return declared_.to_args(); }

@@ -19,7 +19,7 @@ void serve_credentials(const ExchangeOptions& o, const ServeOptions& serve, Cont
     const auto role = exchange::role_name_of_arn(o.target.role_arn);
     o.identity();  // a wrong key or passphrase fails now, not on the first request
 
-    exchange::RefreshingCredentials credentials(o.source(ctx.err));
+    exchange::RefreshingCredentials credentials(o.source(ctx.err, [&ctx](const std::string& line) { ctx.warn(line); }));
     exchange::ImdsEndpoint endpoint(role, credentials);
     auto limits = exchange::ImdsEndpoint::limits();
     limits.hop_limit = serve.hop_limit;
@@ -64,7 +64,7 @@ void update_credentials(const ExchangeOptions& o, const std::string& profile, bo
     if (profile.empty() || profile.find_first_of("[]\n") != std::string::npos)
         throw usage_error("--profile '" + profile + "': not a profile name");
     const auto path = exchange::default_credentials_file();
-    const auto fetch = o.source(ctx.err);
+    const auto fetch = o.source(ctx.err, [&ctx](const std::string& line) { ctx.warn(line); });
     for (bool first = true;; first = false) {
         std::chrono::seconds wait{60};  // after a failed refresh
         try {

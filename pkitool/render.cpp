@@ -181,6 +181,7 @@ nlohmann::json record_json(const db::CertificateRecord& r, db::Time now) {
         j["revocation"] = {{"at", issue::rfc3339(r.revocation->at)}, {"reason", db::to_string(r.revocation->reason)}};
         if (r.revocation->hold_instruction) j["revocation"]["hold_instruction"] = *r.revocation->hold_instruction;
     }
+    if (r.superseded_by) j["superseded_by"] = r.superseded_by->hex();
     // A row recorded from an openssl index line alone (`ca import --allow-missing`): no start, no
     // fingerprint to show, rather than 1970 and an empty string.
     if (!r.has_certificate()) {
@@ -229,7 +230,7 @@ void append_json_string(std::string& out, const std::string& s) {
 void append_record_json(std::string& out, const db::CertificateRecord& r, db::Time now, std::string_view indent) {
     // Rare rows with more fields (a hold's instruction, a certificate missing at import) go through
     // nlohmann itself, re-indented, so the fast path below stays the common shape only.
-    if ((r.revocation && r.revocation->hold_instruction) || !r.has_certificate()) {
+    if ((r.revocation && r.revocation->hold_instruction) || !r.has_certificate() || r.superseded_by) {
         const std::string dumped = record_json(r, now).dump(2);
         out += indent;
         for (const char c : dumped) {

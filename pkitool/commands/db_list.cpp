@@ -30,7 +30,8 @@ void register_db_list(CLI::App& db_group, Context& ctx) {
     auto a = std::make_shared<Args>();
     auto* cmd = db_group.add_subcommand("list", "List issued certificates, soonest expiry first");
     a->ca.add(*cmd);
-    cmd->add_option("--status", a->status, "Only certificates with this status")->check(CLI::IsMember({"valid", "revoked", "expired"}))->option_text("valid|revoked|expired");
+    cmd->add_option("--status", a->status, "Only certificates with this status")->check(CLI::IsMember({"valid", "revoked", "expired", "superseded"}))
+        ->option_text("valid|revoked|expired|superseded");
     cmd->add_option("--expiring", a->expiring, "Only valid certificates expiring within this window (30d, 12h, 2w)")->option_text("WINDOW");
     cmd->add_option("--subject", a->subject, "Only subjects containing this text (case-insensitive)")->option_text("PATTERN");
     examples(*cmd, {{"Everything a CA issued:", "pkitool db list --ca root-ca"},

@@ -43,6 +43,8 @@ void register_db_show(CLI::App& db_group, Context& ctx) {
         }
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
         auto j = record_json(*r, now);
+        const auto renews = authority.store().find_renewed_by(serial);
+        if (renews) j["renews"] = renews->serial.hex();
         if (ctx.json) {
             j["certificate"] = cert ? issue::describe(*cert) : nlohmann::json(nullptr);
             j["pem"] = cert ? nlohmann::json(cert->PEM_encode()) : nlohmann::json(nullptr);
@@ -54,6 +56,8 @@ void register_db_show(CLI::App& db_group, Context& ctx) {
             if (r->revocation->hold_instruction) ctx.out << ", hold instruction " << hold_instruction_name(*r->revocation->hold_instruction);
             ctx.out << ")";
         }
+        if (r->superseded_by) ctx.out << "\nSuperseded by: " << r->superseded_by->hex();
+        if (renews) ctx.out << "\nRenews: " << renews->serial.hex();
         ctx.out << "\nProfile: " << r->profile << "\nRecorded: " << issue::rfc3339(r->created_at) << "\n";
         if (cert) return render(ctx.out, issue::describe(*cert));
         ctx.out << "Subject: " << r->subject << "\nNot after: " << issue::rfc3339(r->not_after) << "\nCertificate: " << kMissingAtImport

@@ -126,3 +126,42 @@ TEST_CASE("crash: a batch killed after its commit is listed by db check and fini
     CHECK_THAT(moved.err, Catch::Contains("fleet/vm-5.crt: holds certificate") && Catch::Contains("it was delivered"));
     CHECK(json::parse(run("db list --ca ca --status revoked --json", t.path()).out)["count"] == 20);
 }
+
+// renew (issue #13): killed at each step after the staging of the new key, the files hold a
+// matching pair, old or new, and running the same renew again finishes the recorded renewal.
+TEST_CASE("crash: a renewal killed at any step leaves a matching pair and is finished by the next renew (under strace)", "[cli][crash]") {
+    // With `window`, the key's rename is then done by hand: the state a kill between the two
+    // renames leaves. Without it, the next renew moves the staged key itself.
+    for (const auto& [syscall, window] : std::vector<std::pair<std::string, bool>>{{"linkat", false}, {"fdatasync", false}, {"rename", false}, {"rename", true}}) {
+        DYNAMIC_SECTION("killed at " << syscall << (window ? ", then the key moved" : "")) {
+            TempDir t;
+            run_ok("ca init --dir ca --subject CN=Root", t);
+            run_ok("issue --ca ca --subject CN=vm --out vm.crt --key-out vm.key --yes", t);
+            const auto pair_matches = [&] {
+                return shell("openssl x509 -in vm.crt -noout -pubkey", t.path()).out == shell("openssl pkey -in vm.key -pubout", t.path()).out;
+            };
+            const auto old_cert = slurp(t / "vm.crt");
+            kill_during(syscall, "renew --ca ca --cert vm.crt --rekey --yes", t);
+            CHECK(slurp(t / "vm.crt") == old_cert);
+            CHECK(pair_matches());
+            const bool recorded = json::parse(run("db list --ca ca --json", t.path()).out)["count"] == 2;
+            if (window) {
+                REQUIRE(recorded);
+                REQUIRE(fs::exists(t / "vm.key.next"));
+                // The window between the two renames: the new key beside the old certificate.
+                fs::rename(t / "vm.key.next", t / "vm.key");
+                CHECK_FALSE(pair_matches());
+            }
+            auto again = run("renew --ca ca --cert vm.crt --rekey --yes --json", t.path());
+            INFO(again.err);
+            REQUIRE(again.code == 0);
+            CHECK(json::parse(again.out)["renewed"][0]["resumed"] == recorded);
+            CHECK(pair_matches());
+            CHECK(slurp(t / "vm.crt") != old_cert);
+            CHECK_FALSE(fs::exists(t / "vm.key.next"));
+            CHECK(shell("openssl verify -x509_strict -CAfile ca/ca.crt vm.crt", t.path()).code == 0);
+            CHECK(json::parse(run("db list --ca ca --status valid --json", t.path()).out)["count"] == 1);
+            CHECK(run("db check --ca ca", t.path()).code == 0);
+        }
+    }
+}

@@ -148,7 +148,7 @@ TEST_CASE("store: a schema v1 inventory is migrated, rows and revocations kept",
     INFO(r.err);
     REQUIRE(r.code == 0);
     auto store = Store::open(t / "v1.db", Store::Open::Existing);
-    CHECK(store.schema_version() == 6);
+    CHECK(store.schema_version() == 7);
     CHECK(store.last_crl_number() == 0);
     CHECK_FALSE(store.ca_fingerprint());  // recorded by the first Authority::open
     const auto revoked = store.revocations();

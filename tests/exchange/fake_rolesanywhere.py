@@ -10,7 +10,10 @@ answers a CreateSession-shaped 201. Refusals use the AWS error shape (X-Amzn-Err
 
 Usage: fake_rolesanywhere.py [--anchor CA.pem] [--tamper body|query|date|signature] [--log FILE]
                              [--lifetime SECONDS] [--fail-after N] [--expiration-format STRFTIME]
+                             [--expires-in SECONDS]
                              [--tls-cert CERT.pem --tls-key KEY.pem]
+--expires-in answers credentials that expire that soon whatever the duration asked (a client's
+refresh loop can then be seen at work without waiting an hour).
 Prints "PORT <n>" on stdout once listening on 127.0.0.1 (random port); exits after --lifetime.
 With --tls-cert and --tls-key it speaks HTTPS (Python's ssl module) with that certificate, as a
 private endpoint would.
@@ -174,7 +177,8 @@ class Handler(BaseHTTPRequestHandler):
         duration = int(request_body.get("durationSeconds", 3600))
         cn = leaf.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
         session = request_body.get("roleSessionName", format(leaf.serial_number, "x"))
-        expiration = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=duration)
+        lasts = opts.expires_in if opts.expires_in is not None else duration
+        expiration = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=lasts)
         if opts.log:
             with self.server.lock, open(opts.log, "a") as f:
                 f.write(json.dumps({"algorithm": algorithm, "signed_headers": signed, "chain": len(chain),
@@ -203,6 +207,7 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--lifetime", type=float, default=120)
     ap.add_argument("--fail-after", type=int)
+    ap.add_argument("--expires-in", type=int)
     # Another RFC 3339 spelling (e.g. "%Y-%m-%dT%H:%M:%S.000+00:00"), to tell passing it through from re-rendering.
     ap.add_argument("--expiration-format", default="%Y-%m-%dT%H:%M:%SZ")
     ap.add_argument("--tls-cert")
