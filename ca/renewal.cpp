@@ -117,6 +117,12 @@ void choose_paths(RenewalItem& item, const RenewRequest& req, bool single, const
     if (single && req.key_out) item.key = *req.key_out;
     else if (r.key_path) item.key = *r.key_path;
     else if (req.rekey && req.out_dir) item.key = *req.out_dir / (serial + ".key");
+    // A new key for a certificate written elsewhere must go beside it: written over the recorded
+    // key, it would no longer match the certificate still there.
+    if (req.rekey && !(single && req.key_out) && item.key && r.cert_path && recorded_path(item.certificate) != *r.cert_path)
+        throw Error("certificate " + serial + ": a new key for " + item.certificate.string() + " would replace " + item.key->string() +
+                        ", the key of " + *r.cert_path + " (which keeps the old certificate)",
+                    "name the new key's file");
     if (req.rekey && !item.key)
         throw Error("certificate " + serial + ": a new key needs a file to go to; the inventory records no key file",
                     single ? "name the key file" : "name an output directory for it");
@@ -152,6 +158,11 @@ RenewalItem plan_one(const Authority& ca, const RenewRequest& req, db::Certifica
                                   "issue a new certificate instead");
     const auto cert = certificate_of(r);
     const auto& catalog = catalog_of(req);
+    // A sub-CA's row records DIR/ca.crt and DIR/private/ca.key: re-issued from here, its directory
+    // would hold a certificate its own inventory does not know, and a rekey would replace its key.
+    if (cert.is_CA_cert() || catalog.find(r.profile).is_ca())
+        throw Error("certificate " + r.serial.hex() + " (" + r.subject + ") is a CA certificate: renewing it as an issued certificate would replace its CA directory's files",
+                    "renew that CA from its own directory, naming this CA as its parent");
     RenewalItem item{r, {}, std::nullopt, catalog.find(r.profile), {}, issue::key_type_of(*public_key_of(r)), std::nullopt};
     item.pending = pending_successor(ca, r);
     if (item.pending) {  // finished where it was meant to go
@@ -235,9 +246,14 @@ std::vector<db::CertificateRecord> select_for_renewal(const Authority& ca, const
         q.expiring_within = std::chrono::seconds(static_cast<int64_t>(ca.store().longest_lifetime().count() * (1 - req.threshold.percent() / 100)) + 1);
     else q.expiring_within = req.threshold.window();
     std::vector<db::CertificateRecord> selected;
+    std::vector<std::string> ca_profiles;
+    for (const auto& p : catalog_of(req).all())
+        if (p.is_ca()) ca_profiles.push_back(p.name);
     ca.store().list(q, [&](const db::CertificateRecord& r) {
         // A row recorded from an index line alone has no certificate to renew from.
         if (!r.has_certificate()) return;
+        // Sub-CAs are renewed from their own directories (plan_one says why).
+        if (std::any_of(ca_profiles.begin(), ca_profiles.end(), [&](const std::string& p) { return p == r.profile; })) return;
         if (!req.expiring_within && !issue::renewal_due(r.not_before, r.not_after, t, req.threshold).due) return;
         selected.push_back(r);
     });

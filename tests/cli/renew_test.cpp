@@ -170,3 +170,47 @@ TEST_CASE("renew --due takes needs-renewal's threshold, and --exec runs with the
     CHECK(unseen.code != 0);
     CHECK(json::parse(run("db list --ca ca --status superseded --json", t.path()).out)["count"] == 3);
 }
+
+TEST_CASE("renew leaves sub-CAs to their own directories: skipped by --expiring, refused by serial", "[cli][renew]") {
+    TempDir t;
+    run_ok("ca init --dir root --subject CN=Root --days 100", t);
+    run_ok("ca init --dir sub --parent root --subject CN=Sub --days 20", t);
+    const auto sub_cert = slurp(t / "sub/ca.crt"), sub_key = slurp(t / "sub/private/ca.key");
+    const auto serial = openssl_serial("sub/ca.crt", t);
+    const auto batch = run("renew --ca root --expiring 30d --yes --json", t.path());
+    INFO(batch.err);
+    CHECK(batch.code == 0);
+    CHECK(slurp(t / "sub/ca.crt") == sub_cert);
+    for (const auto& extra : {std::string(), std::string(" --rekey")}) {
+        const auto one = run("renew --ca root --serial " + serial + extra + " --yes", t.path());
+        CHECK(one.code == 1);
+        CHECK_THAT(one.err, Catch::Contains(serial) && Catch::Contains("is a CA certificate"));
+    }
+    CHECK(slurp(t / "sub/ca.crt") == sub_cert);
+    CHECK(slurp(t / "sub/private/ca.key") == sub_key);
+    run_ok("ca show --dir sub", t);
+}
+
+TEST_CASE("renew --rekey into another file needs its own key file: the recorded pair keeps matching", "[cli][renew]") {
+    TempDir t;
+    run_ok("ca init --dir ca --subject CN=Root", t);
+    shell("mkdir o", t.path());
+    run_ok("issue --ca ca --subject CN=o --days 30 --out o/o.crt --key-out o/o.key --yes", t);
+    const auto serial = openssl_serial("o/o.crt", t);
+    const auto key = slurp(t / "o/o.key");
+    const auto refused = run("renew --ca ca --serial " + serial + " --rekey --out o/new.crt --yes", t.path());
+    CHECK(refused.code == 1);
+    CHECK_THAT(refused.err, Catch::Contains("o/o.key"));
+    CHECK(slurp(t / "o/o.key") == key);
+    CHECK_FALSE(fs::exists(t / "o/new.crt"));
+    // A copy of the pair elsewhere: renewing the copy must not rekey the original.
+    shell("mkdir etc && cp o/o.crt o/o.key etc/", t.path());
+    const auto copy = run("renew --ca ca --cert etc/o.crt --rekey --yes", t.path());
+    CHECK(copy.code == 1);
+    CHECK(slurp(t / "o/o.key") == key);
+    run_ok("renew --ca ca --serial " + serial + " --rekey --out o/new.crt --key-out o/new.key --yes", t);
+    CHECK(slurp(t / "o/o.key") == key);
+    CHECK(x509("o/new.crt", "-pubkey", t) == pubkey_of_key("o/new.key", t));
+    CHECK(x509("o/o.crt", "-pubkey", t) == pubkey_of_key("o/o.key", t));
+    CHECK(mode_of(t / "o/new.key") == 0600);
+}
