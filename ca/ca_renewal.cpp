@@ -27,6 +27,7 @@ namespace {
 fs::path staged(const fs::path& p) { return p.string() + ".next"; }
 fs::path marker(const Layout& l) { return l.dir / "renewal.commit"; }
 fs::path previous_dir(const Layout& l) { return l.dir / "previous"; }
+fs::path cross_file(const Layout& l) { return l.dir / "cross.pem"; }
 // Held while a renewal stages and commits, so another process opening the CA meanwhile waits
 // rather than taking staged files for the leftovers of a crash.
 fs::path renewal_lock(const Layout& l) { return l.dir / ".renew.lock"; }
@@ -61,6 +62,7 @@ void commit(const Layout& l) {
     move_into_place(staged(l.key()), l.key());
     move_into_place(staged(l.chain()), l.chain());
     move_into_place(staged(l.certificate()), l.certificate());
+    move_into_place(staged(cross_file(l)), cross_file(l));
     auto store = db::Store::open(l.database(), db::Store::Open::Existing);
     if (store.ca_fingerprint() != to) store.replace_ca_fingerprint(from, to);
     std::error_code ec;
@@ -178,7 +180,7 @@ CaRenewed renew_ca(const CaRenewalRequest& req, Clock::time_point now) {
         const std::vector<uint8_t> old_id = cur.subject_key_id().empty() ? issue::SubjectKey::of(old_key.public_key()).key_id : cur.subject_key_id();
         const Issuer old_issuer{cur.subject_dn(), old_id, &old_key.botan(), old_key.type().signature_hash()};
         out.cross = Signer(old_issuer).sign(cross_t, issue::Serial::random());
-        out.cross_file = l.dir / "cross.pem";
+        out.cross_file = cross_file(l);
         out.previous_key_file = previous_dir(l) / (serial_of(cur).hex() + ".key");
     }
 
@@ -194,7 +196,14 @@ CaRenewed renew_ca(const CaRenewalRequest& req, Clock::time_point now) {
         files::write_atomic(staged(l.chain()), chain, files::Mode::Public, files::Overwrite::Yes);
     }
     files::write_atomic(staged(l.certificate()), out.renewed.PEM_encode(), files::Mode::Public, files::Overwrite::Yes);
-    if (out.cross) files::write_atomic(*out.cross_file, out.cross->PEM_encode() + cur.PEM_encode(), files::Mode::Public, files::Overwrite::Yes);
+    if (out.cross) {
+        // An earlier rekey's cross-certificate stays reachable: relying parties may still hold
+        // the certificate before that one.
+        std::error_code ec;
+        if (fs::exists(*out.cross_file, ec))
+            files::write_atomic(previous_dir(l) / (serial_of(cur).hex() + ".cross.pem"), files::read_text(*out.cross_file), files::Mode::Public, files::Overwrite::Yes);
+        files::write_atomic(staged(*out.cross_file), out.cross->PEM_encode() + cur.PEM_encode(), files::Mode::Public, files::Overwrite::Yes);
+    }
     files::write_atomic(marker(l), sha256_of(cur) + "\n" + sha256_of(out.renewed) + "\n", files::Mode::Public, files::Overwrite::Yes);
     commit(l);
     return out;
@@ -204,14 +213,14 @@ void finish_interrupted_renewal(const Layout& l) {
     std::error_code ec;
     const auto pending = [&] {
         if (fs::exists(marker(l), ec)) return true;
-        for (const auto& p : {l.key(), l.chain(), l.certificate()})
+        for (const auto& p : {l.key(), l.chain(), l.certificate(), cross_file(l)})
             if (fs::exists(staged(p), ec)) return true;
         return false;
     };
     if (!pending()) return;  // the usual case: no lock file is made
     const files::FileLock lock(renewal_lock(l));
     if (fs::exists(marker(l), ec)) return commit(l);
-    for (const auto& p : {l.key(), l.chain(), l.certificate()}) fs::remove(staged(p), ec);
+    for (const auto& p : {l.key(), l.chain(), l.certificate(), cross_file(l)}) fs::remove(staged(p), ec);
 }
 
 }  // namespace pkitool::ca

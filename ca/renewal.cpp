@@ -326,15 +326,26 @@ RenewOutcome execute_renewal(Authority& ca, const RenewPlan& plan, const RenewRe
     }
     const size_t first = outcome.renewed.size();
     const auto release_chunk = [&](const std::vector<Issued>& issued, size_t from, size_t end) {
+        // Every row of the chunk is recorded: each is put in place even when one fails, and the
+        // error names every one left undelivered (a batch re-run does not select them again,
+        // since their predecessors are superseded; renewing each by serial finishes it).
+        std::optional<std::string> first_error;
+        std::vector<std::string> undelivered;
         for (size_t i = from; i < end; ++i) {
             const auto& item = *fresh[i];
             try {
                 put_in_place(item, issued[i].pem, req.rekey);
             } catch (const Error& e) {
-                throw Error(std::string(e.what()) + " (certificate " + issued[i].record.serial.hex() + ", renewing " + item.previous.serial.hex() +
-                            ", is recorded; renewing " + item.previous.serial.hex() + " again finishes it)");
+                if (!first_error) first_error = e.what();
+                undelivered.push_back(item.previous.serial.hex());
             }
         }
+        if (!first_error) return;
+        std::string list;
+        for (size_t i = 0; i < undelivered.size() && i < 10; ++i) list += (i ? ", " : "") + undelivered[i];
+        if (undelivered.size() > 10) list += fmt::format(" and {} more", undelivered.size() - 10);
+        throw Error(*first_error + fmt::format(" ({} renewal(s) recorded but not in place; renewing each of these certificates again, by serial, finishes it: {})",
+                                               undelivered.size(), list));
     };
     const auto issued = ca.issue_many(templates, on_progress, release_chunk);
     for (size_t i = 0; i < issued.size(); ++i) {

@@ -1,6 +1,7 @@
 // The renewal decision: a share of the lifetime used or a window before notAfter, and expiry.
 #include "issue/renewal_due.h"
 
+#include "base/duration.h"
 #include "base/error.h"
 
 #include <algorithm>
@@ -37,21 +38,9 @@ RenewalThreshold RenewalThreshold::parse(const std::string& text) {
         if (hundredths <= 0 || hundredths > 10000) throw bad_threshold(text, "the share of the lifetime must be above 0% and at most 100%");
         return RenewalThreshold(hundredths, 10000, -1, text);
     }
-    const std::string digits = text.empty() ? "" : text.substr(0, text.size() - 1);
-    const char unit = text.empty() ? '\0' : text.back();
-    int64_t scale = 0;
-    switch (unit) {
-        case 's': scale = 1; break;
-        case 'm': scale = 60; break;
-        case 'h': scale = 3600; break;
-        case 'd': scale = 86400; break;
-        case 'w': scale = 7 * 86400; break;
-        default: break;
-    }
-    if (!all_digits(digits) || scale == 0)
-        throw bad_threshold(text, "expected a time left with a unit (s, m, h, d or w), like 30d, or a percentage like 66%");
-    if (digits.size() > 9) throw bad_threshold(text, "the time left is too long");
-    return RenewalThreshold(0, 1, std::stoll(digits) * scale, text);
+    const auto window = parse_duration(text);
+    if (!window) throw bad_threshold(text, "expected a time left with a unit (s, m, h, d or w), like 30d, or a percentage like 66%");
+    return RenewalThreshold(0, 1, window->count(), text);
 }
 
 std::string RenewalThreshold::to_string() const { return text_; }

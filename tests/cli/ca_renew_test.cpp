@@ -119,6 +119,19 @@ TEST_CASE("ca renew --rekey: a new key, a cross-certificate from the old one, an
     const auto old_root = "root-ca/previous/" + old_serial + ".crt";
     CHECK(verify("-CAfile " + old_root + " new.crt", t) != "new.crt: OK\n");
     CHECK(verify("-CAfile " + old_root + " -untrusted root-ca/cross.pem new.crt", t) == "new.crt: OK\n");
+
+    // A second rekey: the first cross-certificate is kept beside the certificate it came after,
+    // so a party still trusting the first root reaches the third key through both.
+    const auto first_cross = slurp(t / "root-ca/cross.pem");
+    const auto second_serial = openssl_serial("root-ca/ca.crt", t);
+    run_ok("ca renew --dir root-ca --rekey --yes", t);
+    CHECK(slurp(t / ("root-ca/previous/" + second_serial + ".cross.pem")) == first_cross);
+    CHECK_FALSE(fs::exists(t / "root-ca/cross.pem.next"));
+    run_ok("issue --ca root-ca --subject CN=third-vm --out third.crt --key-out third.key --yes", t);
+    // The cross-certificates alone (each file also holds the self-signed certificate it came
+    // after, which openssl would otherwise take as the end of the chain).
+    must(shell("(openssl x509 -in root-ca/cross.pem; openssl x509 -in root-ca/previous/" + second_serial + ".cross.pem) > both.pem", t.path()));
+    CHECK(verify("-CAfile " + old_root + " -untrusted both.pem third.crt", t) == "third.crt: OK\n");
 }
 
 TEST_CASE("ca renew: files staged by a renewal that crashed before its commit are dropped", "[cli][ca][ca-renew]") {

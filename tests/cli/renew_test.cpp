@@ -214,3 +214,27 @@ TEST_CASE("renew --rekey into another file needs its own key file: the recorded 
     CHECK(x509("o/o.crt", "-pubkey", t) == pubkey_of_key("o/o.key", t));
     CHECK(mode_of(t / "o/new.key") == 0600);
 }
+
+TEST_CASE("renew: a batch with one row that cannot be written puts the others in place and names the one left", "[cli][renew]") {
+    TempDir t;
+    run_ok("ca init --dir ca --subject CN=Root", t);
+    shell("mkdir ld", t.path());
+    for (const auto* n : {"l1", "l2", "l3"})
+        run_ok(std::string("issue --ca ca --subject CN=") + n + " --days 10 --out ld/" + n + ".crt --key-out ld/" + n + ".key --yes", t);
+    const auto s1 = openssl_serial("ld/l1.crt", t), s2 = openssl_serial("ld/l2.crt", t), s3 = openssl_serial("ld/l3.crt", t);
+    shell("rm ld/l1.crt && mkdir ld/l1.crt", t.path());  // cannot be replaced by a file
+    const auto r = run("renew --ca ca --due --expires-in 30d --days 60 --rekey --yes", t.path());
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("1 renewal(s) recorded but not in place") && Catch::Contains(s1));
+    for (const auto& [file, old] : {std::pair{"ld/l2", s2}, std::pair{"ld/l3", s3}}) {
+        CHECK(openssl_serial(std::string(file) + ".crt", t) != old);
+        CHECK(x509(std::string(file) + ".crt", "-pubkey", t) == pubkey_of_key(std::string(file) + ".key", t));
+        CHECK_FALSE(fs::exists(t / (std::string(file) + ".key.next")));
+    }
+    // The old key is still beside the gap; by serial, the recorded renewal is finished.
+    shell("rmdir ld/l1.crt", t.path());
+    run_ok("renew --ca ca --serial " + s1 + " --yes", t);
+    CHECK(openssl_serial("ld/l1.crt", t) != s1);
+    CHECK(x509("ld/l1.crt", "-pubkey", t) == pubkey_of_key("ld/l1.key", t));
+    CHECK(shell("openssl verify -x509_strict -CAfile ca/ca.crt ld/l1.crt ld/l2.crt ld/l3.crt", t.path()).code == 0);
+}
