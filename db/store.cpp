@@ -104,6 +104,32 @@ const char* const kMigrations[] = {
     -- The longest lifetime bounds which rows can have used 2/3 of theirs (renewal when due) without
     -- reading every row.
     CREATE INDEX certificates_lifetime ON certificates(not_after - not_before);
+    -- The counts of v5 learn superseded (unrevoked rows with a successor), so that `ca show` agrees
+    -- with `db list --status`. No row has a successor yet, so every bucket starts at 0.
+    ALTER TABLE certificate_counts ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+    DROP TRIGGER certificates_counted_insert;
+    DROP TRIGGER certificates_counted_delete;
+    DROP TRIGGER certificates_counted_update;
+    CREATE TRIGGER certificates_counted_insert AFTER INSERT ON certificates BEGIN
+        INSERT INTO certificate_counts (bucket, unrevoked, revoked, superseded)
+            VALUES (NEW.not_after >> 16, NEW.revoked_at IS NULL, NEW.revoked_at IS NOT NULL, NEW.revoked_at IS NULL AND NEW.superseded_by IS NOT NULL)
+            ON CONFLICT (bucket) DO UPDATE SET unrevoked = unrevoked + excluded.unrevoked, revoked = revoked + excluded.revoked,
+                                               superseded = superseded + excluded.superseded;
+    END;
+    CREATE TRIGGER certificates_counted_delete AFTER DELETE ON certificates BEGIN
+        UPDATE certificate_counts SET unrevoked = unrevoked - (OLD.revoked_at IS NULL), revoked = revoked - (OLD.revoked_at IS NOT NULL),
+                                      superseded = superseded - (OLD.revoked_at IS NULL AND OLD.superseded_by IS NOT NULL)
+            WHERE bucket = OLD.not_after >> 16;
+    END;
+    CREATE TRIGGER certificates_counted_update AFTER UPDATE OF not_after, revoked_at, superseded_by ON certificates BEGIN
+        UPDATE certificate_counts SET unrevoked = unrevoked - (OLD.revoked_at IS NULL), revoked = revoked - (OLD.revoked_at IS NOT NULL),
+                                      superseded = superseded - (OLD.revoked_at IS NULL AND OLD.superseded_by IS NOT NULL)
+            WHERE bucket = OLD.not_after >> 16;
+        INSERT INTO certificate_counts (bucket, unrevoked, revoked, superseded)
+            VALUES (NEW.not_after >> 16, NEW.revoked_at IS NULL, NEW.revoked_at IS NOT NULL, NEW.revoked_at IS NULL AND NEW.superseded_by IS NOT NULL)
+            ON CONFLICT (bucket) DO UPDATE SET unrevoked = unrevoked + excluded.unrevoked, revoked = revoked + excluded.revoked,
+                                               superseded = superseded + excluded.superseded;
+    END;
     )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -532,10 +558,12 @@ std::vector<std::string> explain(sqlite3* db, const std::string& sql, const std:
 // valid, revoked, expired. The bucket that holds `now` is split by reading its rows (those of
 // about 18 hours, through certificates_not_after); the others are summed whole.
 constexpr const char* kCountsSql =
-    "SELECT COALESCE((SELECT SUM(unrevoked) FROM certificate_counts WHERE bucket >= :bucket), 0) - split.n,"
+    "SELECT COALESCE((SELECT SUM(unrevoked - superseded) FROM certificate_counts WHERE bucket >= :bucket), 0) - split.n,"
     " COALESCE((SELECT SUM(revoked) FROM certificate_counts), 0),"
-    " COALESCE((SELECT SUM(unrevoked) FROM certificate_counts WHERE bucket < :bucket), 0) + split.n"
-    " FROM (SELECT count(*) AS n FROM certificates WHERE not_after >= :bucket_start AND not_after < :now AND revoked_at IS NULL) AS split";
+    " COALESCE((SELECT SUM(unrevoked - superseded) FROM certificate_counts WHERE bucket < :bucket), 0) + split.n,"
+    " COALESCE((SELECT SUM(superseded) FROM certificate_counts), 0)"
+    " FROM (SELECT count(*) AS n FROM certificates WHERE not_after >= :bucket_start AND not_after < :now AND revoked_at IS NULL"
+    " AND superseded_by IS NULL) AS split";
 
 void bind_counts(Statement& s, Time now) {
     const int64_t bucket = to_unix(now) >> kBucketShift;
@@ -571,7 +599,7 @@ Store::Counts Store::counts(Time now) const {
     Statement s(db_, kCountsSql, path_.string());
     bind_counts(s, now);
     s.step();
-    return Counts{static_cast<size_t>(s.integer(0)), static_cast<size_t>(s.integer(1)), static_cast<size_t>(s.integer(2))};
+    return Counts{static_cast<size_t>(s.integer(0)), static_cast<size_t>(s.integer(1)), static_cast<size_t>(s.integer(2)), static_cast<size_t>(s.integer(3))};
 }
 
 std::vector<std::string> Store::counts_plan(Time now) const {

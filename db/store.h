@@ -85,7 +85,7 @@ public:
     size_t count() const;
 
     struct Counts {
-        size_t valid = 0, revoked = 0, expired = 0;
+        size_t valid = 0, revoked = 0, expired = 0, superseded = 0;  // as Status: revoked, then superseded, then expiry
     };
     // By derived status, from the per-expiry-bucket counts that triggers keep (schema v5): the
     // cost is the number of buckets (one per 18 hours of notAfter), not the number of rows.

@@ -19,10 +19,10 @@ void register_ca_show(CLI::App& ca, Context& ctx) {
         const auto c = authority.store().counts(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
         auto j = issue::describe(authority.certificate());
         j["dir"] = dir;
-        j["issued"] = {{"valid", c.valid}, {"revoked", c.revoked}, {"expired", c.expired}};
+        j["issued"] = {{"valid", c.valid}, {"revoked", c.revoked}, {"expired", c.expired}, {"superseded", c.superseded}};
         if (ctx.json) return ctx.print_json(j);
         render(ctx.out, j);
-        ctx.out << "Issued: " << c.valid << " valid, " << c.revoked << " revoked, " << c.expired << " expired\n";
+        ctx.out << "Issued: " << c.valid << " valid, " << c.revoked << " revoked, " << c.expired << " expired, " << c.superseded << " superseded\n";
     });
 }
 

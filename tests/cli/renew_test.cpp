@@ -58,6 +58,8 @@ TEST_CASE("renew: a certificate file in place, same key, and the old row is supe
 
     const std::string new_serial = r["serial"];
     CHECK_THAT(run("db show --ca ca " + old_serial, t.path()).out, Catch::Contains("Status: superseded") && Catch::Contains("Superseded by: " + new_serial));
+    // ca show counts as db list --status does: the predecessor is superseded, not valid.
+    CHECK_THAT(run("ca show --dir ca", t.path()).out, Catch::Contains("Issued: 1 valid, 0 revoked, 0 expired, 1 superseded"));
     CHECK_THAT(run("db show --ca ca " + new_serial, t.path()).out, Catch::Contains("Status: valid") && Catch::Contains("Renews: " + old_serial));
     const auto shown = json::parse(run("db show --ca ca --json " + new_serial, t.path()).out);
     CHECK(shown["renews"] == old_serial);
