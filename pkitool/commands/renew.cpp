@@ -187,6 +187,8 @@ void watch(const Args& a, Context& ctx, const CLI::App* command) {
         throw usage_error("--watch goes without --dry-run, --json, --out and --key-out", "a watched certificate is renewed in place, and each pass logs on stderr");
     const auto interval = parse_duration(a.interval.empty() ? "1h" : a.interval);
     if (!interval || interval->count() < 1) throw usage_error("--interval " + a.interval + ": expected a time with a unit, like 1h, 30m or 1d");
+    // In milliseconds below: a longer interval would overflow them (and a check a year apart misses every renewal).
+    if (*interval > std::chrono::hours(24 * 366)) throw usage_error("--interval " + a.interval + ": at most a year (366d)");
     Wakeup wakeup;  // before any thread: issuing in parallel starts some
     const auto catalog = a.profiles_file.catalog();
     auto req = request(a, catalog);
@@ -218,6 +220,8 @@ void watch(const Args& a, Context& ctx, const CLI::App* command) {
             const auto words = word(e, command);
             ctx.warn("renewal failed, next check at the next interval: " + words.message);
             for (const auto& hint : words.hints) ctx.err << "hint: " << hint << '\n';
+        } catch (const std::exception& e) {
+            ctx.warn(std::string("renewal failed, next check at the next interval: ") + e.what());
         }
         const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*interval) +
                           std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(0, jitter_ms - 1)(random));

@@ -106,6 +106,7 @@ TEST_CASE("renew --watch: what it refuses before it starts", "[cli][renew][watch
              {"--cert host.crt --watch --yes --dry-run", "--watch goes without"},
              {"--cert host.crt --watch --yes --interval 0s", "--interval 0s"},
              {"--cert host.crt --watch --yes --interval soon", "--interval soon"},
+             {"--cert host.crt --watch --yes --interval 999999999w", "at most a year"},
              {"--cert host.crt --interval 1h --yes", "--interval goes with --watch"},
              {"--cert host.crt --expires-in 10d --yes", "--expires-in goes with --due"}}) {
         const auto r = run("renew --ca ca " + args, t.path());
