@@ -104,8 +104,8 @@ const char* const kMigrations[] = {
     -- The longest lifetime bounds which rows can have used 2/3 of theirs (renewal when due) without
     -- reading every row.
     CREATE INDEX certificates_lifetime ON certificates(not_after - not_before);
-    -- The counts of v5 learn superseded (unrevoked rows with a successor), so that `ca show` agrees
-    -- with `db list --status`. No row has a successor yet, so every bucket starts at 0.
+    -- The counts of v5 learn superseded (unrevoked rows with a successor), so that they agree with
+    -- the listing by status. No row has a successor yet, so every bucket starts at 0.
     ALTER TABLE certificate_counts ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
     DROP TRIGGER certificates_counted_insert;
     DROP TRIGGER certificates_counted_delete;
