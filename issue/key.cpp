@@ -1,6 +1,8 @@
 // Key generation and PKCS#8 encoding through Botan; every failure becomes a one-line Error naming the file.
 #include "issue/key.h"
 
+#include "issue/pkcs11/token_key.h"
+
 #include "issue/pkcs12.h"
 #include "issue/random.h"
 #include "base/error.h"
@@ -351,6 +353,28 @@ SubjectKey SubjectKey::of(std::shared_ptr<const Botan::Public_Key> key) {
 
 bool keys_match(const Botan::Private_Key& priv, const Botan::Public_Key& pub) {
     return priv.algo_name() == pub.algo_name() && priv.public_key_bits() == pub.public_key_bits();
+}
+
+PrivateKey PrivateKey::in_token(const pkcs11::KeyUri& uri, const pkcs11::Access& access) {
+    return PrivateKey(pkcs11::open_key(uri, access));
+}
+
+PrivateKey PrivateKey::generate_in_token(const pkcs11::KeyUri& uri, const KeyType& type, const pkcs11::Access& access) {
+    return PrivateKey(pkcs11::generate_key(uri, type, access));
+}
+
+std::string PrivateKey::token_uri() const { return pkcs11::location_of(*key_); }
+
+KeyLocation KeyLocation::parse(const std::string& text) {
+    if (pkcs11::KeyUri::looks_like(text)) return KeyLocation({}, pkcs11::KeyUri::parse(text));
+    return KeyLocation(text, std::nullopt);
+}
+
+std::string KeyLocation::shown() const { return uri_ ? uri_->shown() : files::name_of(path_); }
+
+PrivateKey KeyLocation::open(const Passphrase& passphrase, const pkcs11::Access& access) const {
+    if (uri_) return PrivateKey::in_token(*uri_, access);
+    return PrivateKey::load(path_, passphrase);
 }
 
 }  // namespace pkitool::issue

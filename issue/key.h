@@ -1,6 +1,9 @@
 // Private keys: the supported key types, generation, PKCS#8 PEM storage and fingerprints.
 #pragma once
 
+#include "issue/pkcs11/key_uri.h"
+#include "issue/pkcs11/session.h"
+
 #include <botan/pk_keys.h>
 
 #include <filesystem>
@@ -52,6 +55,13 @@ public:
     static PrivateKey parse(const std::vector<uint8_t>& data, const std::string& name, const Passphrase& passphrase);
     // True when `data` is a key (or PKCS#12 file) that parse() needs a passphrase for.
     static bool is_encrypted(const std::vector<uint8_t>& data);
+    // A key in a PKCS#11 token (issue #11): it signs there and never leaves it (issue/pkcs11/).
+    static PrivateKey in_token(const pkcs11::KeyUri& uri, const pkcs11::Access& access);
+    // A new key pair generated inside the token, sensitive and not extractable.
+    static PrivateKey generate_in_token(const pkcs11::KeyUri& uri, const KeyType& type, const pkcs11::Access& access);
+
+    // The token's URI (without PIN) for a token key; empty for a key in memory.
+    std::string token_uri() const;
 
     const Botan::Private_Key& botan() const { return *key_; }
     KeyType type() const { return key_type_of(*key_); }
@@ -68,6 +78,26 @@ public:
 private:
     explicit PrivateKey(std::shared_ptr<Botan::Private_Key> key) : key_(std::move(key)) {}
     std::shared_ptr<Botan::Private_Key> key_;
+};
+
+// Where a private key is read from: a file, or an RFC 7512 URI ("pkcs11:...") naming it in a token.
+class KeyLocation {
+public:
+    // "pkcs11:..." is a URI (Error pointing at a bad attribute); anything else a path.
+    static KeyLocation parse(const std::string& text);
+    static KeyLocation file(std::filesystem::path p) { return KeyLocation(std::move(p), std::nullopt); }
+
+    const std::optional<pkcs11::KeyUri>& uri() const { return uri_; }
+    const std::filesystem::path& path() const { return path_; }  // empty for a URI
+    std::string shown() const;  // the path, or the URI without PIN
+
+    // What opening it needs: the file's passphrase, or the token's module and PIN.
+    PrivateKey open(const Passphrase& passphrase, const pkcs11::Access& access) const;
+
+private:
+    KeyLocation(std::filesystem::path p, std::optional<pkcs11::KeyUri> u) : path_(std::move(p)), uri_(std::move(u)) {}
+    std::filesystem::path path_;
+    std::optional<pkcs11::KeyUri> uri_;
 };
 
 // SHA-256 over the SubjectPublicKeyInfo DER, lowercase hex (as `openssl pkey -pubout -outform DER | openssl dgst -sha256`).

@@ -1,0 +1,41 @@
+// Private keys that stay in a PKCS#11 token: Botan keys whose signature operation hashes in
+// software and has the token sign the digest (CKM_ECDSA, or CKM_RSA_PKCS over a DigestInfo).
+// Botan 2.19 as Debian builds it has no PKCS#11 module, and its own needs CKM_ECDSA_SHA256,
+// which SoftHSM2 does not offer (Botan issue #3891).
+#pragma once
+
+#include "issue/pkcs11/key_uri.h"
+#include "issue/pkcs11/session.h"
+
+#include <botan/pk_keys.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pkitool::issue {
+class KeyType;
+}
+
+namespace pkitool::issue::pkcs11 {
+
+// The private key the URI names (its object label and/or id; the only private key on the token
+// when the URI names none), with its public half read from the token: the public key object of
+// the same id, else a certificate of that id. Errors: no such key, several (each named), a key
+// type or mechanism the token cannot sign with, a key not allowed to sign.
+std::shared_ptr<Botan::Private_Key> open_key(const KeyUri& uri, const Access& access);
+
+// A new key pair made inside the token: private half sensitive, never extractable, able to sign;
+// labelled with the URI's object and given its id (else the key identifier of RFC 5280
+// §4.2.1.2 (1), so a certificate's subjectKeyIdentifier finds it). Refuses a label already taken.
+std::shared_ptr<Botan::Private_Key> generate_key(const KeyUri& uri, const KeyType& type, const Access& access);
+
+// The certificates on the token that the URI names (its label and/or id), DER.
+std::vector<std::vector<uint8_t>> certificates(const KeyUri& uri, const Access& access);
+
+// True for a key open_key() or generate_key() returned.
+bool is_token_key(const Botan::Private_Key& key);
+// Where it is, for messages and records: its URI without the PIN.
+std::string location_of(const Botan::Private_Key& key);
+
+}  // namespace pkitool::issue::pkcs11
