@@ -47,6 +47,29 @@ issue::Passphrase PassphraseOption::for_key(const std::filesystem::path& key) co
     return for_key(data, files::name_of(key));
 }
 
+void TokenOption::add(CLI::App& app) {
+    app.add_option("--pkcs11-lib", module, "PKCS#11 module for keys given as pkcs11: URIs (default: p11-kit's proxy, every module p11-kit knows)")
+        ->option_text("LIB");
+    app.add_option("--pin-file", pin_file, "File whose first line is the token's user PIN (or set PKITOOL_PIN); else it is asked on the terminal")
+        ->check(CLI::ExistingFile)
+        ->option_text("FILE");
+}
+
+issue::pkcs11::Access TokenOption::access() const {
+    const std::string file = pin_file;
+    return issue::pkcs11::Access{module, [file](const std::string& token) -> std::string {
+                                     // One PIN per process: a batch or a server opens the token more than once.
+                                     static std::optional<std::string> known;
+                                     if (known) return *known;
+                                     PassphraseOption pin{file, "--pin-file", "PKITOOL_PIN"};
+                                     auto given = pin.get();
+                                     if (!given) given = ask_secret("PIN for " + token + ": ");
+                                     if (!given) throw Error(token + " needs a PIN", "give it with --pin-file FILE or PKITOOL_PIN, or run on a terminal");
+                                     known = given;
+                                     return *given;
+                                 }};
+}
+
 CLI::Option* KeyTypeOption::add(CLI::App& app) {
     return app.add_option("--key-type,--type", name, "Key type")
         ->check(CLI::IsMember(issue::KeyType::names()))

@@ -30,6 +30,16 @@ struct PassphraseOption {
     issue::Passphrase for_key(const std::filesystem::path& key) const;
 };
 
+// Keys given as pkcs11: URIs (issue #11): --pkcs11-lib LIB picks the module; the PIN comes from
+// the URI (pin-value, pin-source), --pin-file F or PKITOOL_PIN, else a no-echo terminal prompt,
+// asked once per process. Never the PIN itself as a flag value.
+struct TokenOption {
+    std::string module;
+    std::string pin_file;
+    void add(CLI::App& app);
+    issue::pkcs11::Access access() const;
+};
+
 struct KeyTypeOption {
     std::string name = "ec:p256";
     CLI::Option* add(CLI::App& app);
