@@ -4,6 +4,7 @@
 #include "issue/key.h"
 #include "issue/random.h"
 #include "tests/support/softhsm.h"
+#include "tests/support/swtpm.h"
 
 #include <botan/pubkey.h>
 #include <catch2/catch.hpp>
@@ -148,4 +149,22 @@ TEST_CASE("a PKCS#11 URI with a bad attribute is refused, naming the attribute",
     CHECK(e.find("secret") == std::string::npos);
     CHECK(e.find("se%zz") == std::string::npos);
     CHECK(KeyUri::parse("pkcs11:token=My%20Token;object=root-ca").object() == "root-ca");
+}
+
+TEST_CASE("a key generated in a software TPM through tpm2-pkcs11 signs there, and openssl verifies it", "[pkcs11][tpm]") {
+    TempDir t;
+    SwTpm tpm(t);
+    const Access access{SwTpm::kModule, [](const std::string&) { return std::string(SwTpm::kPin); }};
+    for (const auto& [type, padding, digest] : {std::tuple{"ec:p256", "EMSA1(SHA-256)", "sha256"}, std::tuple{"rsa:2048", "EMSA3(SHA-256)", "sha256"}}) {
+        INFO(type);
+        const auto uri = KeyUri::parse(std::string("pkcs11:token=tpm;object=k-") + type);
+        const auto made = PrivateKey::generate_in_token(uri, KeyType::parse(type), access);
+        openssl_verifies(made, padding, digest, t);
+        const auto found = PrivateKey::in_token(uri, access);
+        CHECK(found.public_pem() == made.public_pem());
+    }
+    const auto objects = tpm.tool(std::string("--list-objects --login --pin ") + SwTpm::kPin);
+    INFO(objects.out << objects.err);
+    CHECK(objects.out.find("k-ec:p256") != std::string::npos);
+    CHECK(objects.out.find("never extractable") != std::string::npos);
 }
