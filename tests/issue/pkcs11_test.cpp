@@ -168,3 +168,17 @@ TEST_CASE("a key generated in a software TPM through tpm2-pkcs11 signs there, an
     CHECK(objects.out.find("k-ec:p256") != std::string::npos);
     CHECK(objects.out.find("never extractable") != std::string::npos);
 }
+
+TEST_CASE("a token that goes away mid-signature is said to be gone", "[pkcs11]") {
+    TempDir t;
+    SoftHsm hsm(t);
+    must(hsm.tool(std::string("--login --pin ") + SoftHsm::kPin + " --keypairgen --key-type EC:prime256v1 --label k --id 01"));
+    ScopedEnv env({"PKITOOL_TEST_SIGNATURES_LEFT"});
+    env.set("PKITOOL_TEST_SIGNATURES_LEFT", "1");
+    const auto key = PrivateKey::in_token(KeyUri::parse("pkcs11:token=pkitool;object=k"), Access{PKITOOL_REMOVABLE_TOKEN, softhsm().pin});
+    const std::string msg = "m";
+    Botan::PK_Signer signer(key.botan(), issue::rng(), "EMSA1(SHA-256)", Botan::DER_SEQUENCE);
+    CHECK(!signer.sign_message(reinterpret_cast<const uint8_t*>(msg.data()), msg.size(), issue::rng()).empty());
+    CHECK_THAT(error_of([&] { signer.sign_message(reinterpret_cast<const uint8_t*>(msg.data()), msg.size(), issue::rng()); }),
+               Catch::Contains("token 'pkitool': the token is gone") && Catch::Contains("CKR_DEVICE_REMOVED"));
+}
