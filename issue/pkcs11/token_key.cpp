@@ -235,7 +235,7 @@ std::shared_ptr<Botan::Private_Key> open_key(const KeyUri& uri, const Access& ac
     const auto found = session->find(m.attributes);
     if (found.empty())
         throw Error(fmt::format("{}: unable to find matching private key on {}", uri.shown(), session->shown()),
-                    "the token's objects are listed by OpenSC's pkcs11-tool, for one");
+                    "OpenSC's pkcs11-tool lists the objects a token holds");
     if (found.size() > 1) {
         std::vector<std::string> names;
         for (auto h : found) names.push_back(name_of(*session, h));
