@@ -12,9 +12,13 @@ namespace pkitool::issue::pkcs11 {
 
 std::shared_ptr<Module> Module::load(const std::string& path) {
     static std::mutex mutex;
-    static std::map<std::string, std::shared_ptr<Module>> loaded;
+    // Weak: the module is finalised when its last session and key are gone, while the process
+    // runs. Finalising from a static destructor at exit would run after the module's own statics
+    // are destroyed (seen with SoftHSM2 under valgrind: reads of freed memory in C_Finalize).
+    static std::map<std::string, std::weak_ptr<Module>> loaded;
     std::lock_guard lock(mutex);
-    if (auto it = loaded.find(path); it != loaded.end()) return it->second;
+    if (auto it = loaded.find(path); it != loaded.end())
+        if (auto alive = it->second.lock()) return alive;
 
     // RTLD_NODELETE: the module's code stays mapped after exit-time clean-up, so a sanitizer's
     // report of anything it left can still name its functions.
@@ -35,7 +39,7 @@ std::shared_ptr<Module> Module::load(const std::string& path) {
         throw Error(fmt::format("{}: the PKCS#11 module failed to initialise ({})", path, rv_name(rv)));
     }
     std::shared_ptr<Module> module(new Module(path, handle, api, rv == CKR_OK));
-    loaded.emplace(path, module);
+    loaded[path] = module;
     return module;
 }
 

@@ -16,7 +16,7 @@ public:
     static constexpr const char* kDefaultPath = "p11-kit-proxy.so";
 
     // The module at `path` (a file, or a name dlopen finds), loaded and initialised on first use
-    // and kept for the life of the process. Error "PATH: cannot load PKCS#11 module: reason".
+    // and finalised when the last holder lets go. Error "PATH: cannot load PKCS#11 module: reason".
     static std::shared_ptr<Module> load(const std::string& path);
 
     CK_FUNCTION_LIST* api() const { return api_; }
