@@ -1,15 +1,14 @@
 #include "issue/pkcs11/token_key.h"
 
 #include "base/error.h"
+#include "issue/held_key.h"
 #include "issue/key.h"
 
 #include <botan/ber_dec.h>
 #include <botan/ec_group.h>
 #include <botan/ecdsa.h>
-#include <botan/hash.h>
 #include <botan/hash_id.h>
 #include <botan/hex.h>
-#include <botan/pk_ops.h>
 #include <botan/rsa.h>
 #include <botan/x509cert.h>
 #include <fmt/format.h>
@@ -18,117 +17,52 @@ namespace pkitool::issue::pkcs11 {
 
 namespace {
 
-// What a token key is besides its public half: where it lives.
-struct Held {
-    std::shared_ptr<Session> session;
-    CK_OBJECT_HANDLE object;
-    std::string shown;  // the URI, without PIN
-    std::string label;  // "key 'root-ca'"
-};
-
-// The hash inside Botan's padding names: "EMSA1(SHA-256)" (ECDSA), "EMSA3(SHA-256)" or
-// "EMSA_PKCS1(SHA-256)" (RSA PKCS#1 v1.5). Anything else (PSS, raw) the token keys refuse.
-std::string hash_of(const std::string& padding, bool rsa, const Held& held) {
-    const size_t open = padding.find('('), close = padding.rfind(')');
-    const std::string scheme = padding.substr(0, open);
-    const bool known = rsa ? (scheme == "EMSA3" || scheme == "EMSA_PKCS1" || scheme == "PKCS1v15") : (scheme == "EMSA1");
-    if (!known || open == std::string::npos || close == std::string::npos || close < open)
-        throw Error(fmt::format("{}: {} signs with {} only, not {}", held.shown, held.label, rsa ? "PKCS#1 v1.5" : "ECDSA", padding));
-    return padding.substr(open + 1, close - open - 1);
-}
-
-class TokenSignature final : public Botan::PK_Ops::Signature {
+// The token's half of a key: C_Sign over a digest hashed in software, CKM_ECDSA for EC keys
+// (r‖s, PKCS#11 v2.40 §2.3.6) and CKM_RSA_PKCS over the DigestInfo for RSA (RFC 8017 §9.2).
+class TokenSigner final : public DigestSigner {
 public:
-    TokenSignature(const Held& held, CK_MECHANISM_TYPE mechanism, const std::string& hash, std::vector<uint8_t> prefix,
-                   size_t digest_max, size_t length)
-        : held_(held), mechanism_(mechanism), hash_(Botan::HashFunction::create_or_throw(hash)), prefix_(std::move(prefix)),
-          digest_max_(digest_max), length_(length) {}
+    TokenSigner(std::shared_ptr<Session> session, CK_OBJECT_HANDLE object, std::string shown, std::string label, bool rsa, size_t length)
+        : session_(std::move(session)), object_(object), shown_(std::move(shown)), label_(std::move(label)), rsa_(rsa), length_(length) {}
 
-    void update(const uint8_t msg[], size_t len) override { hash_->update(msg, len); }
-    size_t signature_length() const override { return length_; }
-
-    Botan::secure_vector<uint8_t> sign(Botan::RandomNumberGenerator&) override {
-        auto digest = hash_->final();
-        // ECDSA uses the leftmost bits of a longer hash (SEC 1 §4.1.3 step 5); whole bytes for P-256/P-384.
-        if (digest_max_ && digest.size() > digest_max_) digest.resize(digest_max_);
-        std::vector<uint8_t> input(prefix_);
-        input.insert(input.end(), digest.begin(), digest.end());
-
-        auto* api = held_.session->api();
-        std::lock_guard lock(held_.session->mutex());
-        CK_MECHANISM mech{mechanism_, nullptr, 0};
-        CK_RV rv = api->C_SignInit(held_.session->handle(), &mech, held_.object);
-        Botan::secure_vector<uint8_t> sig(length_);
+    std::vector<uint8_t> sign(const std::string& hash, const std::vector<uint8_t>& digest) override {
+        std::vector<uint8_t> input;
+        if (rsa_) {
+            input = Botan::pkcs_hash_id(hash);
+            input.insert(input.end(), digest.begin(), digest.end());
+        } else {
+            // ECDSA uses the leftmost bits of a longer hash (SEC 1 §4.1.3 step 5); whole bytes on P-256/P-384.
+            input.assign(digest.begin(), digest.begin() + std::min(digest.size(), length_ / 2));
+        }
+        auto* api = session_->api();
+        std::lock_guard lock(session_->mutex());
+        CK_MECHANISM mech{rsa_ ? CKM_RSA_PKCS : CKM_ECDSA, nullptr, 0};
+        CK_RV rv = api->C_SignInit(session_->handle(), &mech, object_);
+        std::vector<uint8_t> sig(length_);
         CK_ULONG n = sig.size();
-        if (rv == CKR_OK) rv = api->C_Sign(held_.session->handle(), input.data(), input.size(), sig.data(), &n);
+        if (rv == CKR_OK) rv = api->C_Sign(session_->handle(), input.data(), input.size(), sig.data(), &n);
         if (rv != CKR_OK) fail(rv);
         sig.resize(n);
         return sig;
     }
+    std::string location() const override { return shown_; }
 
 private:
     [[noreturn]] void fail(CK_RV rv) const {
-        const auto& s = held_.session->shown();
+        const auto& s = session_->shown();
         if (rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_SESSION_CLOSED ||
             rv == CKR_DEVICE_ERROR)
             throw Error(fmt::format("{}: the token is gone: removed, or its session closed ({})", s, rv_name(rv)));
         if (rv == CKR_USER_NOT_LOGGED_IN)
-            throw Error(fmt::format("{}: {} wants a login for each signature, which pkitool does not do yet ({})", s, held_.label, rv_name(rv)));
-        throw Error(fmt::format("{}: {} did not sign ({})", s, held_.label, rv_name(rv)));
+            throw Error(fmt::format("{}: {} wants a login for each signature, which pkitool does not do yet ({})", s, label_, rv_name(rv)));
+        throw Error(fmt::format("{}: {} did not sign ({})", s, label_, rv_name(rv)));
     }
 
-    Held held_;
-    CK_MECHANISM_TYPE mechanism_;
-    std::unique_ptr<Botan::HashFunction> hash_;
-    std::vector<uint8_t> prefix_;
-    size_t digest_max_;
+    std::shared_ptr<Session> session_;
+    CK_OBJECT_HANDLE object_;
+    std::string shown_, label_;
+    bool rsa_;
     size_t length_;
 };
-
-class TokenEcdsaKey final : public Botan::ECDSA_PublicKey, public virtual Botan::Private_Key {
-public:
-    TokenEcdsaKey(const Botan::EC_Group& group, const Botan::PointGFp& point, Held held)
-        : Botan::EC_PublicKey(group, point), Botan::ECDSA_PublicKey(group, point), held_(std::move(held)) {}
-
-    Botan::secure_vector<uint8_t> private_key_bits() const override {
-        throw Error(fmt::format("{}: the key is held in the token and cannot be exported", held_.shown));
-    }
-    std::unique_ptr<Botan::PK_Ops::Signature> create_signature_op(Botan::RandomNumberGenerator&, const std::string& params,
-                                                                  const std::string&) const override {
-        const size_t order_bytes = domain().get_order_bytes();
-        return std::make_unique<TokenSignature>(held_, CKM_ECDSA, hash_of(params, false, held_), std::vector<uint8_t>{}, order_bytes,
-                                                2 * order_bytes);
-    }
-    const Held& held() const { return held_; }
-
-private:
-    Held held_;
-};
-
-class TokenRsaKey final : public Botan::RSA_PublicKey, public virtual Botan::Private_Key {
-public:
-    TokenRsaKey(const Botan::BigInt& n, const Botan::BigInt& e, Held held) : Botan::RSA_PublicKey(n, e), held_(std::move(held)) {}
-
-    Botan::secure_vector<uint8_t> private_key_bits() const override {
-        throw Error(fmt::format("{}: the key is held in the token and cannot be exported", held_.shown));
-    }
-    std::unique_ptr<Botan::PK_Ops::Signature> create_signature_op(Botan::RandomNumberGenerator&, const std::string& params,
-                                                                  const std::string&) const override {
-        // RFC 8017 §9.2: EMSA-PKCS1-v1_5 signs DigestInfo(hash); CKM_RSA_PKCS pads it (PKCS#11 §2.1.6).
-        const std::string hash = hash_of(params, true, held_);
-        return std::make_unique<TokenSignature>(held_, CKM_RSA_PKCS, hash, Botan::pkcs_hash_id(hash), 0, get_n().bytes());
-    }
-    const Held& held() const { return held_; }
-
-private:
-    Held held_;
-};
-
-const Held* held_of(const Botan::Private_Key& key) {
-    if (const auto* ec = dynamic_cast<const TokenEcdsaKey*>(&key)) return &ec->held();
-    if (const auto* rsa = dynamic_cast<const TokenRsaKey*>(&key)) return &rsa->held();
-    return nullptr;
-}
 
 std::string hex(const std::vector<uint8_t>& v) { return Botan::hex_encode(v, false); }
 
@@ -174,11 +108,11 @@ std::vector<uint8_t> octets_of_point(const std::vector<uint8_t>& ec_point) {
 }
 
 std::shared_ptr<Botan::Private_Key> wrap(const std::shared_ptr<Session>& session, CK_OBJECT_HANDLE priv, const KeyUri& uri) {
-    Held held{session, priv, uri.shown(), "key " + name_of(*session, priv)};
+    const std::string label = "key " + name_of(*session, priv);
     const auto type_bytes = session->attribute(priv, CKA_KEY_TYPE);
     CK_KEY_TYPE type = static_cast<CK_KEY_TYPE>(-1);
     if (type_bytes && type_bytes->size() == sizeof type) std::memcpy(&type, type_bytes->data(), sizeof type);
-    if (!session->flag(priv, CKA_SIGN)) throw Error(fmt::format("{}: {} is not allowed to sign (CKA_SIGN is false)", uri.shown(), held.label));
+    if (!session->flag(priv, CKA_SIGN)) throw Error(fmt::format("{}: {} is not allowed to sign (CKA_SIGN is false)", uri.shown(), label));
 
     const auto id = session->attribute(priv, CKA_ID);
     auto spki_from_certificate = [&]() -> std::unique_ptr<Botan::Public_Key> {
@@ -206,14 +140,16 @@ std::shared_ptr<Botan::Private_Key> wrap(const std::shared_ptr<Session>& session
             point = session->attribute(*pub, CKA_EC_POINT);
             if (!params) params = session->attribute(*pub, CKA_EC_PARAMS);
         }
+        auto signer = [&](const Botan::EC_Group& g) {
+            return std::make_shared<TokenSigner>(session, priv, uri.shown(), label, false, 2 * g.get_order_bytes());
+        };
         if (point && params) {
             const Botan::EC_Group group(*params);
-            return std::make_shared<TokenEcdsaKey>(group, group.OS2ECP(octets_of_point(*point)), std::move(held));
+            return held_ecdsa_key(group, group.OS2ECP(octets_of_point(*point)), signer(group));
         }
         if (auto spki = spki_from_certificate())
-            if (auto* ec = dynamic_cast<Botan::ECDSA_PublicKey*>(spki.get()))
-                return std::make_shared<TokenEcdsaKey>(ec->domain(), ec->public_point(), std::move(held));
-        throw Error(fmt::format("{}: {} has no public key or certificate of the same id on the token", uri.shown(), held.label));
+            if (auto* ec = dynamic_cast<Botan::ECDSA_PublicKey*>(spki.get())) return held_ecdsa_key(ec->domain(), ec->public_point(), signer(ec->domain()));
+        throw Error(fmt::format("{}: {} has no public key or certificate of the same id on the token", uri.shown(), label));
     }
     if (type == CKK_RSA) {
         if (!session->offers(CKM_RSA_PKCS, CKF_SIGN))
@@ -221,10 +157,13 @@ std::shared_ptr<Botan::Private_Key> wrap(const std::shared_ptr<Session>& session
         auto n = session->attribute(priv, CKA_MODULUS), e = session->attribute(priv, CKA_PUBLIC_EXPONENT);
         if (!n || !e)
             if (auto pub = public_object()) n = session->attribute(*pub, CKA_MODULUS), e = session->attribute(*pub, CKA_PUBLIC_EXPONENT);
-        if (n && e) return std::make_shared<TokenRsaKey>(Botan::BigInt(*n), Botan::BigInt(*e), std::move(held));
-        throw Error(fmt::format("{}: {} has no public modulus on the token", uri.shown(), held.label));
+        if (n && e) {
+            const Botan::BigInt modulus(*n);
+            return held_rsa_key(modulus, Botan::BigInt(*e), std::make_shared<TokenSigner>(session, priv, uri.shown(), label, true, modulus.bytes()));
+        }
+        throw Error(fmt::format("{}: {} has no public modulus on the token", uri.shown(), label));
     }
-    throw Error(fmt::format("{}: {} is neither an EC nor an RSA key, the two kinds pkitool signs with", uri.shown(), held.label));
+    throw Error(fmt::format("{}: {} is neither an EC nor an RSA key, the two kinds pkitool signs with", uri.shown(), label));
 }
 
 }  // namespace
@@ -310,11 +249,11 @@ std::vector<std::vector<uint8_t>> certificates(const KeyUri& uri, const Access& 
     return out;
 }
 
-bool is_token_key(const Botan::Private_Key& key) { return held_of(key) != nullptr; }
+bool is_token_key(const Botan::Private_Key& key) { return dynamic_cast<const TokenSigner*>(held_signer(key)) != nullptr; }
 
 std::string location_of(const Botan::Private_Key& key) {
-    const auto* h = held_of(key);
-    return h ? h->shown : std::string();
+    const auto* s = held_signer(key);
+    return s ? s->location() : std::string();
 }
 
 }  // namespace pkitool::issue::pkcs11

@@ -1,7 +1,5 @@
-// Private keys that stay in a PKCS#11 token: Botan keys whose signature operation hashes in
-// software and has the token sign the digest (CKM_ECDSA, or CKM_RSA_PKCS over a DigestInfo).
-// Botan 2.19 as Debian builds it has no PKCS#11 module, and its own needs CKM_ECDSA_SHA256,
-// which SoftHSM2 does not offer (Botan issue #3891).
+// Private keys that stay in a PKCS#11 token: found by URI or generated there, signing through
+// issue/held_key.h with CKM_ECDSA, or CKM_RSA_PKCS over a DigestInfo.
 #pragma once
 
 #include "issue/pkcs11/key_uri.h"
