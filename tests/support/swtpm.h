@@ -22,7 +22,7 @@ public:
     static constexpr const char* kPin = "1234";
 
     explicit SwTpm(const TempDir& dir, const std::string& label = "tpm")
-        : env_({"DBUS_SESSION_BUS_ADDRESS", "TPM2TOOLS_TCTI", "TPM2_PKCS11_TCTI", "TPM2_PKCS11_STORE", "TPM2_PKCS11_LOG_LEVEL", "PKITOOL_PIN"}),
+        : env_({"DBUS_SESSION_BUS_ADDRESS", "TPM2TOOLS_TCTI", "TPM2_PKCS11_TCTI", "TPM2_PKCS11_STORE", "TPM2_PKCS11_LOG_LEVEL", "TPM2OPENSSL_TCTI", "PKITOOL_PIN"}),
           dir_(dir.path() / "tpm") {
         try {
             start(label);
@@ -36,6 +36,8 @@ public:
     SwTpm& operator=(const SwTpm&) = delete;
 
     Result tool(const std::string& args) const { return shell(std::string("pkcs11-tool --module ") + kModule + " " + args, dir_); }
+    // A command run beside the TPM (tpm2-tools, openssl with tpm2-openssl's provider) in `dir`.
+    Result run(const std::string& command, const fs::path& dir) const { return shell(command, dir); }
 
 private:
     void start(const std::string& label) {
@@ -65,6 +67,7 @@ private:
         env_.set("TPM2_PKCS11_TCTI", "tabrmd:bus_type=session");
         env_.set("TPM2_PKCS11_STORE", (dir_ / "store").string());
         env_.set("TPM2_PKCS11_LOG_LEVEL", "0");
+        env_.set("TPM2OPENSSL_TCTI", "tabrmd:bus_type=session");
         for (int i = 0; i < 100 && shell("tpm2_getcap properties-fixed", dir_).code != 0; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         must(shell("tpm2_ptool init --path store", dir_));
