@@ -12,7 +12,10 @@ namespace pkitool::issue::pkcs11 {
 
 std::shared_ptr<Module> Module::load(const std::string& path) {
     static std::mutex mutex;
-    static std::map<std::string, std::shared_ptr<Module>> loaded;
+    // Never destroyed, so never finalised at exit: a C_Finalize from an exit-time destructor runs
+    // after the module's own exit-time clean-up and crashed `pkitool issue` inside SoftHSM2's
+    // C_Finalize (SIGSEGV after all was written). The process's end closes its sessions.
+    static auto& loaded = *new std::map<std::string, std::shared_ptr<Module>>;
     std::lock_guard lock(mutex);
     if (auto it = loaded.find(path); it != loaded.end()) return it->second;
 
