@@ -44,9 +44,10 @@ std::string snapshot(const fs::path& dir) {
     return out;
 }
 
-// A private key object's "Access:" line as pkcs11-tool prints it, for each private key on the token.
-std::vector<std::string> private_key_access(const SoftHsm& hsm) {
-    const auto objects = hsm.tool(std::string("--list-objects --login --pin ") + SoftHsm::kPin);
+// A private key object's "Access:" line as pkcs11-tool prints it, for each private key on the token
+// (named: with two tokens, pkcs11-tool's "first slot" is either, as SoftHSM2 numbers slots by serial).
+std::vector<std::string> private_key_access(const SoftHsm& hsm, const std::string& token = "pkitool") {
+    const auto objects = hsm.tool("--token-label " + token + " --list-objects --login --pin " + SoftHsm::kPin);
     std::vector<std::string> out;
     for (size_t at = objects.out.find("Private Key Object"); at != std::string::npos; at = objects.out.find("Private Key Object", at + 1)) {
         const size_t access = objects.out.find("Access:", at);
