@@ -17,11 +17,13 @@
 
 #include <botan/hash.h>
 #include <botan/hex.h>
+#include <botan/pubkey.h>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <csignal>
@@ -61,13 +63,17 @@ void refuse_existing(const fs::path& dir) {
                     "choose a directory that does not exist yet, or an empty one");
 }
 
-// The files of a new CA: private/ca.key (0600 in 0700), ca.crt, chain.pem for a sub-CA
-// (`cert` then `parents`), certs/ and a fresh inventory.
-void write_ca_files(const Layout& dir, const issue::PrivateKey& key, const issue::Passphrase& passphrase,
+// The files of a new CA: private/ca.key (0600 in 0700), or for a key in a token key.uri (its URI,
+// no PIN); ca.crt, chain.pem for a sub-CA (`cert` then `parents`), certs/ and a fresh inventory.
+void write_ca_files(const Layout& dir, const issue::PrivateKey& key, const std::string& key_uri, const issue::Passphrase& passphrase,
                     const Botan::X509_Certificate& cert, const std::vector<Botan::X509_Certificate>& parents) {
-    files::make_directory(dir.private_dir(), files::Mode::Secret);
     files::make_directory(dir.certs_dir(), files::Mode::Public);
-    files::write_atomic(dir.key(), key.to_pem(passphrase), files::Mode::Secret);
+    if (key_uri.empty()) {
+        files::make_directory(dir.private_dir(), files::Mode::Secret);
+        files::write_atomic(dir.key(), key.to_pem(passphrase), files::Mode::Secret);
+    } else {
+        files::write_atomic(dir.key_uri(), key_uri + "\n", files::Mode::Public);
+    }
     files::write_atomic(dir.certificate(), cert.PEM_encode(), files::Mode::Public);
     if (!cert.is_self_signed()) {
         std::string chain = cert.PEM_encode();
@@ -75,6 +81,61 @@ void write_ca_files(const Layout& dir, const issue::PrivateKey& key, const issue
         files::write_atomic(dir.chain(), chain, files::Mode::Public);
     }
     db::Store::open(dir.database(), db::Store::Open::CreateNew).set_ca_fingerprint(certificate_sha256(cert));
+}
+
+// RFC 3986 §2.1 percent-encoding of a module path for the URI's module-path query attribute
+// (RFC 7512 §2.3 pk11-qchar allows unreserved characters, '/' and ':' unencoded).
+std::string percent_encoded(const std::string& text) {
+    std::string out;
+    for (const unsigned char c : text) {
+        if (std::isalnum(c) || std::strchr("-._~/:", c)) out += static_cast<char>(c);
+        else out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
+// What DIR/key.uri records: the URI without its PIN, naming the module it was opened with so that
+// later commands need no module given (issue #11). A module-path already in the URI is kept.
+std::string recorded_uri(const issue::pkcs11::KeyUri& uri, const std::string& module) {
+    std::string out = uri.shown();
+    // A path is made absolute (later commands run elsewhere); a bare name stays for dlopen to search.
+    const std::string path = module.find('/') == std::string::npos ? module : fs::absolute(module).lexically_normal().string();
+    if (!module.empty() && !uri.module_path()) out += (out.find('?') == std::string::npos ? "?" : "&") + ("module-path=" + percent_encoded(path));
+    (void)issue::pkcs11::KeyUri::parse(out);  // what is written must read back
+    return out;
+}
+
+// A key whose private half does not sign for its public half (a token whose public object belongs
+// to another key, a damaged file) would make a CA whose every signature fails: one signature
+// made and verified before anything is written.
+void check_key_signs(const issue::PrivateKey& key, const std::string& where) {
+    const std::string padding = key.type().algorithm() == issue::KeyType::Algorithm::RSA ? "EMSA3(SHA-256)" : "EMSA1(SHA-256)";
+    const std::vector<uint8_t> probe{'p', 'k', 'i', 't', 'o', 'o', 'l'};
+    bool good = false;
+    try {
+        Botan::PK_Signer signer(key.botan(), issue::rng(), padding);
+        const auto signature = signer.sign_message(probe, issue::rng());
+        Botan::PK_Verifier verifier(*key.public_key(), padding);
+        good = verifier.verify_message(probe, signature);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw Error(where + ": cannot sign with the key: " + e.what());
+    }
+    if (!good) throw Error(where + ": the private key's signatures do not verify with its public key", "use a key pair whose halves belong together");
+}
+
+// The key a new CA is made with: the one given (checked), else a new one of `type`. `uri` is set
+// to what DIR/key.uri records for a token key.
+issue::PrivateKey new_ca_key(const std::optional<issue::KeyLocation>& given, const issue::KeyType& type, const issue::Passphrase& passphrase,
+                             const issue::pkcs11::Access& access, std::string& uri) {
+    if (!given) return issue::PrivateKey::generate(type);
+    auto key = given->open(passphrase, access);
+    if (given->uri()) uri = recorded_uri(*given->uri(), access.module);
+    else if (!key.botan().check_key(issue::rng(), true))
+        throw Error(given->shown() + ": the private key fails its consistency check (its secret does not produce the public key it carries)");
+    check_key_signs(key, given->shown());
+    return key;
 }
 
 // A CA directory being built is `.DIR.tmp-PID-XXXXXX` (0700): the PID says whether its maker is
@@ -193,16 +254,22 @@ void Authority::init_root(const RootRequest& req) {
         throw usage_error(Error::Input{"days", std::to_string(req.days), "", req.days > profile.max_days ? std::optional<unsigned long long>(profile.max_days) : std::nullopt},
                           fmt::format("must be between 1 and {}", profile.max_days));
 
+    std::string uri;
+    const auto key = new_ca_key(req.key, req.key_type, req.passphrase, req.access, uri);
+    const auto key_type = key.type();
+    if (!profile.allows_key(key_type)) throw Error((req.key ? req.key->shown() + ": " : "") + "key type " + key_type.name() + " is not allowed by profile " + profile.name);
     create_ca_directory(req.dir, [&](const Layout& tmp) {
-        const auto key = issue::PrivateKey::generate(req.key_type);
         const auto now = Clock::now();
         const auto pub = issue::SubjectKey::of(key.public_key());
         CertificateTemplate t{req.subject, {}, pub, profile, now - kBackdate, now + std::chrono::days(req.days)};
-        const Issuer self{req.subject.dn(), pub.key_id, &key.botan(), req.key_type.signature_hash()};
+        const Issuer self{req.subject.dn(), pub.key_id, &key.botan(), key_type.signature_hash()};
         const auto cert = Signer(self).sign(t, issue::Serial::random());
+        // The certificate the key makes is checked against the key it names.
+        if (!cert.check_signature(*pub.key))
+            throw Error((req.key ? req.key->shown() : std::string("the new key")) + ": the self-signed certificate it made does not verify with its public key");
         const auto findings = profiles::check_conformance(cert, profile);
         if (profiles::has_errors(findings)) throw Error("internal: the new root CA fails its profile: " + first_problem(findings));
-        write_ca_files(tmp, key, req.passphrase, cert, {});
+        write_ca_files(tmp, key, uri, req.passphrase, cert, {});
     });
 }
 
@@ -235,13 +302,14 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
                         "renew the parent CA first");
         days = std::min<unsigned>(profile.default_days, static_cast<unsigned>(left));
     }
-    const auto validity = parent.validate(profile, req.subject, req.key_type, days, now);
-    parent.unlock(req.parent_passphrase);
+    std::string uri;
+    const auto key = new_ca_key(req.key, req.key_type, req.passphrase, req.access, uri);
+    const auto validity = parent.validate(profile, req.subject, key.type(), days, now);
+    parent.unlock(req.parent_passphrase, req.parent_access);
 
-    const auto key = issue::PrivateKey::generate(req.key_type);
     const Layout final_place{req.dir};
     const CertificateTemplate t{req.subject, {}, issue::SubjectKey::of(key.public_key()), profile, validity.not_before, validity.not_after,
-                                Delivery{final_place.certificate(), final_place.key()}};
+                                Delivery{final_place.certificate(), uri.empty() ? std::optional<fs::path>(final_place.key()) : std::nullopt}};
     std::optional<Issued> issued;
     // The parent's row is committed only once the new directory is in place, so a failure on
     // either side leaves neither a CA without a record nor a record without a CA.
@@ -250,7 +318,7 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
         req.dir,
         [&](const Layout& tmp) {
             issued = parent.sign_and_record(t);
-            write_ca_files(tmp, key, req.passphrase, issued->certificate, parent_chain);
+            write_ca_files(tmp, key, uri, req.passphrase, issued->certificate, parent_chain);
         },
         [&] { tx.commit(); });
     try {
@@ -434,7 +502,7 @@ ImportSummary Authority::import(const ImportRequest& req) {
                                                   profiles::certificate_label(cert), Clock::now());
     summary.findings.insert(summary.findings.end(), chain.findings.begin(), chain.findings.end());
     create_ca_directory(req.dir, [&](const Layout& tmp) {
-        write_ca_files(tmp, key, req.passphrase, cert, chain.parents);
+        write_ca_files(tmp, key, "", req.passphrase, cert, chain.parents);
         auto store = db::Store::open(tmp.database(), db::Store::Open::Existing);
         db::Store::Transaction tx(store);
         for (const auto& r : records)
@@ -469,13 +537,29 @@ Authority Authority::open(const fs::path& dir) {
     return Authority(layout, std::move(cert), std::move(store));
 }
 
-void Authority::unlock(const issue::Passphrase& passphrase) {
-    auto key = issue::PrivateKey::load(layout_.key(), passphrase);
+issue::KeyLocation Authority::key_location() const {
+    std::error_code ec;
+    if (!fs::exists(layout_.key_uri(), ec)) return issue::KeyLocation::file(layout_.key());
+    std::string text = files::read_text(layout_.key_uri(), 64 * 1024);
+    if (const auto end = text.find_first_of("\r\n"); end != std::string::npos) text.resize(end);
+    if (!issue::pkcs11::KeyUri::looks_like(text))
+        throw Error(layout_.key_uri().string() + ": does not hold a pkcs11: URI", "restore the URI of this CA's key in its token");
+    return issue::KeyLocation::parse(text);
+}
+
+void Authority::unlock(const issue::Passphrase& passphrase, const issue::pkcs11::Access& access) {
+    const auto where = key_location();
+    auto key = where.open(passphrase, access);
     std::unique_ptr<Botan::Public_Key> pub(cert_.subject_public_key());
     if (!issue::keys_match(key.botan(), *pub))
-        throw Error(layout_.key().string() + ": does not match the CA certificate " + layout_.certificate().string(),
+        throw Error((where.uri() ? where.shown() : layout_.key().string()) + ": does not match the CA certificate " + layout_.certificate().string(),
                     "restore the key that belongs to this CA");
     key_ = std::move(key);
+}
+
+const issue::PrivateKey& Authority::key() const {
+    if (!key_) throw Error("internal: the CA key of " + layout_.dir.string() + " is used before it is opened");
+    return *key_;
 }
 
 std::vector<Botan::X509_Certificate> Authority::chain() const {

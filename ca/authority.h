@@ -17,11 +17,15 @@ namespace pkitool::ca {
 namespace fs = std::filesystem;
 
 // DIR/ca.crt, DIR/private/ca.key, DIR/pkitool.db, DIR/certs/SERIAL.pem, DIR/crl.pem, DIR/chain.pem.
+// A CA whose key is in a PKCS#11 token (issue #11) has DIR/key.uri instead of private/ca.key: one
+// line, the key's RFC 7512 URI without any pin-value, with module-path naming the module it was
+// created with.
 struct Layout {
     fs::path dir;
     fs::path certificate() const { return dir / "ca.crt"; }
     fs::path private_dir() const { return dir / "private"; }
     fs::path key() const { return private_dir() / "ca.key"; }
+    fs::path key_uri() const { return dir / "key.uri"; }
     fs::path database() const { return dir / "pkitool.db"; }
     fs::path certs_dir() const { return dir / "certs"; }
     fs::path issued(const issue::Serial& s) const { return certs_dir() / (s.hex() + ".pem"); }
@@ -35,7 +39,11 @@ struct RootRequest {
     issue::KeyType key_type = issue::KeyType::default_type();
     unsigned days = 3650;
     std::optional<size_t> path_len;
-    issue::Passphrase passphrase;  // encrypts DIR/private/ca.key when set
+    issue::Passphrase passphrase;  // encrypts DIR/private/ca.key when set (and decrypts `key`, a file)
+    // An existing key instead of a new one of key_type: a file, copied into private/ca.key, or a
+    // token key, recorded in DIR/key.uri. `access` opens the token.
+    std::optional<issue::KeyLocation> key = std::nullopt;
+    issue::pkcs11::Access access = {};
 };
 
 // A sub-CA signed by the CA in `parent` (`ca init --parent`).
@@ -46,8 +54,11 @@ struct IntermediateRequest {
     issue::KeyType key_type = issue::KeyType::default_type();
     std::optional<unsigned> days;         // empty: the profile's default, or the parent's whole days left if fewer
     std::optional<size_t> path_len;       // empty: the most the parent allows (none when it is unlimited)
-    issue::Passphrase passphrase;         // encrypts DIR/private/ca.key
+    issue::Passphrase passphrase;         // encrypts DIR/private/ca.key (and decrypts `key`, a file)
     issue::Passphrase parent_passphrase;  // decrypts the parent's key
+    std::optional<issue::KeyLocation> key = std::nullopt;  // as RootRequest::key
+    issue::pkcs11::Access access = {};                     // opens `key` in its token
+    issue::pkcs11::Access parent_access = {};              // opens the parent's key when it is in a token
 };
 
 // Adopting a CA that `openssl ca` ran (issue #10): its certificate and key (and for an
@@ -147,8 +158,14 @@ public:
     // Reads ca.crt and opens the inventory; the key is read only by unlock().
     static Authority open(const fs::path& dir);
 
-    // Loads DIR/private/ca.key and checks that it matches ca.crt.
-    void unlock(const issue::Passphrase& passphrase);
+    // Where the CA key is: the URI in DIR/key.uri, else DIR/private/ca.key.
+    issue::KeyLocation key_location() const;
+
+    // Opens the key (the file with `passphrase`, or the token with `access`) and checks that it
+    // matches ca.crt.
+    void unlock(const issue::Passphrase& passphrase, const issue::pkcs11::Access& access = {});
+    // The key unlock() opened.
+    const issue::PrivateKey& key() const;
 
     const Layout& layout() const { return layout_; }
     const Botan::X509_Certificate& certificate() const { return cert_; }

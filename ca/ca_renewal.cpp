@@ -112,6 +112,9 @@ std::vector<std::pair<std::string, std::string>> CaRenewalPlan::describe() const
 CaRenewalPlan plan_ca_renewal(const CaRenewalRequest& req, Clock::time_point now) {
     auto [a, parent] = load(req);
     const auto& cur = a.certificate();
+    if (const auto where = a.key_location(); req.rekey && where.uri())
+        throw Error(req.dir.string() + ": its key is in a token (" + where.shown() + "); renewing with a new key is not done for a key in a token",
+                    "renew with the same key, or generate a new key in the token and create a new CA with it");
     const auto length = std::chrono::floor<std::chrono::days>(cur.not_after().to_std_timepoint() - cur.not_before().to_std_timepoint()).count();
     CaRenewalPlan plan{cur, a.is_root(), req.rekey, now - kBackdate, now};
     if (a.is_root()) {
@@ -145,13 +148,9 @@ CaRenewed renew_ca(const CaRenewalRequest& req, Clock::time_point now) {
     auto [a, parent] = load(req);
     const Layout& l = a.layout();
     const auto& cur = a.certificate();
-    auto old_key = issue::PrivateKey::load(l.key(), req.passphrase);
-    {
-        std::unique_ptr<Botan::Public_Key> pub(cur.subject_public_key());
-        if (!issue::keys_match(old_key.botan(), *pub))
-            throw Error(l.key().string() + ": does not match the CA certificate " + l.certificate().string(), "restore the key that belongs to this CA");
-    }
-    if (parent) parent->unlock(req.parent_passphrase);
+    a.unlock(req.passphrase, req.access);  // a file or a token key, checked against ca.crt
+    const auto& old_key = a.key();
+    if (parent) parent->unlock(req.parent_passphrase, req.parent_access);
 
     std::optional<issue::PrivateKey> new_key;
     if (req.rekey) new_key = issue::PrivateKey::generate(old_key.type());

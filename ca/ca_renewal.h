@@ -18,6 +18,8 @@ struct CaRenewalRequest {
     bool rekey = false;
     issue::Passphrase passphrase;         // decrypts DIR/private/ca.key; a new key is encrypted with it too
     issue::Passphrase parent_passphrase;  // decrypts the parent's key
+    issue::pkcs11::Access access = {};         // opens DIR's key when it is in a token (DIR/key.uri)
+    issue::pkcs11::Access parent_access = {};  // the same for the parent's
 };
 
 // What renew_ca() will sign, decided before anything is written (for the review prompt).
@@ -39,7 +41,8 @@ struct CaRenewed {
 };
 
 // Checks the request against the CA (a root takes no parent, an intermediate needs the CA that
-// signed it) and computes the validity. Throws Error; writes nothing.
+// signed it) and computes the validity. A new key for a CA whose key is in a token is refused:
+// pkitool does not choose where in a token a CA's next key goes. Throws Error; writes nothing.
 CaRenewalPlan plan_ca_renewal(const CaRenewalRequest& req, Clock::time_point now = Clock::now());
 
 // Signs and installs the new certificate (and key). New files are staged beside the old ones and

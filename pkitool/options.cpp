@@ -104,6 +104,8 @@ CLI::Validator or_stdin(const CLI::Validator& existing, const std::string& what)
 
 const CLI::Validator kExistingFileOrStdin = or_stdin(CLI::ExistingFile, "FILE");
 const CLI::Validator kExistingPathOrStdin = or_stdin(CLI::ExistingPath, "PATH");
+const CLI::Validator kExistingFileOrUri = CLI::Validator(
+    [](std::string& value) { return issue::pkcs11::KeyUri::looks_like(value) ? std::string() : CLI::ExistingFile(value); }, "FILE|URI");
 
 void refuse_repeated_stdin(const std::vector<std::string>& paths) {
     if (std::count(paths.begin(), paths.end(), "-") > 1)

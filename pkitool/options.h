@@ -104,6 +104,8 @@ struct ProfilesFileOption {
 
 // An input file that must exist, or "-" for standard input (cli.md: `-` wherever a file is read).
 extern const CLI::Validator kExistingFileOrStdin;
+// An existing file, or a pkcs11: URI (RFC 7512) naming a key in a token.
+extern const CLI::Validator kExistingFileOrUri;
 // The same for a file or a directory.
 extern const CLI::Validator kExistingPathOrStdin;
 // Usage error when "-" is among `paths` more than once: standard input can be read only once.

@@ -17,6 +17,7 @@ struct Args {
     bool rekey = false, yes = false;
     PassphraseOption passphrase;
     PassphraseOption parent_passphrase{"", "--parent-passphrase-file", "PKITOOL_PARENT_PASSPHRASE"};
+    TokenOption token;  // this CA's and the parent's keys, when in a token
 };
 
 void print_renewed(Context& ctx, const Args& a, const ca::CaRenewed& r, bool root) {
@@ -67,6 +68,7 @@ void register_ca_renew(CLI::App& ca, Context& ctx) {
     args->passphrase.add(*cmd, "decrypts DIR/private/ca.key (a new key is encrypted with it too)", true);
     args->parent_passphrase.add(*cmd, "decrypts the parent CA's key", true);
     cmd->get_option("--parent-passphrase-file")->needs(parent);
+    args->token.add(*cmd);
     examples(*cmd,
              {{"Renew a root with its key, so everything it issued keeps verifying:", "pkitool ca renew --dir root-ca --yes"},
               {"Renew an issuing CA under its root:", "pkitool ca renew --dir issuing-ca --parent root-ca --days 730 --yes"},
@@ -78,7 +80,8 @@ void register_ca_renew(CLI::App& ca, Context& ctx) {
              "  DIR/cross.pem              --rekey: the new key certified by the old key, then the old certificate\n"
              "  DIR/previous/SERIAL.key    --rekey: the old key (0600), still needed for CRLs of what it signed\n"
              "\n"
-             "New files are staged and moved in after a commit marker: a crash leaves the old CA or the new one.\n");
+             "New files are staged and moved in after a commit marker: a crash leaves the old CA or the new one.\n"
+             "A CA whose key is in a token (DIR/key.uri) is renewed with the same key; --rekey is refused for it.\n");
     cmd->callback([args, &ctx] {
         const auto& a = *args;
         const ca::Layout layout{a.ca.dir};
@@ -89,6 +92,7 @@ void register_ca_renew(CLI::App& ca, Context& ctx) {
         const auto plan = ca::plan_ca_renewal(req);
         review(ctx, a.yes, "Renew this CA?", plan.describe(), "CA certificate");
         req.passphrase = a.passphrase.for_key(layout.key());
+        req.access = req.parent_access = a.token.access();
         if (!a.parent.empty()) req.parent_passphrase = a.parent_passphrase.for_key(ca::Layout{a.parent}.key());
         print_renewed(ctx, a, ca::renew_ca(req), plan.root);
     });

@@ -20,8 +20,13 @@ void register_ca_show(CLI::App& ca, Context& ctx) {
         auto j = issue::describe(authority.certificate());
         j["dir"] = dir;
         j["issued"] = {{"valid", c.valid}, {"revoked", c.revoked}, {"expired", c.expired}, {"superseded", c.superseded}};
+        // Where the key is (issue #11): a token's URI (DIR/key.uri, no PIN) or DIR/private/ca.key.
+        const auto where = authority.key_location();
+        j["key"] = where.uri() ? where.shown() : where.path().string();
+        j["key_in_token"] = where.uri().has_value();
         if (ctx.json) return ctx.print_json(j);
         render(ctx.out, j);
+        ctx.out << "Key: " << (where.uri() ? "in a token, " + where.shown() : where.path().string()) << "\n";
         ctx.out << "Issued: " << c.valid << " valid, " << c.revoked << " revoked, " << c.expired << " expired, " << c.superseded << " superseded\n";
     });
 }

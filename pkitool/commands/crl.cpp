@@ -15,6 +15,7 @@ void register_crl(CLI::App& app, Context& ctx) {
         DaysOption days;
         OutputOption out;
         PassphraseOption passphrase;
+        TokenOption token;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("crl", "Sign a new CRL of every certificate the CA revoked; refreshes DIR/crl.pem");
@@ -22,6 +23,7 @@ void register_crl(CLI::App& app, Context& ctx) {
     a->days.add(*cmd, "7; sets nextUpdate");
     a->out.add(*cmd, "Also write the CRL here (PEM)");
     a->passphrase.add(*cmd, "decrypts the CA key", true);
+    a->token.add(*cmd);
     examples(*cmd,
              {{"Publish a CRL valid for a week:", "pkitool crl --ca root-ca"},
               {"A CRL valid for 30 days, also copied for upload:", "pkitool crl --ca issuing-ca --days 30 --out upload/crl.pem"},
@@ -33,7 +35,7 @@ void register_crl(CLI::App& app, Context& ctx) {
     cmd->callback([a, &ctx] {
         if (a->out.given()) files::ensure_writable(a->out.path, a->out.overwrite());
         auto authority = ca::Authority::open(a->ca.dir);
-        authority.unlock(a->passphrase.for_key(authority.layout().key()));
+        authority.unlock(a->passphrase.for_key(authority.layout().key()), a->token.access());
         const auto issued = authority.issue_crl(std::chrono::days(a->days.days.value_or(7)));
         if (a->out.given()) files::write_atomic(a->out.path, issued.pem, files::Mode::Public, a->out.overwrite());
 

@@ -37,6 +37,7 @@ struct Args {
     std::string chain_out;
     bool yes = false;
     PassphraseOption passphrase;
+    TokenOption token;  // the CA key, when DIR/key.uri names it in a token
 };
 
 nlohmann::json issued_json(const ca::Issued& i) {
@@ -101,7 +102,7 @@ void issue_one(const Args& a, Context& ctx) {
     files::ensure_writable(a.out.path, overwrite);
     auto tmpl = authority.draft(req);
     tmpl.delivery = {a.out.path, new_key ? std::optional<fs::path>(a.key_out) : std::nullopt};
-    authority.unlock(a.passphrase.for_key(authority.layout().key()));
+    authority.unlock(a.passphrase.for_key(authority.layout().key()), a.token.access());
     review(ctx, a.yes, "Sign this certificate?", tmpl.describe(), "certificate");
 
     const auto issued = authority.issue(tmpl);
@@ -128,7 +129,7 @@ void issue_batch(const Args& a, Context& ctx) {
     (void)catalog.find(a.profile);  // an unknown default profile is a usage error even if every row names one
     const auto chain = chain_to_write(authority, a);
     auto plan = ca::plan_fleet(authority, ca::read_fleet(a.batch, a.profile, catalog), a.out_dir, a.out.overwrite(), a.resume);
-    authority.unlock(a.passphrase.for_key(authority.layout().key()));
+    authority.unlock(a.passphrase.for_key(authority.layout().key()), a.token.access());
     if (a.resume)
         ctx.note(fmt::format("resuming: {} row(s) complete, {} certificate(s) to write from the inventory, {} undelivered to revoke "
                              "(superseded) and issue again, {} to issue",
@@ -198,6 +199,7 @@ void register_issue(CLI::App& app, Context& ctx) {
         ->option_text("FILE");
     cmd->add_flag("-y,--yes", a->yes, "Sign without showing the review prompt");
     a->passphrase.add(*cmd, "decrypts the CA key", true);
+    a->token.add(*cmd);
     csr->excludes(key_out);
     // A batch takes names, keys and days from its rows: these flags would be ignored, so they are refused.
     batch->excludes(csr)->excludes(key_out)->excludes(out)->excludes(subject)->excludes(san)->excludes(key_type)->excludes(days);

@@ -28,6 +28,7 @@ struct Args {
     DaysOption days;
     ProfilesFileOption profiles_file;
     PassphraseOption passphrase;
+    TokenOption token;  // the CA key, when DIR/key.uri names it in a token
 };
 
 // --exec: through /bin/sh -c with the renewal in the environment; its failure is reported, the
@@ -155,7 +156,7 @@ void run(const Args& a, Context& ctx) {
         if (ctx.json) return ctx.print_json({{"renewed", nlohmann::json::array()}, {"not_due", plan.not_due}});
         return ctx.note(plan.not_due ? "not due for renewal: nothing renewed" : "no certificates to renew");
     }
-    authority.unlock(a.passphrase.for_key(authority.layout().key()));
+    authority.unlock(a.passphrase.for_key(authority.layout().key()), a.token.access());
     std::vector<std::pair<std::string, std::string>> summary{
         {"Renew", fmt::format("{} certificate(s){}", plan.items.size(), a.rekey ? ", each with a new key" : ", keeping their keys")},
         {"CA", issue::format_dn(authority.certificate().subject_dn())}};
@@ -213,7 +214,7 @@ void watch(const Args& a, Context& ctx, const CLI::App* command) {
                                              "give an --expires-in shorter than the lifetime, or --days",
                                              item.certificate.string(), req.threshold.to_string(), std::chrono::duration_cast<std::chrono::hours>(na - nb).count() / 24));
                 }
-                authority.unlock(passphrase);
+                authority.unlock(passphrase, a.token.access());
                 report(ctx, carry_out(a, ctx, authority, plan, req, true).first);
             }
         } catch (const Error& e) {
@@ -257,6 +258,7 @@ void register_renew(CLI::App& app, Context& ctx) {
     a->profiles_file.add(*cmd);
     cmd->add_flag("-y,--yes", a->yes, "Renew without showing the review prompt");
     a->passphrase.add(*cmd, "decrypts the CA key", true);
+    a->token.add(*cmd);
     examples(*cmd,
              {{"Renew one certificate in place, keeping its key:", "pkitool renew --ca root-ca --cert vm.crt --yes"},
               {"With a new key, revoking the old certificate:", "pkitool renew --ca root-ca --serial 5A3F0C... --rekey --revoke-old --yes"},
