@@ -12,7 +12,11 @@ namespace pkitool::issue::pkcs11 {
 
 std::shared_ptr<Module> Module::load(const std::string& path) {
     static std::mutex mutex;
-    static std::map<std::string, std::shared_ptr<Module>> loaded;
+    // Never destroyed: at exit a module's own statics may be gone before this map would be, and
+    // SoftHSM2's C_Finalize then crashes (seen under the aws_signing_helper name, read-certificate-data).
+    // So no module is C_Finalize()d: the objects a token stores are written as they are made, and
+    // the OS reclaims the rest when the process ends.
+    static auto& loaded = *new std::map<std::string, std::shared_ptr<Module>>;
     std::lock_guard lock(mutex);
     if (auto it = loaded.find(path); it != loaded.end()) return it->second;
 
