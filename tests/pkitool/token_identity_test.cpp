@@ -15,13 +15,15 @@ using namespace pkitool::test;
 
 namespace {
 
-// An EC key and its self-signed certificate made by openssl, the key then written into the
-// token (id 01, label vm) and its file removed.
+// An EC key and its self-signed certificate made by openssl, both then written into the token
+// (id 01, label vm; the token finds the key's public half in the certificate) and the key file removed.
 void key_in_token(const SoftHsm& hsm, const TempDir& t) {
     must(shell("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout vm.key -subj /CN=vm -days 2 -out vm.crt", t.path()));
     must(shell("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout other.key -subj /CN=other -days 2 -out other.crt",
                t.path()));
-    must(hsm.tool(std::string("--login --pin ") + SoftHsm::kPin + " --write-object vm.key --type privkey --id 01 --label vm"));
+    for (const std::string type : {"privkey", "cert"})
+        must(hsm.tool(std::string("--login --pin ") + SoftHsm::kPin + " --write-object " + (type == "cert" ? "vm.crt" : "vm.key") + " --type " +
+                      type + " --id 01 --label vm"));
     fs::remove(t / "vm.key");
 }
 
