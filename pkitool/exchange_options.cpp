@@ -4,12 +4,18 @@
 #include "base/pem.h"
 #include "exchange/arn.h"
 #include "exchange/client/reloading_identity.h"
+#include "pkitool/terminal.h"
 #include "exchange/loopback_server.h"
 #include "issue/x509_file.h"
 #include "base/error.h"
 #include "base/files.h"
 
+#include <botan/pkix_types.h>
+#include <botan/x509cert.h>
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <memory>
 
@@ -21,9 +27,34 @@ using F = DeclaredFlags::Forward;
 
 const std::string kKeyGroup = "Key and certificate";
 const std::string kSessionGroup = "Roles Anywhere session";
+const std::string kTokenGroup = "Key or certificate in a PKCS#11 token (pkcs11: URIs, RFC 7512)";
 const std::string kOtherSources = "aws_signing_helper key sources pkitool does not support yet (each fails with the reason)";
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+bool is_uri(const std::string& value) { return issue::pkcs11::KeyUri::looks_like(value); }
+
+// A flag's value as messages show it: a URI without its pin-value.
+std::string shown(const std::string& value) {
+    if (!is_uri(value)) return value;
+    try {
+        return issue::pkcs11::KeyUri::parse(value).shown();
+    } catch (const Error&) {
+        return "pkcs11:(malformed URI)";  // parsing it for real says what is wrong, without the PIN
+    }
+}
+
+// draft-woodhouse-cert-best-practice §3: an issuer's certificate is found by its subject and
+// proved by its signature, as aws_signing_helper's getCertificateChain does.
+bool issued(const Botan::X509_Certificate& issuer, const Botan::X509_Certificate& cert) {
+    if (!(issuer.subject_dn() == cert.issuer_dn())) return false;
+    try {
+        std::unique_ptr<Botan::Public_Key> key(issuer.subject_public_key());
+        return cert.check_signature(*key);
+    } catch (const std::exception&) {
+        return false;
+    }
+}
 
 // An existing file, or a URI naming a key elsewhere (refused later by KeySource::check, with a
 // clearer reason than "file does not exist").
@@ -57,7 +88,8 @@ std::vector<std::string> DeclaredFlags::to_args() const {
         if (forward == Forward::No || option->count() == 0) continue;
         args.push_back(option->get_name());
         if (forward == Forward::Flag) continue;
-        for (const auto& value : option->results()) args.push_back(forward == Forward::Path ? abs(value) : value);
+        // A pkcs11: URI is not a path; it is written as given (configure refuses one with a PIN).
+        for (const auto& value : option->results()) args.push_back(forward == Forward::Path && !is_uri(value) ? abs(value) : value);
     }
     return args;
 }
@@ -67,19 +99,22 @@ void KeySource::add(CLI::App& app, Personality personality, Use use, DeclaredFla
     use_ = use;
     const bool pkitool = personality == Personality::Pkitool;
     auto* cert = declare(app.add_option("--certificate", certificate,
-                                        "Leaf certificate (PEM or DER) presented to Roles Anywhere, or a PKCS#12 file (.p12, .pfx) holding "
-                                        "the key, certificate and chain (then no --private-key); pkcs11: URIs are not supported yet"),
+                                        "Leaf certificate (PEM or DER) presented to Roles Anywhere, a PKCS#12 file (.p12, .pfx) holding "
+                                        "the key, certificate and chain (then no --private-key), or a certificate in a token: "
+                                        "'pkcs11:token=T;object=N' (then the chain is the token's other certificates unless --intermediates, "
+                                        "and without --private-key the key is the token's key of the same label or id)"),
                          F::Path, kKeyGroup)
                      ->check(file_or({"pkcs11:"}))
-                     ->option_text("FILE");
+                     ->option_text("FILE|URI");
     if (pkitool && use != Use::SignString) cert->required();
     CLI::Option* key = nullptr;
     if (use != Use::ReadCertificate) {
         key = declare(app.add_option("--private-key", private_key,
-                                     "The certificate's private key: PKCS#8 (plain or encrypted), SEC1 or PKCS#1; PEM or DER; RSA or EC; or a PKCS#12 file's key"),
+                                     "The certificate's private key: PKCS#8 (plain or encrypted), SEC1 or PKCS#1; PEM or DER; RSA or EC; a "
+                                     "PKCS#12 file's key; or a key in a token, 'pkcs11:token=T;object=N', which signs there"),
                       F::Path, kKeyGroup)
                   ->check(file_or({"pkcs11:", "handle:"}))
-                  ->option_text("FILE");
+                  ->option_text("FILE|URI");
         // Not required: a PKCS#12 --certificate holds the key (check() asks for it otherwise).
         passphrase.add(app, "decrypts --private-key or opens a PKCS#12 --certificate (an encrypted key or PKCS#12 file given none "
                             "asks for it on the terminal, once)");
@@ -100,14 +135,29 @@ void KeySource::add(CLI::App& app, Personality personality, Use use, DeclaredFla
                          ->option_text("SELECTOR");
     auto* store = declare(app.add_option("--system-store-name", system_store_name, "Windows certificate store name"), F::Value, kOtherSources)
                       ->option_text("NAME (default MY)");
-    declare(app.add_option("--pkcs11-lib", pkcs11_lib, "PKCS#11 module for pkcs11: URIs"), F::Path, kOtherSources)->option_text("FILE");
+    if (pkitool) {
+        token.add(app);
+        declare(app.get_option("--pkcs11-lib"), F::Value, kTokenGroup);  // a name dlopen finds is no path to make absolute
+        declare(app.get_option("--pin-file"), F::Path, kTokenGroup);
+    } else {
+        // The helper takes the PIN from the URI (pin-value, pin-source) or the terminal only.
+        declare(app.add_option("--pkcs11-lib", token.module,
+                               "PKCS#11 module for pkcs11: URIs (default: p11-kit's proxy, every module p11-kit knows); the PIN is the "
+                               "URI's pin-value or pin-source, else asked on the terminal, once"),
+                F::Value, kTokenGroup)
+            ->option_text("LIB");
+    }
     cert->excludes(selector)->excludes(store);
     if (use != Use::ReadCertificate) {
         auto* latest = declare(app.add_flag("--use-latest-expiring-certificate", use_latest_expiring_certificate,
                                             "OS certificate store: the match that expires last"),
                                F::Flag, kOtherSources);
-        auto* reuse = declare(app.add_flag("--reuse-pin", reuse_pin, "PKCS#11: use the user PIN for an always-authenticate key"), F::Flag,
-                              kOtherSources);
+        // Accepted so helper command lines run; pkitool logs in once with the user PIN and refuses a
+        // key that wants a login for each signature (CKA_ALWAYS_AUTHENTICATE) with the reason.
+        auto* reuse = declare(app.add_flag("--reuse-pin", reuse_pin,
+                                           "aws_signing_helper's: the user PIN as an always-authenticate key's per-signature PIN. Accepted and "
+                                           "without effect: pkitool logs in once and refuses such keys"),
+                              F::Flag, kTokenGroup);
         auto* tpm_pw = declare(app.add_option("--tpm-key-password", tpm_key_password, "TPM key password"), F::No, kOtherSources)
                            ->option_text("PASSWORD");
         auto* no_tpm_pw = declare(app.add_flag("--no-tpm-key-password", no_tpm_key_password, "TPM key without a password"), F::Flag, kOtherSources);
@@ -133,15 +183,16 @@ void KeySource::check() const {
     if ((certificate.empty() && (!wants_key || private_key.empty())) || !cert_selector.empty() || system_store_name != "MY")
         throw Error("unable to use cert store signer on linux",
                     "pkitool reads no OS certificate store; give --certificate FILE" + std::string(wants_key ? " and --private-key FILE" : ""));
-    if (starts_with(certificate, "pkcs11:")) throw not_yet("--certificate " + certificate + ": PKCS#11 tokens are");
-    if (!pkcs11_lib.empty()) throw not_yet("--pkcs11-lib: PKCS#11 tokens are");
+    // A malformed URI is refused before any module is loaded, naming the attribute.
+    if (is_uri(certificate)) issue::pkcs11::KeyUri::parse(certificate);
     if (!wants_key) return;
-    if (starts_with(private_key, "pkcs11:")) throw not_yet("--private-key " + private_key + ": PKCS#11 tokens are");
-    if (reuse_pin) throw not_yet("--reuse-pin: PKCS#11 tokens are");
+    if (is_uri(private_key)) issue::pkcs11::KeyUri::parse(private_key);
     if (starts_with(private_key, "handle:")) throw not_yet("--private-key " + private_key + ": TPM 2.0 keys are");
     if (!tpm_key_password.empty() || no_tpm_key_password) throw not_yet(std::string(no_tpm_key_password ? "--no-tpm-key-password" : "--tpm-key-password") + ": TPM 2.0 keys are");
-    if (!private_key.empty() && files::read_text(private_key).find("-----BEGIN TSS2 PRIVATE KEY-----") != std::string::npos)
+    if (!private_key.empty() && !is_uri(private_key) &&
+        files::read_text(private_key).find("-----BEGIN TSS2 PRIVATE KEY-----") != std::string::npos)
         throw not_yet(private_key + ": a TPM 2.0 key file (TSS2 PRIVATE KEY); these are");
+    if (private_key.empty() && is_uri(certificate)) return;  // the token's key of that certificate
     if (private_key.empty()) {
         // The helper reads a certificate file with no key as PKCS#12.
         const auto data = files::read(certificate);
@@ -151,8 +202,9 @@ void KeySource::check() const {
                         "give the key file with --private-key FILE", personality_ == Personality::Pkitool ? ExitCode::Usage : ExitCode::Failure);
         throw Error(certificate + ": neither a certificate nor a PKCS#12 file", "give a PEM or DER certificate, or a .p12/.pfx file");
     }
-    // aws_signing_helper's own words: a file key signs only with a certificate named beside it.
-    if (certificate.empty() && personality_ == Personality::SigningHelper)
+    // aws_signing_helper's own words: a file key signs only with a certificate named beside it
+    // (a token key alone signs the test string; a session needs the certificate).
+    if (certificate.empty() && personality_ == Personality::SigningHelper && (!is_uri(private_key) || use_ == Use::Session))
         throw Error("undefined certificate value", "give the key's certificate with --certificate FILE");
 }
 
@@ -162,7 +214,7 @@ issue::Passphrase KeySource::passphrase_value() const {
 }
 
 bool KeySource::from_pkcs12() const {
-    if (!private_key.empty() || certificate.empty() || starts_with(certificate, "pkcs11:")) return false;
+    if (!private_key.empty() || certificate.empty() || is_uri(certificate)) return false;
     try {
         return issue::Pkcs12::detect(files::read(certificate));
     } catch (const Error&) {
@@ -186,18 +238,106 @@ issue::Pkcs12 KeySource::pkcs12() const {
     return p12;
 }
 
-Botan::X509_Certificate KeySource::leaf() const { return from_pkcs12() ? *pkcs12().leaf : pem::load_certificate(certificate); }
+bool KeySource::certificate_in_token() const { return is_uri(certificate); }
+
+bool KeySource::key_in_token() const { return is_uri(private_key) || (private_key.empty() && is_uri(certificate)); }
+
+std::string KeySource::certificate_shown() const { return shown(certificate); }
+
+issue::pkcs11::Access KeySource::access() const {
+    if (personality_ == Personality::Pkitool) return token.access();
+    return issue::pkcs11::Access{token.module, [](const std::string& name) -> std::string {
+                                     static std::optional<std::string> known;  // once per process, as TokenOption's
+                                     if (known) return *known;
+                                     auto given = ask_secret("Please enter your user PIN for " + name + ": ");
+                                     if (!given) throw Error(name + " needs a PIN", "add pin-value=PIN to the URI, or run on a terminal");
+                                     known = given;
+                                     return *given;
+                                 }};
+}
+
+issue::pkcs11::KeyUri KeySource::key_uri() const { return issue::pkcs11::KeyUri::parse(is_uri(private_key) ? private_key : certificate); }
+
+std::vector<issue::pkcs11::TokenCertificate> KeySource::token_certificates() const {
+    return issue::pkcs11::find_certificates(issue::pkcs11::KeyUri::parse(certificate), access());
+}
+
+std::vector<Botan::X509_Certificate> KeySource::token_chain(const Botan::X509_Certificate& leaf) const {
+    std::vector<Botan::X509_Certificate> others;
+    for (const auto& c : issue::pkcs11::find_certificates(issue::pkcs11::KeyUri::parse(certificate), access(), true)) {
+        try {
+            Botan::X509_Certificate cert(c.der);
+            if (!(cert == leaf)) others.push_back(std::move(cert));
+        } catch (const std::exception&) {
+            // not X.509 (CKC_X_509 is not the only certificate type): no link of a chain
+        }
+    }
+    std::vector<Botan::X509_Certificate> chain;
+    const Botan::X509_Certificate* last = &leaf;
+    while (true) {
+        const auto next = std::find_if(others.begin(), others.end(), [&](const auto& c) { return issued(c, *last); });
+        if (next == others.end() || next->is_self_signed()) break;
+        chain.push_back(*next);
+        others.erase(next);
+        last = &chain.back();
+    }
+    return chain;
+}
+
+Botan::X509_Certificate KeySource::leaf() const {
+    if (from_pkcs12()) return *pkcs12().leaf;
+    if (!certificate_in_token()) return pem::load_certificate(certificate);
+    const auto found = token_certificates();
+    if (found.empty())
+        throw Error(certificate_shown() + ": no matching certificates on the token", "list its objects: pkcs11-tool --list-objects");
+    if (found.size() > 1) {
+        std::string names;
+        for (const auto& c : found) names += (names.empty() ? "'" : ", '") + c.label + "'";
+        throw Error(certificate_shown() + ": multiple matching certificates: " + names, "name one: add object=... or id=... to the URI");
+    }
+    try {
+        return Botan::X509_Certificate(found.front().der);
+    } catch (const std::exception& e) {
+        throw Error(certificate_shown() + ": the token's certificate is not X.509 DER: " + e.what());
+    }
+}
 
 issue::PrivateKey KeySource::matching_key() const {
     if (from_pkcs12()) return *pkcs12().key;  // the leaf was chosen as the certificate of this key
-    const auto data = files::read(private_key);
-    auto key = issue::PrivateKey::parse(data, files::name_of(private_key), password_for(data, private_key));
-    if (certificate.empty()) return key;
+    std::optional<issue::PrivateKey> key;
+    if (key_in_token()) {
+        if (!token_key_) token_key_ = issue::PrivateKey::in_token(key_uri(), access());
+        key = *token_key_;
+    } else {
+        const auto data = files::read(private_key);
+        key = issue::PrivateKey::parse(data, files::name_of(private_key), password_for(data, private_key));
+    }
+    if (certificate.empty()) return *key;
     const auto cert = leaf();
     std::unique_ptr<Botan::Public_Key> pub(cert.subject_public_key());
-    if (!issue::keys_match(key.botan(), *pub))
-        throw Error(private_key + ": is not the key of " + certificate, "pass the private key that belongs to --certificate");
-    return key;
+    // A token key is proved by a signature (the public half beside it on the token is a claim).
+    const bool matches = key_in_token() ? exchange::signs_for(*key, *pub) : issue::keys_match(key->botan(), *pub);
+    if (!matches)
+        throw Error(shown(private_key.empty() ? certificate : private_key) + ": is not the key of " + certificate_shown(),
+                    "pass the private key that belongs to --certificate");
+    return *key;
+}
+
+std::string uri_of(const issue::pkcs11::TokenCertificate& cert) {
+    const auto encode = [](const uint8_t* p, size_t n, bool all) {
+        std::string out;
+        for (size_t i = 0; i < n; ++i) {
+            const char c = static_cast<char>(p[i]);
+            if (!all && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~')) out += c;
+            else out += fmt::format("%{:02X}", p[i]);
+        }
+        return out;
+    };
+    const auto text = [&](const std::string& s) { return encode(reinterpret_cast<const uint8_t*>(s.data()), s.size(), false); };
+    std::string uri = "pkcs11:token=" + text(cert.token);
+    if (!cert.label.empty()) uri += ";object=" + text(cert.label);
+    if (!cert.id.empty()) uri += ";id=" + encode(cert.id.data(), cert.id.size(), true);
+    return uri + ";type=cert";
 }
 
 void ExchangeOptions::add(CLI::App& app, Personality personality) {
@@ -268,9 +408,11 @@ exchange::SessionIdentity ExchangeOptions::identity() const {
         return {std::move(*p12.key), std::move(*p12.leaf), std::move(p12.chain), key.certificate};
     }
     auto k = key.matching_key();
+    auto cert = leaf();
     std::vector<Botan::X509_Certificate> chain;
     if (!intermediates.empty()) chain = pem::load_certificates(intermediates);
-    return {std::move(k), leaf(), std::move(chain), key.certificate};
+    else if (key.certificate_in_token()) chain = key.token_chain(cert);  // as the helper: the token's certificates
+    return {std::move(k), std::move(cert), std::move(chain), key.certificate_shown()};
 }
 
 exchange::TransportOptions ExchangeOptions::transport() const {
@@ -282,8 +424,10 @@ exchange::TransportOptions ExchangeOptions::transport() const {
 }
 
 exchange::CredentialSource ExchangeOptions::source(std::ostream& debug_stream, const std::function<void(const std::string&)>& warn) const {
-    std::vector<std::filesystem::path> files{key.certificate};
-    if (!key.private_key.empty()) files.emplace_back(key.private_key);  // none: the PKCS#12 --certificate holds it
+    // What can change on disk; a token's key and certificates are read once (a URI is no path).
+    std::vector<std::filesystem::path> files;
+    if (!key.certificate_in_token()) files.emplace_back(key.certificate);
+    if (!key.private_key.empty() && !is_uri(key.private_key)) files.emplace_back(key.private_key);  // none: PKCS#12 or token
     if (!intermediates.empty()) files.emplace_back(intermediates);
     auto current = std::make_shared<exchange::ReloadingIdentity>(std::move(files), [this] { return identity(); },
                                                                  warn ? warn : [](const std::string&) {});

@@ -5,6 +5,7 @@
 
 #include "exchange/client/session.h"
 #include "exchange/client/test_signature.h"
+#include "issue/pkcs11/token_key.h"
 #include "issue/pkcs12.h"
 #include "pkitool/options.h"
 
@@ -35,10 +36,14 @@ private:
     std::vector<std::pair<CLI::Option*, Forward>> declared_;
 };
 
-// Where the signing key and certificate come from: PEM or DER files, or a PKCS#12 --certificate
-// with no --private-key (key, leaf and chain from the file, as aws_signing_helper reads it). The
-// helper's other sources (OS certificate stores, PKCS#11 tokens, TPM keys) are accepted as flags
-// and refused by check() with the reason, so a line written for the helper fails clearly.
+// Where the signing key and certificate come from: PEM or DER files, a PKCS#12 --certificate
+// with no --private-key (key, leaf and chain from the file, as aws_signing_helper reads it), or a
+// PKCS#11 token (issue #11): --private-key and/or --certificate as pkcs11: URIs (RFC 7512); the
+// key signs in the token, the chain comes from the token's other certificates when
+// --intermediates is not given, and a --certificate URI alone names the key too (the key of the
+// same label or id, draft-woodhouse-cert-best-practice §8.2, as the helper looks for it). The
+// helper's other sources (OS certificate stores, TPM keys) are accepted as flags and refused by
+// check() with the reason, so a line written for the helper fails clearly.
 struct KeySource {
     // What the command needs: a key and certificate (credential-process, serve, update), a key
     // whose certificate is optional in pkitool (sign-string), or a certificate (read-certificate-data).
@@ -47,7 +52,9 @@ struct KeySource {
     std::string certificate, private_key;
     PassphraseOption passphrase;
     std::string pkcs8_password;
-    std::string cert_selector, system_store_name = "MY", pkcs11_lib, tpm_key_password;
+    std::string cert_selector, system_store_name = "MY", tpm_key_password;
+    // --pkcs11-lib (both personalities) and pkitool's --pin-file / PKITOOL_PIN.
+    TokenOption token;
     bool use_latest_expiring_certificate = false, reuse_pin = false, no_tpm_key_password = false, debug = false;
 
     // Declares the flags `use` needs in `personality`; `more` declares the command's own between the
@@ -66,14 +73,32 @@ struct KeySource {
     // key is not its key.
     issue::PrivateKey matching_key() const;
 
+    bool certificate_in_token() const;
+    bool key_in_token() const;  // a --private-key URI, or a --certificate URI with no --private-key
+    // The token certificates --certificate names (read-certificate-data lists them).
+    std::vector<issue::pkcs11::TokenCertificate> token_certificates() const;
+    // The leaf's issuers among the token's other certificates, the leaf's issuer first, up to and
+    // without a self-signed root (the service holds the trust anchor).
+    std::vector<Botan::X509_Certificate> token_chain(const Botan::X509_Certificate& leaf) const;
+    // --certificate as messages may show it: the path, or the URI without its PIN.
+    std::string certificate_shown() const;
+
 private:
+    issue::pkcs11::Access access() const;
+    issue::pkcs11::KeyUri key_uri() const;
     // passphrase_value(), else (when the key or PKCS#12 file needs one) what is typed on the
     // terminal, asked once per process and kept for the re-reads that follow (serve, update).
     issue::Passphrase password_for(const std::vector<uint8_t>& data, const std::string& file) const;
     mutable std::optional<issue::Passphrase> password_;
+    // A token key is opened once per process (one login, one PIN) and kept: serve and update
+    // sign with it again after a renewed certificate file is read.
+    mutable std::optional<issue::PrivateKey> token_key_;
     Personality personality_ = Personality::Pkitool;
     Use use_ = Use::Session;
 };
+
+// The RFC 7512 URI of a certificate object: token, object and id percent-encoded (§2.3), type=cert.
+std::string uri_of(const issue::pkcs11::TokenCertificate& cert);
 
 struct ExchangeOptions {
     KeySource key;

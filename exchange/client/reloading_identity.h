@@ -28,7 +28,9 @@ struct FileStamp {
 class ReloadingIdentity {
 public:
     // Loads the identity from the files (throws Error when it cannot, or when the key is not the
-    // certificate's); `files` are the ones it reads (certificate, key, chain).
+    // certificate's); `files` are the ones it reads (certificate, key, chain). A key or
+    // certificate in a token is no file and not among them (issue #11): the loader keeps the
+    // token key it opened once, so a reload neither stats a URI nor asks for the PIN again.
     using Loader = std::function<SessionIdentity()>;
     using Warn = std::function<void(const std::string&)>;
 

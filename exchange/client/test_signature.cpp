@@ -68,4 +68,13 @@ std::vector<uint8_t> sign_test_string(const issue::PrivateKey& key, TestDigest d
     return signer.sign_message(reinterpret_cast<const uint8_t*>(data.data()), data.size(), issue::rng());
 }
 
+bool signs_for(const issue::PrivateKey& key, const Botan::Public_Key& pub) {
+    if (!issue::keys_match(key.botan(), pub)) return false;
+    const std::string data = test_string_to_sign(pub);
+    const bool ec = dynamic_cast<const Botan::EC_PublicKey*>(&pub) != nullptr;
+    const auto signature = sign_test_string(key, TestDigest::Sha256);
+    Botan::PK_Verifier verifier(pub, ec ? "EMSA1(SHA-256)" : "EMSA3(SHA-256)", ec ? Botan::DER_SEQUENCE : Botan::IEEE_1363);
+    return verifier.verify_message(reinterpret_cast<const uint8_t*>(data.data()), data.size(), signature.data(), signature.size());
+}
+
 }  // namespace pkitool::exchange

@@ -28,4 +28,9 @@ std::string test_string_to_sign(const Botan::Public_Key& key);
 // The key's signature over test_string_to_sign of its own public key.
 std::vector<uint8_t> sign_test_string(const issue::PrivateKey& key, TestDigest digest);
 
+// True when the key's signature over the test string verifies with `pub`: how a key held in a
+// token is proved to be a certificate's, as aws_signing_helper proves it (checkPrivateKeyMatchesCert
+// in its pkcs11_signer.go), since the public half a token shows beside a key is only a claim.
+bool signs_for(const issue::PrivateKey& key, const Botan::Public_Key& pub);
+
 }  // namespace pkitool::exchange

@@ -41,7 +41,7 @@ std::string pin_from_source(const std::string& source, const std::string& shown)
 
 CK_ATTRIBUTE bool_attribute(CK_ATTRIBUTE_TYPE type, CK_BBOOL& value) { return CK_ATTRIBUTE{type, &value, sizeof value}; }
 
-std::shared_ptr<Session> Session::open(const KeyUri& uri, const Access& access, bool read_write) {
+std::shared_ptr<Session> Session::open(const KeyUri& uri, const Access& access, bool read_write, bool login) {
     const std::string path = !access.module.empty() ? access.module : uri.module_path().value_or(Module::kDefaultPath);
     auto module = Module::load(path);
     auto* api = module->api();
@@ -83,8 +83,8 @@ std::shared_ptr<Session> Session::open(const KeyUri& uri, const Access& access, 
     const CK_FLAGS flags = CKF_SERIAL_SESSION | (read_write ? CKF_RW_SESSION : 0);
     if (const CK_RV rv = api->C_OpenSession(slot, flags, nullptr, nullptr, &handle); rv != CKR_OK)
         throw Error(fmt::format("token '{}': cannot open a session ({})", field(token.label, sizeof token.label), rv_name(rv)));
-    std::shared_ptr<Session> session(new Session(module, slot, handle, "token '" + field(token.label, sizeof token.label) + "'"));
-    if (token.flags & CKF_LOGIN_REQUIRED) session->login(uri, access, token);
+    std::shared_ptr<Session> session(new Session(module, slot, handle, field(token.label, sizeof token.label)));
+    if (login && (token.flags & CKF_LOGIN_REQUIRED)) session->login(uri, access, token);
     return session;
 }
 

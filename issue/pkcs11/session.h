@@ -27,8 +27,9 @@ public:
     // Finds the one token matching `uri` in the module, opens a session (read-write when asked,
     // to create objects) and logs the user in when the token requires it. Errors: no matching
     // token (the ones present are named), several (each named), a wrong or locked PIN (never
-    // tried twice), no PIN to give.
-    static std::shared_ptr<Session> open(const KeyUri& uri, const Access& access, bool read_write = false);
+    // tried twice), no PIN to give. `login` false: a public session, for public objects such as
+    // certificates (draft-woodhouse-cert-best-practice §8.1: look before logging in).
+    static std::shared_ptr<Session> open(const KeyUri& uri, const Access& access, bool read_write = false, bool login = true);
 
     ~Session();
     Session(const Session&) = delete;
@@ -46,19 +47,20 @@ public:
     CK_SESSION_HANDLE handle() const { return handle_; }
     // "token 'pkitool'": what errors call it.
     const std::string& shown() const { return shown_; }
+    const std::string& label() const { return label_; }  // the token's CKA_LABEL ("pkitool")
     // One operation at a time: a PKCS#11 session is used by one thread at a time (§5.6), and a
     // batch signs from several.
     std::mutex& mutex() { return mutex_; }
 
 private:
-    Session(std::shared_ptr<Module> module, CK_SLOT_ID slot, CK_SESSION_HANDLE handle, std::string shown)
-        : module_(std::move(module)), slot_(slot), handle_(handle), shown_(std::move(shown)) {}
+    Session(std::shared_ptr<Module> module, CK_SLOT_ID slot, CK_SESSION_HANDLE handle, std::string label)
+        : module_(std::move(module)), slot_(slot), handle_(handle), shown_("token '" + label + "'"), label_(std::move(label)) {}
     void login(const KeyUri& uri, const Access& access, const CK_TOKEN_INFO& info);
 
     std::shared_ptr<Module> module_;
     CK_SLOT_ID slot_;
     CK_SESSION_HANDLE handle_;
-    std::string shown_;
+    std::string shown_, label_;
     std::mutex mutex_;
 };
 

@@ -249,6 +249,22 @@ std::vector<std::vector<uint8_t>> certificates(const KeyUri& uri, const Access& 
     return out;
 }
 
+std::vector<TokenCertificate> find_certificates(const KeyUri& uri, const Access& access, bool whole_token) {
+    const std::optional<std::string> no_label;
+    const std::optional<std::vector<uint8_t>> no_id;
+    ObjectMatch m(CKO_CERTIFICATE, whole_token ? no_label : uri.object(), whole_token ? no_id : uri.id());
+    std::vector<TokenCertificate> out;
+    for (const bool login : {false, true}) {
+        auto session = Session::open(uri, access, false, login);
+        for (auto h : session->find(m.attributes))
+            if (auto der = session->attribute(h, CKA_VALUE))
+                out.push_back({std::move(*der), text(session->attribute(h, CKA_LABEL)),
+                               session->attribute(h, CKA_ID).value_or(std::vector<uint8_t>{}), session->label()});
+        if (!out.empty()) break;
+    }
+    return out;
+}
+
 bool is_token_key(const Botan::Private_Key& key) { return dynamic_cast<const TokenSigner*>(held_signer(key)) != nullptr; }
 
 std::string location_of(const Botan::Private_Key& key) {

@@ -31,6 +31,19 @@ std::shared_ptr<Botan::Private_Key> generate_key(const KeyUri& uri, const KeyTyp
 // The certificates on the token that the URI names (its label and/or id), DER.
 std::vector<std::vector<uint8_t>> certificates(const KeyUri& uri, const Access& access);
 
+// A certificate object on a token, with what names it in a URI.
+struct TokenCertificate {
+    std::vector<uint8_t> der;  // CKA_VALUE
+    std::string label;         // CKA_LABEL
+    std::vector<uint8_t> id;   // CKA_ID
+    std::string token;         // the token's label
+};
+
+// The certificates the URI names, or with `whole_token` every certificate on its token (to build
+// a chain from). Looked for in a public session first, and after a login only when none is found
+// there (draft-woodhouse-cert-best-practice §8.1): a certificate needs no PIN.
+std::vector<TokenCertificate> find_certificates(const KeyUri& uri, const Access& access, bool whole_token = false);
+
 // True for a key open_key() or generate_key() returned.
 bool is_token_key(const Botan::Private_Key& key);
 // Where it is, for messages and records: its URI without the PIN.

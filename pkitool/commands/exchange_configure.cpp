@@ -29,6 +29,11 @@ void register_exchange_configure(CLI::App& exchange_group, Context& ctx) {
         if (!o.key.pkcs8_password.empty())
             throw usage_error("--pkcs8-password: would be written into the AWS config file for every reader of it to see",
                               "give the password in a 0600 file with --passphrase-file FILE");
+        for (const auto* uri : {&o.key.certificate, &o.key.private_key})
+            if (issue::pkcs11::KeyUri::looks_like(*uri) && issue::pkcs11::KeyUri::parse(*uri).pin_value())
+                throw usage_error(issue::pkcs11::KeyUri::parse(*uri).shown() + ": its pin-value would be written into the AWS config file for "
+                                  "every reader of it to see",
+                                  "give the PIN in a 0600 file: --pin-file FILE, or pin-source=file:FILE in the URI");
         const auto region = o.target.effective_region();
         if (args->profile.find_first_of("[]\n") != std::string::npos) throw usage_error("--profile '" + args->profile + "': not a profile name");
         o.identity();  // refuse to configure a certificate and key that cannot work

@@ -15,6 +15,9 @@ void register_exchange_credential_process(CLI::App& exchange_group, Context& ctx
     examples(*cmd, {{"Get credentials for a role:",
                      "pkitool exchange credential-process --certificate vm.crt --private-key vm.key --trust-anchor-arn TA_ARN "
                      "--profile-arn PROFILE_ARN --role-arn ROLE_ARN"},
+                    {"With the key in a PKCS#11 token (PIN from the file, else asked once):",
+                     "pkitool exchange credential-process --certificate vm.crt --private-key 'pkcs11:token=vm;object=vm' --pin-file pin "
+                     "--trust-anchor-arn TA_ARN --profile-arn PROFILE_ARN --role-arn ROLE_ARN"},
                     {"Rehearse offline against `pkitool emulate`, showing what is signed:",
                      "pkitool exchange credential-process ... --endpoint http://127.0.0.1:8443 --no-cache --debug"}});
     cmd->callback([opts, &ctx] {
