@@ -363,6 +363,14 @@ PrivateKey PrivateKey::generate_in_token(const pkcs11::KeyUri& uri, const KeyTyp
     return PrivateKey(pkcs11::generate_key(uri, type, access));
 }
 
+PrivateKey PrivateKey::in_tpm(const std::vector<uint8_t>& key_file, const std::string& name, const tpm2::KeyPassword& password) {
+    return PrivateKey(tpm2::load_key_file(key_file, name, password));
+}
+
+PrivateKey PrivateKey::at_tpm_handle(uint32_t handle, const tpm2::KeyPassword& password) {
+    return PrivateKey(tpm2::open_handle(handle, password));
+}
+
 std::string PrivateKey::token_uri() const { return pkcs11::location_of(*key_); }
 
 KeyLocation KeyLocation::parse(const std::string& text) {

@@ -3,6 +3,7 @@
 
 #include "issue/pkcs11/key_uri.h"
 #include "issue/pkcs11/session.h"
+#include "issue/tpm2/tpm_key.h"
 
 #include <botan/pk_keys.h>
 
@@ -59,6 +60,10 @@ public:
     static PrivateKey in_token(const pkcs11::KeyUri& uri, const pkcs11::Access& access);
     // A new key pair generated inside the token, sensitive and not extractable.
     static PrivateKey generate_in_token(const pkcs11::KeyUri& uri, const KeyType& type, const pkcs11::Access& access);
+
+    // A key inside a TPM 2.0 (issue/tpm2/): a TSS2 PRIVATE KEY file's object, or a persistent handle.
+    static PrivateKey in_tpm(const std::vector<uint8_t>& key_file, const std::string& name, const tpm2::KeyPassword& password);
+    static PrivateKey at_tpm_handle(uint32_t handle, const tpm2::KeyPassword& password);
 
     // The token's URI (without PIN) for a token key; empty for a key in memory.
     std::string token_uri() const;

@@ -68,11 +68,6 @@ CLI::Validator file_or(std::vector<const char*> schemes) {
         "FILE");
 }
 
-Error not_yet(const std::string& what) {
-    return Error(what + ": not supported by pkitool yet (pkitool issue #11)",
-                 "use a certificate file and a key file: --certificate FILE --private-key FILE");
-}
-
 }  // namespace
 
 CLI::Option* DeclaredFlags::operator()(CLI::Option* option, Forward forward, const std::string& group) {
@@ -187,11 +182,12 @@ void KeySource::check() const {
     if (is_uri(certificate)) issue::pkcs11::KeyUri::parse(certificate);
     if (!wants_key) return;
     if (is_uri(private_key)) issue::pkcs11::KeyUri::parse(private_key);
-    if (starts_with(private_key, "handle:")) throw not_yet("--private-key " + private_key + ": TPM 2.0 keys are");
-    if (!tpm_key_password.empty() || no_tpm_key_password) throw not_yet(std::string(no_tpm_key_password ? "--no-tpm-key-password" : "--tpm-key-password") + ": TPM 2.0 keys are");
-    if (!private_key.empty() && !is_uri(private_key) &&
-        files::read_text(private_key).find("-----BEGIN TSS2 PRIVATE KEY-----") != std::string::npos)
-        throw not_yet(private_key + ": a TPM 2.0 key file (TSS2 PRIVATE KEY); these are");
+    const ExitCode usage = personality_ == Personality::Pkitool ? ExitCode::Usage : ExitCode::Failure;
+    if (issue::tpm2::parse_handle(private_key) && tpm_key_password.empty() && !no_tpm_key_password)
+        throw Error("--private-key " + private_key + ": a TPM key handle needs --tpm-key-password PASSWORD or --no-tpm-key-password", "", usage);
+    if ((!tpm_key_password.empty() || no_tpm_key_password) && !key_in_tpm())
+        throw Error(std::string(no_tpm_key_password ? "--no-tpm-key-password" : "--tpm-key-password") +
+                        " is for a TPM 2.0 key: --private-key handle:0x81... or a TSS2 PRIVATE KEY file", "", usage);
     if (private_key.empty() && is_uri(certificate)) return;  // the token's key of that certificate
     if (private_key.empty()) {
         // The helper reads a certificate file with no key as PKCS#12.
@@ -241,6 +237,16 @@ issue::Pkcs12 KeySource::pkcs12() const {
 bool KeySource::certificate_in_token() const { return is_uri(certificate); }
 
 bool KeySource::key_in_token() const { return is_uri(private_key) || (private_key.empty() && is_uri(certificate)); }
+
+bool KeySource::key_in_tpm() const {
+    if (private_key.empty() || is_uri(private_key)) return false;
+    if (private_key.starts_with("handle:")) return true;
+    try {
+        return issue::tpm2::is_key_file(files::read(private_key));
+    } catch (const Error&) {
+        return false;  // reading it for real says why it cannot be read
+    }
+}
 
 std::string KeySource::certificate_shown() const { return shown(certificate); }
 
@@ -308,6 +314,14 @@ issue::PrivateKey KeySource::matching_key() const {
     if (key_in_token()) {
         if (!token_key_) token_key_ = issue::PrivateKey::in_token(key_uri(), access());
         key = *token_key_;
+    } else if (key_in_tpm()) {
+        // Loaded into the TPM once per process, like a token key.
+        const issue::tpm2::KeyPassword password = tpm_key_password.empty() ? std::nullopt : issue::tpm2::KeyPassword(tpm_key_password);
+        if (!token_key_) {
+            if (const auto handle = issue::tpm2::parse_handle(private_key)) token_key_ = issue::PrivateKey::at_tpm_handle(*handle, password);
+            else token_key_ = issue::PrivateKey::in_tpm(files::read(private_key), files::name_of(private_key), password);
+        }
+        key = *token_key_;
     } else {
         const auto data = files::read(private_key);
         key = issue::PrivateKey::parse(data, files::name_of(private_key), password_for(data, private_key));
@@ -316,7 +330,7 @@ issue::PrivateKey KeySource::matching_key() const {
     const auto cert = leaf();
     std::unique_ptr<Botan::Public_Key> pub(cert.subject_public_key());
     // A token key is proved by a signature (the public half beside it on the token is a claim).
-    const bool matches = key_in_token() ? exchange::signs_for(*key, *pub) : issue::keys_match(key->botan(), *pub);
+    const bool matches = key_in_token() || key_in_tpm() ? exchange::signs_for(*key, *pub) : issue::keys_match(key->botan(), *pub);
     if (!matches)
         throw Error(shown(private_key.empty() ? certificate : private_key) + ": is not the key of " + certificate_shown(),
                     "pass the private key that belongs to --certificate");
@@ -427,7 +441,8 @@ exchange::CredentialSource ExchangeOptions::source(std::ostream& debug_stream, c
     // What can change on disk; a token's key and certificates are read once (a URI is no path).
     std::vector<std::filesystem::path> files;
     if (!key.certificate_in_token()) files.emplace_back(key.certificate);
-    if (!key.private_key.empty() && !is_uri(key.private_key)) files.emplace_back(key.private_key);  // none: PKCS#12 or token
+    if (!key.private_key.empty() && !is_uri(key.private_key) && !key.private_key.starts_with("handle:"))
+        files.emplace_back(key.private_key);  // none: PKCS#12, token or TPM handle
     if (!intermediates.empty()) files.emplace_back(intermediates);
     auto current = std::make_shared<exchange::ReloadingIdentity>(std::move(files), [this] { return identity(); },
                                                                  warn ? warn : [](const std::string&) {});

@@ -42,8 +42,9 @@ private:
 // key signs in the token, the chain comes from the token's other certificates when
 // --intermediates is not given, and a --certificate URI alone names the key too (the key of the
 // same label or id, draft-woodhouse-cert-best-practice §8.2, as the helper looks for it). The
-// helper's other sources (OS certificate stores, TPM keys) are accepted as flags and refused by
-// check() with the reason, so a line written for the helper fails clearly.
+// helper's TPM 2.0 keys too: --private-key handle:0x81... or a TSS2 PRIVATE KEY file, with
+// --tpm-key-password or --no-tpm-key-password. OS certificate stores are accepted as flags and
+// refused by check() with the reason, so a line written for the helper fails clearly.
 struct KeySource {
     // What the command needs: a key and certificate (credential-process, serve, update), a key
     // whose certificate is optional in pkitool (sign-string), or a certificate (read-certificate-data).
@@ -75,6 +76,7 @@ struct KeySource {
 
     bool certificate_in_token() const;
     bool key_in_token() const;  // a --private-key URI, or a --certificate URI with no --private-key
+    bool key_in_tpm() const;    // a --private-key handle:0x81..., or a TSS2 PRIVATE KEY file
     // The token certificates --certificate names (read-certificate-data lists them).
     std::vector<issue::pkcs11::TokenCertificate> token_certificates() const;
     // The leaf's issuers among the token's other certificates, the leaf's issuer first, up to and

@@ -365,13 +365,18 @@ TEST_CASE("signing helper: every failure is one log line and exit 1, and what pk
     check_log_line(helper(t, "credential-process " + files + "--cert-selector Key=x509Subject,Value=CN=vm " + kArns), "excludes");
     check_log_line(helper(t, "credential-process --cert-selector x --intermediates ec.crt " + kArns), "excludes");
     check_log_line(helper(t, "credential-process " + files + "--tpm-key-password a --no-tpm-key-password " + kArns), "excludes");
-    // TPM keys: not yet (issue #11), and said so (tokens: token_exchange_test.cpp). PKCS#12 files hold their chain.
+    // TPM keys (issue #11; the TPM itself: tpm_exchange_test.cpp): a handle needs one of the two
+    // password flags, the flags need a TPM key, and a broken key file is named. PKCS#12 files hold their chain.
     must(shell("printf -- '-----BEGIN TSS2 PRIVATE KEY-----\\nAAAA\\n-----END TSS2 PRIVATE KEY-----\\n' > tpm.key && "
                "openssl pkcs12 -export -in ec.crt -inkey ec.key -passout pass: -out vm.p12",
                t.path()));
-    for (const std::string& args : std::vector<std::string>{"--certificate ec.crt --private-key handle:0x81000001", "--certificate ec.crt --private-key tpm.key",
-                                   files + "--tpm-key-password x", files + "--no-tpm-key-password"})
-        check_log_line(helper(t, "credential-process " + args + " " + kArns), "not supported by pkitool yet (pkitool issue #11)");
+    check_log_line(helper(t, "credential-process --certificate ec.crt --private-key handle:0x81000001 " + kArns),
+                   "a TPM key handle needs --tpm-key-password PASSWORD or --no-tpm-key-password");
+    check_log_line(helper(t, "credential-process --certificate ec.crt --private-key handle:0x01 --no-tpm-key-password " + kArns),
+                   "handle:0x01: not a TPM persistent handle");
+    check_log_line(helper(t, "credential-process --certificate ec.crt --private-key tpm.key " + kArns), "tpm.key: not a readable TSS2 private key");
+    for (const std::string& flag : {"--tpm-key-password x", "--no-tpm-key-password"})
+        check_log_line(helper(t, "credential-process " + files + flag + " " + kArns), "is for a TPM 2.0 key");
     check_log_line(helper(t, "credential-process --certificate vm.p12 --intermediates ec.crt " + kArns),
                    "can't specify certificate chain when using PKCS#12 files; certificate bundle should be provided within the PKCS#12 file");
     std::ofstream(t / "noise.p12") << "neither PEM nor DER\n";
@@ -392,6 +397,6 @@ TEST_CASE("signing helper: every failure is one log line and exit 1, and what pk
     CHECK(own.code == 2);
     CHECK_THAT(own.err, Catch::StartsWith("pkitool: error: "));
     const auto own_token = run("exchange credential-process --certificate ec.crt --private-key handle:0x81000001 " + kArns, t.path());
-    CHECK(own_token.code == 1);
-    CHECK_THAT(own_token.err, Catch::Contains("not supported by pkitool yet (pkitool issue #11)"));
+    CHECK(own_token.code == 2);  // a missing flag: usage, in pkitool's own name
+    CHECK_THAT(own_token.err, Catch::Contains("a TPM key handle needs --tpm-key-password PASSWORD or --no-tpm-key-password"));
 }
