@@ -7,6 +7,7 @@
 #include "tests/support/background.h"
 #include "tests/support/cli.h"
 #include "tests/support/softhsm.h"
+#include "tests/support/swtpm.h"
 
 #include <catch2/catch.hpp>
 
@@ -273,4 +274,47 @@ TEST_CASE("token exchange: the PIN is asked once on the terminal, however often 
     CHECK(prompts == 1);
     CHECK_THAT(r.out, Catch::Contains("serving credentials for role") && !Catch::Contains(SoftHsm::kPin));
     CHECK(emulate.sessions() == 1);
+}
+
+TEST_CASE("token exchange: keys in a software TPM get credentials: tpm2-pkcs11 URI, TSS2 key file, persistent handle", "[cli][tpm][exchange]") {
+    TempDir t;
+    SwTpm tpm(t);
+    make_pki(t);
+    Emulator emulate(t);
+    const std::string lib = std::string(" --pkcs11-lib ") + SwTpm::kModule;
+    // 1. A key made in the TPM's PKCS#11 token by pkitool, its CSR signed there too.
+    const std::string uri = "'pkcs11:token=tpm;object=vm'";
+    must(tool(t, "key new --type ec:p256 --out " + uri + lib));
+    must(tool(t, "csr new --key " + uri + lib + " --subject CN=tpm-vm --out vm.csr"));
+    must(tool(t, "issue --ca root-ca --csr vm.csr --out vm.crt --yes"));
+    got_credentials(tool(t, "exchange credential-process --no-cache --certificate vm.crt --private-key " + uri + lib + emulate.session()), emulate);
+
+    // 2. A TSS2 key file made by another implementation (tpm2-openssl), sealed to the owner hierarchy.
+    must(tpm.run("openssl genpkey -provider tpm2 -algorithm EC -pkeyopt group:P-256 -out tss.pem && "
+                 "openssl req -new -provider tpm2 -provider default -key tss.pem -subj /CN=tss-vm -out tss.csr",
+                 t.path()));
+    must(tool(t, "issue --ca root-ca --csr tss.csr --out tss.crt --yes"));
+    got_credentials(tool(t, "exchange credential-process --no-cache --certificate tss.crt --private-key tss.pem --no-tpm-key-password" + emulate.session()),
+                    emulate);
+    got_credentials(helper(t, "credential-process --certificate tss.crt --private-key tss.pem" + emulate.session()), emulate);
+    // The same certificate with another TPM key is refused before any request.
+    one_error(tool(t, "exchange credential-process --no-cache --certificate vm.crt --private-key tss.pem --no-tpm-key-password" + emulate.session()),
+              "is not the key of vm.crt");
+
+    // 3. A persistent handle with a password, certified through its public key (openssl -force_pubkey).
+    must(tpm.run("tpm2_createprimary -Q -C o -c p.ctx && tpm2_create -Q -C p.ctx -G ecc256 -p s3cret -u h.pub -r h.priv && "
+                 "tpm2_load -Q -C p.ctx -u h.pub -r h.priv -c h.ctx && tpm2_evictcontrol -Q -C o -c h.ctx 0x81000020 && "
+                 "tpm2_readpublic -Q -c 0x81000020 -f pem -o h.pem && "
+                 "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout /dev/null -subj /CN=handle-vm -out any.csr 2>/dev/null && "
+                 "printf 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=clientAuth\\n' > leaf.ext && "
+                 "openssl x509 -req -in any.csr -force_pubkey h.pem -CA root-ca/ca.crt -CAkey root-ca/private/ca.key -CAcreateserial -days 30 "
+                 "-sha256 -extfile leaf.ext -out handle.crt",
+                 t.path()));
+    got_credentials(tool(t, "exchange credential-process --no-cache --certificate handle.crt --private-key handle:0x81000020 --tpm-key-password s3cret" +
+                                emulate.session()),
+                    emulate);
+    const auto wrong = tool(t, "exchange credential-process --no-cache --certificate handle.crt --private-key handle:0x81000020 --tpm-key-password nope" +
+                                   emulate.session());
+    one_error(wrong, "handle:0x81000020: wrong TPM key password");
+    CHECK(emulate.sessions() == 4);
 }
