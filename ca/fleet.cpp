@@ -8,6 +8,8 @@
 #include "base/error.h"
 #include "base/files.h"
 
+#include <fmt/format.h>
+#include <atomic>
 #include <set>
 
 namespace pkitool::ca {
@@ -239,6 +241,7 @@ std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Ove
                                                 Delivery{plan.out_dir / (row.name + ".crt"), plan.out_dir / (row.name + ".key")}});
     }
     // Each chunk's files are written as soon as its rows are committed (record before release).
+    std::atomic<size_t> delivered{0};  // rows [0, delivered) are recorded and written
     const auto release_chunk = [&](const std::vector<Issued>& issued, size_t first, size_t end) {
         for (size_t i = first; i < end; ++i) {
             const auto& row = plan.rows[i];
@@ -247,9 +250,20 @@ std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Ove
                     "row " + std::to_string(row.line) + ": the " + std::to_string(end) +
                         " certificates up to its chunk are recorded, rows before it are written, later rows were not issued");
         }
+        delivered = end;
     };
-    auto issued = ca.issue_many(templates, on_progress, release_chunk);
-    return issued;
+    try {
+        return ca.issue_many(templates, on_progress, release_chunk);
+    } catch (Error& e) {
+        // A signer that fails mid-batch (a token removed, issue #11) stops it at a chunk: say
+        // where, so the operator knows which machines have certificates.
+        const size_t done = delivered;
+        e.with_hint(done == 0 ? fmt::format("none of the {} rows was issued", n)
+                              : fmt::format("rows 1 to {} of {} (to line {}) were issued and written; the rest were not issued", done, n,
+                                            plan.rows[done - 1].line));
+        if (done > 0) e.with_step(NextStep{NextStep::Kind::Resume, "run the batch again, resuming it"});
+        throw;
+    }
 }
 
 }  // namespace pkitool::ca

@@ -277,3 +277,33 @@ TEST_CASE("token CA: a PIN given as the URI's pin-value is used and never writte
     CHECK(wrong.err.find("11112222") == std::string::npos);
     CHECK_FALSE(fs::exists(t / "ca2"));
 }
+
+TEST_CASE("token CA: a token removed mid-batch leaves the chunks before it issued, and --resume finishes", "[cli][pkcs11]") {
+    TempDir t;
+    SoftHsm hsm(t);
+    // The test module stands for SoftHSM2 and answers CKR_DEVICE_REMOVED after N signatures.
+    const std::string lib = std::string(" --pkcs11-lib ") + PKITOOL_REMOVABLE_TOKEN;
+    ok(with_pin("key new --type ec:p256 --out 'pkcs11:token=pkitool;object=ca'" + lib, t), "key new");
+    ok(with_pin("ca init --dir ca --key 'pkcs11:token=pkitool;object=ca' --subject CN=Token-Root" + lib, t), "ca init");
+    std::ofstream csv(t / "fleet.csv");
+    csv << "name,subject,san,key_type,days,profile\n";
+    for (int i = 1; i <= 520; ++i) csv << "vm-" << i << ",CN=vm-" << i << ",,,,\n";
+    csv.close();
+    // 500 rows a chunk: the token goes in the second one.
+    ok(with_pin("issue --ca ca --batch fleet.csv --out-dir fleet --yes" + lib, t), "a whole batch first");
+    const auto r = shell("PKITOOL_TEST_SIGNATURES_LEFT=505 PKITOOL_PIN=" + std::string(SoftHsm::kPin) + " '" PKITOOL_BINARY
+                         "' issue --ca ca --batch fleet.csv --out-dir fleet2 --yes" + lib,
+                         t.path());
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("the token is gone") && Catch::Contains("CKR_DEVICE_REMOVED") &&
+                          Catch::Contains("rows 1 to 500 of 520 (to line 501) were issued and written; the rest were not issued") &&
+                          Catch::Contains("--resume"));
+    CHECK(rows("ca", t) == 520 + 500);  // the first batch, then the chunk recorded before the token went
+    size_t written = 0;
+    for (const auto& e : fs::directory_iterator(t / "fleet2")) written += e.path().extension() == ".crt";
+    CHECK(written == 500);
+    ok(with_pin("issue --ca ca --batch fleet.csv --out-dir fleet2 --yes --resume" + lib, t), "resume");
+    CHECK(rows("ca", t) == 520 + 520);
+    openssl_ok("openssl verify -x509_strict -CAfile ca/ca.crt fleet2/vm-1.crt fleet2/vm-520.crt", t);
+}

@@ -14,10 +14,19 @@ CK_FUNCTION_LIST real_functions;
 CK_FUNCTION_LIST shim;
 std::atomic<long> left{-1};
 
+std::atomic<bool> gone{false};
+
 CK_RV sign(CK_SESSION_HANDLE s, CK_BYTE_PTR data, CK_ULONG len, CK_BYTE_PTR sig, CK_ULONG_PTR sig_len) {
     // A length query (no buffer) does not count as a signature.
-    if (sig && left.load() >= 0 && left.fetch_sub(1) <= 0) return CKR_DEVICE_REMOVED;
+    if (sig && left.load() >= 0 && left.fetch_sub(1) <= 0) gone = true;
+    if (gone) return CKR_DEVICE_REMOVED;
     return real_functions.C_Sign(s, data, len, sig, sig_len);
+}
+
+// Once gone, gone for every call that would reach it (only signing is counted).
+CK_RV sign_init(CK_SESSION_HANDLE s, CK_MECHANISM_PTR mechanism, CK_OBJECT_HANDLE key) {
+    if (gone) return CKR_DEVICE_REMOVED;
+    return real_functions.C_SignInit(s, mechanism, key);
 }
 
 }  // namespace
@@ -32,6 +41,7 @@ extern "C" CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list) {
         real_functions = *functions;
         shim = *functions;
         shim.C_Sign = sign;
+        shim.C_SignInit = sign_init;
         if (const char* n = std::getenv("PKITOOL_TEST_SIGNATURES_LEFT")) left = std::atol(n);
     }
     *list = &shim;
