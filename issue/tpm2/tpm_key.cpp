@@ -2,16 +2,13 @@
 
 #include "base/error.h"
 #include "issue/held_key.h"
+#include "issue/tpm2/tss_library.h"
 
 #include <botan/ber_dec.h>
 #include <botan/data_src.h>
 #include <botan/ec_group.h>
 #include <botan/pem.h>
 #include <fmt/format.h>
-#include <tss2/tss2_esys.h>
-#include <tss2/tss2_mu.h>
-#include <tss2/tss2_rc.h>
-#include <tss2/tss2_tctildr.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -21,9 +18,11 @@ namespace pkitool::issue::tpm2 {
 
 namespace {
 
+const TssLibrary& tss() { return TssLibrary::get(); }
+
 constexpr uint32_t kPersistentFirst = 0x81000000, kPersistentLast = 0x81FFFFFF;
 
-std::string rc_text(TSS2_RC rc) { return fmt::format("{} (0x{:X})", Tss2_RC_Decode(rc), rc); }
+std::string rc_text(TSS2_RC rc) { return fmt::format("{} (0x{:X})", tss().RC_Decode(rc), rc); }
 
 // A TPM format-one response code without its handle, session or parameter number (TPM 2.0 Part 2 §6.6.3).
 bool is_tpm_error(TSS2_RC rc, TSS2_RC code) { return (rc & 0xFFFF0000u) == 0 && (rc & TPM2_RC_FMT1) && (rc & 0xBFu) == code; }
@@ -36,16 +35,16 @@ public:
         ::setenv("TSS2_LOG", "all+NONE", 0);
         auto tpm = std::shared_ptr<Tpm>(new Tpm);
         const char* conf = std::getenv("TPM2TOOLS_TCTI");
-        if (TSS2_RC rc = Tss2_TctiLdr_Initialize(conf && *conf ? conf : nullptr, &tpm->tcti_); rc != TSS2_RC_SUCCESS)
+        if (TSS2_RC rc = tss().TctiLdr_Initialize(conf && *conf ? conf : nullptr, &tpm->tcti_); rc != TSS2_RC_SUCCESS)
             throw Error(fmt::format("TPM {}: cannot connect: {}", conf && *conf ? conf : "(default)", rc_text(rc)),
                         "is a TPM present? tpm2-abrmd or /dev/tpmrm0 reach it; TPM2TOOLS_TCTI names another way");
-        if (TSS2_RC rc = Esys_Initialize(&tpm->ctx_, tpm->tcti_, nullptr); rc != TSS2_RC_SUCCESS)
+        if (TSS2_RC rc = tss().Initialize(&tpm->ctx_, tpm->tcti_, nullptr); rc != TSS2_RC_SUCCESS)
             throw Error("TPM: cannot start a session with it: " + rc_text(rc));
         return tpm;
     }
     ~Tpm() {
-        if (ctx_) Esys_Finalize(&ctx_);
-        if (tcti_) Tss2_TctiLdr_Finalize(&tcti_);
+        if (ctx_) tss().Finalize(&ctx_);
+        if (tcti_) tss().TctiLdr_Finalize(&tcti_);
     }
     ESYS_CONTEXT* ctx() const { return ctx_; }
     std::mutex& mutex() { return mutex_; }
@@ -77,8 +76,8 @@ public:
           password_(password) {}
     ~TpmSigner() override {
         std::lock_guard lock(tpm_->mutex());
-        if (transient_) Esys_FlushContext(tpm_->ctx(), key_);
-        else Esys_TR_Close(tpm_->ctx(), &key_);
+        if (transient_) tss().FlushContext(tpm_->ctx(), key_);
+        else tss().TR_Close(tpm_->ctx(), &key_);
     }
 
     std::vector<uint8_t> sign(const std::string& hash, const std::vector<uint8_t>& digest) override {
@@ -95,7 +94,7 @@ public:
         TSS2_RC rc;
         {
             std::lock_guard lock(tpm_->mutex());
-            rc = Esys_Sign(tpm_->ctx(), key_, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &d, &scheme, &ticket, &sig);
+            rc = tss().Sign(tpm_->ctx(), key_, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &d, &scheme, &ticket, &sig);
         }
         if (rc != TSS2_RC_SUCCESS) {
             if ((is_tpm_error(rc, TPM2_RC_AUTH_FAIL) || is_tpm_error(rc, TPM2_RC_BAD_AUTH)) && !password_)
@@ -115,7 +114,7 @@ public:
             const auto s = padded(e.signatureS.buffer, e.signatureS.size, order_bytes_);
             out.insert(out.end(), s.begin(), s.end());
         }
-        Esys_Free(sig);
+        tss().Free(sig);
         return out;
     }
     std::string location() const override { return where_; }
@@ -136,7 +135,7 @@ void set_password(Tpm& tpm, ESYS_TR handle, const KeyPassword& password, const s
     if (password->size() > sizeof auth.buffer) throw Error(fmt::format("{}: the TPM key password is longer than {} bytes", where, sizeof auth.buffer));
     auth.size = static_cast<UINT16>(password->size());
     std::memcpy(auth.buffer, password->data(), password->size());
-    Esys_TR_SetAuth(tpm.ctx(), handle, &auth);
+    tss().TR_SetAuth(tpm.ctx(), handle, &auth);
     std::memset(auth.buffer, 0, sizeof auth.buffer);
 }
 
@@ -184,7 +183,7 @@ ESYS_TR storage_primary(Tpm& tpm, const std::string& where) {
     TPM2B_DATA outside{};
     TPML_PCR_SELECTION pcrs{};
     ESYS_TR primary = ESYS_TR_NONE;
-    const TSS2_RC rc = Esys_CreatePrimary(tpm.ctx(), ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &sensitive, &tmpl,
+    const TSS2_RC rc = tss().CreatePrimary(tpm.ctx(), ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &sensitive, &tmpl,
                                           &outside, &pcrs, &primary, nullptr, nullptr, nullptr, nullptr);
     if (rc != TSS2_RC_SUCCESS) throw Error(fmt::format("{}: cannot make the TPM's storage primary key: {}", where, rc_text(rc)));
     return primary;
@@ -214,15 +213,15 @@ std::shared_ptr<Botan::Private_Key> open_handle(uint32_t handle, const KeyPasswo
     const std::string where = fmt::format("handle:0x{:08X}", handle);
     auto tpm = Tpm::connect();
     ESYS_TR key = ESYS_TR_NONE;
-    if (TSS2_RC rc = Esys_TR_FromTPMPublic(tpm->ctx(), handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &key); rc != TSS2_RC_SUCCESS)
+    if (TSS2_RC rc = tss().TR_FromTPMPublic(tpm->ctx(), handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &key); rc != TSS2_RC_SUCCESS)
         throw Error(fmt::format("{}: the TPM has no key there: {}", where, rc_text(rc)));
     TPM2B_PUBLIC* pub = nullptr;
-    if (TSS2_RC rc = Esys_ReadPublic(tpm->ctx(), key, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &pub, nullptr, nullptr); rc != TSS2_RC_SUCCESS) {
-        Esys_TR_Close(tpm->ctx(), &key);
+    if (TSS2_RC rc = tss().ReadPublic(tpm->ctx(), key, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &pub, nullptr, nullptr); rc != TSS2_RC_SUCCESS) {
+        tss().TR_Close(tpm->ctx(), &key);
         throw Error(fmt::format("{}: cannot read its public key: {}", where, rc_text(rc)));
     }
     const TPMT_PUBLIC area = pub->publicArea;
-    Esys_Free(pub);
+    tss().Free(pub);
     set_password(*tpm, key, password, where);
     return key_for(std::move(tpm), key, false, area, where, password.has_value());
 }
@@ -263,10 +262,10 @@ std::shared_ptr<Botan::Private_Key> load_key_file(const std::vector<uint8_t>& pe
     TPM2B_PUBLIC pub{};
     TPM2B_PRIVATE priv{};
     size_t offset = 0;
-    if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(pub_bytes.data(), pub_bytes.size(), &offset, &pub) != TSS2_RC_SUCCESS)
+    if (tss().PUBLIC_Unmarshal(pub_bytes.data(), pub_bytes.size(), &offset, &pub) != TSS2_RC_SUCCESS)
         throw Error(name + ": its public part is not a TPM2B_PUBLIC");
     offset = 0;
-    if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv_bytes.data(), priv_bytes.size(), &offset, &priv) != TSS2_RC_SUCCESS)
+    if (tss().PRIVATE_Unmarshal(priv_bytes.data(), priv_bytes.size(), &offset, &priv) != TSS2_RC_SUCCESS)
         throw Error(name + ": its private part is not a TPM2B_PRIVATE");
     if (!password && !empty_auth) throw Error(name + ": the TPM key has a password and none was given");
 
@@ -277,15 +276,15 @@ std::shared_ptr<Botan::Private_Key> load_key_file(const std::vector<uint8_t>& pe
         parent_handle = storage_primary(*tpm, name);
         flush_parent = true;
     } else if (parent >= kPersistentFirst && parent <= kPersistentLast) {
-        if (TSS2_RC rc = Esys_TR_FromTPMPublic(tpm->ctx(), parent, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &parent_handle); rc != TSS2_RC_SUCCESS)
+        if (TSS2_RC rc = tss().TR_FromTPMPublic(tpm->ctx(), parent, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &parent_handle); rc != TSS2_RC_SUCCESS)
             throw Error(fmt::format("{}: its parent key 0x{:08X} is not in this TPM: {}", name, parent, rc_text(rc)));
     } else {
         throw Error(fmt::format("{}: its parent 0x{:08X} is neither the owner hierarchy nor a persistent key", name, parent));
     }
     ESYS_TR key = ESYS_TR_NONE;
-    const TSS2_RC rc = Esys_Load(tpm->ctx(), parent_handle, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &priv, &pub, &key);
-    if (flush_parent) Esys_FlushContext(tpm->ctx(), parent_handle);
-    else Esys_TR_Close(tpm->ctx(), &parent_handle);
+    const TSS2_RC rc = tss().Load(tpm->ctx(), parent_handle, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &priv, &pub, &key);
+    if (flush_parent) tss().FlushContext(tpm->ctx(), parent_handle);
+    else tss().TR_Close(tpm->ctx(), &parent_handle);
     if (rc != TSS2_RC_SUCCESS)
         throw Error(fmt::format("{}: this TPM cannot load the key (another TPM's, or another parent's): {}", name, rc_text(rc)));
     set_password(*tpm, key, password, name);
