@@ -92,7 +92,7 @@ struct ObjectMatch {
 std::string name_of(Session& s, CK_OBJECT_HANDLE o) {
     const auto label = s.attribute(o, CKA_LABEL);
     const auto id = s.attribute(o, CKA_ID);
-    return fmt::format("'{}' (id {})", text(label), id ? hex(*id) : "none");
+    return fmt::format("'{}' (id {})", text(label), id && !id->empty() ? hex(*id) : "none");
 }
 
 std::vector<uint8_t> octets_of_point(const std::vector<uint8_t>& ec_point) {

@@ -103,6 +103,10 @@ TEST_CASE("a key pkcs11-tool made is found by label or by id, and its errors nam
 
     CHECK_THAT(error_of([] { PrivateKey::in_token(KeyUri::parse("pkcs11:token=pkitool"), softhsm()); }),
                Catch::Contains("several private keys match") && Catch::Contains("'tool-key' (id 0a0b)") && Catch::Contains("'other' (id 0c)"));
+    // A key type pkitool cannot sign with (Ed25519, which SoftHSM2 makes) is named, not used.
+    must(hsm.tool(std::string("--token-label pkitool --login --pin ") + SoftHsm::kPin + " --keypairgen --key-type EC:edwards25519 --label ed"));
+    CHECK_THAT(error_of([] { PrivateKey::in_token(KeyUri::parse("pkcs11:token=pkitool;object=ed"), softhsm()); }),
+               Catch::Contains("key 'ed' (id none) is neither an EC nor an RSA key"));
     CHECK_THAT(error_of([] { PrivateKey::in_token(KeyUri::parse("pkcs11:token=pkitool;object=nope"), softhsm()); }),
                Catch::Contains("unable to find matching private key"));
     CHECK_THAT(error_of([] { PrivateKey::in_token(KeyUri::parse("pkcs11:token=elsewhere;object=tool-key"), softhsm()); }),
