@@ -242,7 +242,9 @@ std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Ove
     }
     // Each chunk's files are written as soon as its rows are committed (record before release).
     std::atomic<size_t> delivered{0};  // rows [0, delivered) are recorded and written
+    std::atomic<size_t> recorded{0};   // rows [0, recorded) are recorded (a chunk is, before its release)
     const auto release_chunk = [&](const std::vector<Issued>& issued, size_t first, size_t end) {
+        recorded = end;
         for (size_t i = first; i < end; ++i) {
             const auto& row = plan.rows[i];
             release(ca, issued[i], ReleaseFiles{plan.out_dir / (row.name + ".crt"), plan.out_dir / (row.name + ".key"), key_pems[i], {}, {}},
@@ -258,6 +260,7 @@ std::vector<Issued> issue_fleet(Authority& ca, const FleetPlan& plan, files::Ove
         // A signer that fails mid-batch (a token removed, issue #11) stops it at a chunk: say
         // where, so the operator knows which machines have certificates.
         const size_t done = delivered;
+        if (recorded != done) throw;  // a write failed: release's own message says what is recorded
         e.with_hint(done == 0 ? fmt::format("none of the {} rows was issued", n)
                               : fmt::format("rows 1 to {} of {} (to line {}) were issued and written; the rest were not issued", done, n,
                                             plan.rows[done - 1].line));

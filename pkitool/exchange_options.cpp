@@ -252,12 +252,10 @@ std::string KeySource::certificate_shown() const { return shown(certificate); }
 
 issue::pkcs11::Access KeySource::access() const {
     if (personality_ == Personality::Pkitool) return token.access();
+    // Asked once per token and process: the token session remembers a PIN that logged in.
     return issue::pkcs11::Access{token.module, [](const std::string& name) -> std::string {
-                                     static std::optional<std::string> known;  // once per process, as TokenOption's
-                                     if (known) return *known;
                                      auto given = ask_secret("Please enter your user PIN for " + name + ": ");
                                      if (!given) throw Error(name + " needs a PIN", "add pin-value=PIN to the URI, or run on a terminal");
-                                     known = given;
                                      return *given;
                                  }};
 }

@@ -57,15 +57,12 @@ void TokenOption::add(CLI::App& app) {
 
 issue::pkcs11::Access TokenOption::access() const {
     const std::string file = pin_file;
+    // The token session remembers a PIN that logged in (per token) and never retries a refused one.
     return issue::pkcs11::Access{module, [file](const std::string& token) -> std::string {
-                                     // One PIN per process: a batch or a server opens the token more than once.
-                                     static std::optional<std::string> known;
-                                     if (known) return *known;
                                      PassphraseOption pin{file, "--pin-file", "PKITOOL_PIN"};
                                      auto given = pin.get();
                                      if (!given) given = ask_secret("PIN for " + token + ": ");
                                      if (!given) throw Error(token + " needs a PIN", "give it with --pin-file FILE or PKITOOL_PIN, or run on a terminal");
-                                     known = given;
                                      return *given;
                                  }};
 }

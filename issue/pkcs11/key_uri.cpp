@@ -3,6 +3,7 @@
 #include "base/error.h"
 
 #include <fmt/format.h>
+#include <cctype>
 #include <p11-kit/uri.h>
 
 namespace pkitool::issue::pkcs11 {
@@ -35,6 +36,11 @@ std::vector<std::string> split(std::string_view s, char sep) {
                 "library-manufacturer, library-description; query: pin-source, pin-value, module-path, module-name");
 }
 
+std::string lowercase(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
 std::string trimmed(const CK_UTF8CHAR* field, size_t size) {
     std::string s(reinterpret_cast<const char*>(field), size);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
@@ -46,14 +52,35 @@ std::optional<std::string> text_or_none(const char* s) {
     return std::string(s);
 }
 
-// The URI less its pin-value, so that nothing shown or written carries the PIN.
+// An attribute that may hold a PIN: pin-value in the path or the query (p11-kit takes either),
+// and anything misspelt like it ("pin_value", "PIN-VALEU"); pin-source names a file, not a PIN.
+bool may_hold_pin(const std::string& attr) {
+    const std::string name = lowercase(attr.substr(0, attr.find('=')));
+    return name.find("pin") != std::string::npos && name != "pin-source";
+}
+
+// The URI less whatever may hold a PIN, so that nothing shown or written carries it.
 std::string without_pin(const std::string& text) {
     const size_t q = text.find('?');
-    if (q == std::string::npos) return text;
+    const std::string path = text.substr(0, std::min(q, text.size()));
+    std::string kept_path;
+    const size_t colon = path.find(':');
+    for (const auto& part : split(std::string_view(path).substr(colon == std::string::npos ? 0 : colon + 1), ';'))
+        if (!may_hold_pin(part)) kept_path += (kept_path.empty() ? "" : ";") + part;
+    std::string out = (colon == std::string::npos ? std::string() : path.substr(0, colon + 1)) + kept_path;
+    if (q == std::string::npos) return out;
     std::string kept;
     for (const auto& part : split(std::string_view(text).substr(q + 1), '&'))
-        if (!part.starts_with("pin-value=")) kept += (kept.empty() ? "" : "&") + part;
-    return text.substr(0, q) + (kept.empty() ? "" : "?" + kept);
+        if (!may_hold_pin(part)) kept += (kept.empty() ? "" : "&") + part;
+    return out + (kept.empty() ? "" : "?" + kept);
+}
+
+// How an error names an attribute: with its value, unless the value may be a PIN (any
+// attribute whose name mentions one, misspelt ones included, and every query attribute).
+std::string named(const std::string& attr, bool query) {
+    const std::string name = attr.substr(0, attr.find('='));
+    if (query || lowercase(name).find("pin") != std::string::npos) return name;
+    return attr;
 }
 
 }  // namespace
@@ -71,22 +98,21 @@ KeyUri KeyUri::parse(const std::string& text) {
         for (const auto& attr : split(std::string_view(text).substr(q + 1), '&')) {
             const std::string name = attr.substr(0, attr.find('='));
             if (name != "pin-source" && name != "pin-value" && name != "module-name" && name != "module-path" && !name.starts_with("x-"))
-                refuse(k.shown_, name == "pin-value" ? "pin-value=…" : attr, "unknown attribute");
+                refuse(k.shown_, named(attr, true), "unknown attribute");
         }
     if (result != P11_KIT_URI_OK || unrecognized) {
         const std::string body = text.substr(7);
         const size_t q = body.find('?');
         for (const auto& attr : split(std::string_view(body).substr(0, std::min(q, body.size())), ';')) {
             parse_one("pkcs11:" + attr, &result, &unrecognized);
-            if (result != P11_KIT_URI_OK) refuse(k.shown_, attr, p11_kit_uri_message(result));
-            if (unrecognized) refuse(k.shown_, attr, "unknown attribute");
+            if (result != P11_KIT_URI_OK) refuse(k.shown_, named(attr, false), p11_kit_uri_message(result));
+            if (unrecognized) refuse(k.shown_, named(attr, false), "unknown attribute");
         }
         if (q != std::string::npos)
             for (const auto& attr : split(std::string_view(body).substr(q + 1), '&')) {
-                const std::string named = attr.starts_with("pin-value=") ? "pin-value=…" : attr;
                 parse_one("pkcs11:?" + attr, &result, &unrecognized);
-                if (result != P11_KIT_URI_OK) refuse(k.shown_, named, p11_kit_uri_message(result));
-                if (unrecognized) refuse(k.shown_, named, "unknown attribute");
+                if (result != P11_KIT_URI_OK) refuse(k.shown_, named(attr, true), p11_kit_uri_message(result));
+                if (unrecognized) refuse(k.shown_, named(attr, true), "unknown attribute");
             }
         refuse(k.shown_, "", result != P11_KIT_URI_OK ? p11_kit_uri_message(result) : "unknown attribute");
     }

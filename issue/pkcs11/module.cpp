@@ -10,8 +10,18 @@
 
 namespace pkitool::issue::pkcs11 {
 
+namespace {
+std::recursive_mutex& registry_mutex() {
+    static auto* m = new std::recursive_mutex;  // never destroyed; recursive: a Module can die in load()
+    return *m;
+}
+}  // namespace
+
 std::shared_ptr<Module> Module::load(const std::string& path) {
-    static std::mutex mutex;
+    // A module's own TSS (tpm2-pkcs11, which p11-kit's proxy loads wherever it is installed)
+    // logs to standard error; pkitool says what failed, once.
+    ::setenv("TSS2_LOG", "all+NONE", 0);
+    auto& mutex = registry_mutex();
     // Weak: the module is finalised when its last session and key are gone, while the process
     // runs. Finalising from a static destructor at exit would run after the module's own statics
     // are destroyed (seen with SoftHSM2 under valgrind: reads of freed memory in C_Finalize).
@@ -38,12 +48,17 @@ std::shared_ptr<Module> Module::load(const std::string& path) {
         dlclose(handle);
         throw Error(fmt::format("{}: the PKCS#11 module failed to initialise ({})", path, rv_name(rv)));
     }
+    // One library reached by two names (a path and a bare name) is one module: C_Initialize
+    // answered "already initialised", so the first Module finalises it; share that one.
+    for (auto& [other, weak] : loaded)
+        if (auto alive = weak.lock(); alive && alive->api_ == api) return alive;
     std::shared_ptr<Module> module(new Module(path, handle, api, rv == CKR_OK));
     loaded[path] = module;
     return module;
 }
 
 Module::~Module() {
+    std::lock_guard lock(registry_mutex());  // not while load() initialises it again
     if (finalize_) api_->C_Finalize(nullptr);
     dlclose(handle_);
 }

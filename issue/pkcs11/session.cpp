@@ -6,6 +6,9 @@
 #include <botan/mem_ops.h>
 #include <fmt/format.h>
 
+#include <map>
+#include <set>
+
 namespace pkitool::issue::pkcs11 {
 
 namespace {
@@ -27,14 +30,38 @@ std::string joined(const std::vector<std::string>& v) {
 }
 
 // RFC 7512 §2.3: pin-source is a URI, "file:" the one scheme defined for it; a bare path is
-// what p11-kit and OpenSSL's engine take too.
+// what p11-kit and OpenSSL's engine take too. Its first line is the PIN, as --pin-file's.
 std::string pin_from_source(const std::string& source, const std::string& shown) {
     std::string path = source.starts_with("file:") ? source.substr(5) : source;
-    if (path.starts_with("//")) path = path.substr(2);  // file:///run/pin
-    std::string pin = files::read_text(path, 4096);
-    while (!pin.empty() && (pin.back() == '\n' || pin.back() == '\r')) pin.pop_back();
+    if (path.starts_with("//")) {  // file://host/path (RFC 8089 §2): only the local host
+        const size_t slash = path.find('/', 2);
+        const std::string host = path.substr(2, slash == std::string::npos ? std::string::npos : slash - 2);
+        if (!host.empty() && host != "localhost") throw Error(fmt::format("{}: pin-source names another host ({})", shown, host));
+        path = slash == std::string::npos ? std::string() : path.substr(slash);
+    }
+    std::string pin;
+    try {
+        pin = files::read_text(path, 4096);
+    } catch (const Error& e) {
+        throw Error(fmt::format("{}: pin-source: {}", shown, e.what()));
+    }
+    if (const size_t nl = pin.find_first_of("\r\n"); nl != std::string::npos) pin.resize(nl);
     if (pin.empty()) throw Error(fmt::format("{}: the pin-source file {} is empty", shown, path));
     return pin;
+}
+
+// PINs that logged in, and tokens that refused one, for the life of the process, by module and
+// token serial: a PIN typed for one token is never sent to another, a batch or a server logs in
+// again without asking, and a refused PIN is never tried twice (each try counts towards locking
+// the token; renew --watch would otherwise try it on every pass).
+struct PinMemory {
+    std::mutex mutex;
+    std::map<std::string, std::string> accepted;
+    std::set<std::string> refused;
+};
+PinMemory& pins() {
+    static auto* memory = new PinMemory;  // never destroyed: no exit-time order to worry about
+    return *memory;
 }
 
 }  // namespace
@@ -94,19 +121,43 @@ void Session::login(const KeyUri& uri, const Access& access, const CK_TOKEN_INFO
         (state.state == CKS_RO_USER_FUNCTIONS || state.state == CKS_RW_USER_FUNCTIONS))
         return;  // another session of this process logged in already (§5.6: the login is per token)
     if (info.flags & CKF_USER_PIN_LOCKED) throw Error(fmt::format("{}: the user PIN is locked", shown_), "unlock it with the token's SO PIN");
+    const std::string token_key = module_->path() + "\n" + field(info.serialNumber, sizeof info.serialNumber) + "\n" + shown_;
+    auto& memory = pins();
+    {
+        std::lock_guard lock(memory.mutex);
+        if (memory.refused.count(token_key))
+            throw Error(fmt::format("{}: its PIN was refused earlier in this process, and is not tried again", shown_),
+                        "each wrong PIN counts towards the token locking it: give the right one and start again");
+    }
     CK_RV rv;
     if (info.flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
         rv = api()->C_Login(handle_, CKU_USER, nullptr, 0);  // the PIN is entered on the reader
     } else {
         std::string pin;
+        bool asked = false;
         if (uri.pin_value()) pin = *uri.pin_value();
         else if (uri.pin_source()) pin = pin_from_source(*uri.pin_source(), uri.shown());
-        else if (access.pin) pin = access.pin(shown_);
-        else throw Error(fmt::format("{} needs a PIN", shown_));
+        else {
+            std::lock_guard lock(memory.mutex);
+            if (auto it = memory.accepted.find(token_key); it != memory.accepted.end()) pin = it->second;
+        }
+        if (pin.empty()) {
+            if (!access.pin) throw Error(fmt::format("{} needs a PIN", shown_));
+            pin = access.pin(shown_);
+            asked = true;
+        }
         rv = api()->C_Login(handle_, CKU_USER, reinterpret_cast<CK_UTF8CHAR*>(pin.data()), pin.size());
+        if (rv == CKR_OK && asked) {
+            std::lock_guard lock(memory.mutex);
+            memory.accepted[token_key] = pin;
+        }
         Botan::secure_scrub_memory(pin.data(), pin.size());
     }
     if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) return;
+    if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LEN_RANGE || rv == CKR_PIN_LOCKED) {
+        std::lock_guard lock(memory.mutex);
+        memory.refused.insert(token_key);
+    }
     if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LEN_RANGE) {
         // Never tried again: each wrong PIN counts towards the token locking it.
         CK_TOKEN_INFO after{};

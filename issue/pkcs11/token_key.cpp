@@ -107,7 +107,9 @@ std::vector<uint8_t> octets_of_point(const std::vector<uint8_t>& ec_point) {
     }
 }
 
-std::shared_ptr<Botan::Private_Key> wrap(const std::shared_ptr<Session>& session, CK_OBJECT_HANDLE priv, const KeyUri& uri) {
+// `made_public`: the public half generate_key() just made (else it is looked for by id or label).
+std::shared_ptr<Botan::Private_Key> wrap(const std::shared_ptr<Session>& session, CK_OBJECT_HANDLE priv, const KeyUri& uri,
+                                         std::optional<CK_OBJECT_HANDLE> made_public = std::nullopt) {
     const std::string label = "key " + name_of(*session, priv);
     const auto type_bytes = session->attribute(priv, CKA_KEY_TYPE);
     CK_KEY_TYPE type = static_cast<CK_KEY_TYPE>(-1);
@@ -123,6 +125,7 @@ std::shared_ptr<Botan::Private_Key> wrap(const std::shared_ptr<Session>& session
         return nullptr;
     };
     auto public_object = [&]() -> std::optional<CK_OBJECT_HANDLE> {
+        if (made_public) return made_public;
         std::optional<std::string> label;
         if (!id || id->empty()) label = text(session->attribute(priv, CKA_LABEL));
         ObjectMatch m(CKO_PUBLIC_KEY, label, id && !id->empty() ? id : std::nullopt);
@@ -194,6 +197,14 @@ std::shared_ptr<Botan::Private_Key> generate_key(const KeyUri& uri, const KeyTyp
             throw Error(fmt::format("{}: {} already holds a key labelled '{}'", uri.shown(), session->shown(), *uri.object()),
                         "choose another object name; pkitool never replaces a key in a token");
     }
+    // An id names one key pair and its certificate: a second key under it would be found in its place.
+    if (uri.id())
+        for (const CK_OBJECT_CLASS cls : {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE}) {
+            ObjectMatch m(cls, std::nullopt, uri.id());
+            if (!session->find(m.attributes, 1).empty())
+                throw Error(fmt::format("{}: {} already holds an object with id {}", uri.shown(), session->shown(), hex(*uri.id())),
+                            "choose another id, or leave it out (pkitool then uses the key identifier)");
+        }
     const bool ec = type.algorithm() == KeyType::Algorithm::EC;
     const CK_MECHANISM_TYPE mech_type = ec ? CKM_EC_KEY_PAIR_GEN : CKM_RSA_PKCS_KEY_PAIR_GEN;
     if (!session->offers(mech_type, CKF_GENERATE_KEY_PAIR) || !session->offers(ec ? CKM_ECDSA : CKM_RSA_PKCS, CKF_SIGN))
@@ -228,16 +239,23 @@ std::shared_ptr<Botan::Private_Key> generate_key(const KeyUri& uri, const KeyTyp
         rv = session->api()->C_GenerateKeyPair(session->handle(), &mech, pub.data(), pub.size(), priv.data(), priv.size(), &pub_h, &priv_h);
     }
     if (rv != CKR_OK) throw Error(fmt::format("{}: {} did not make the {} key ({})", uri.shown(), session->shown(), type.name(), rv_name(rv)));
-    auto key = wrap(session, priv_h, uri);
-    if (id.empty()) {
-        id = key_identifier(*key);
-        CK_ATTRIBUTE set{CKA_ID, id.data(), id.size()};
+    // From here a failure leaves no half-made key behind: a retry would find its label taken.
+    try {
+        auto key = wrap(session, priv_h, uri, pub_h);
+        if (id.empty()) {
+            id = key_identifier(*key);
+            CK_ATTRIBUTE set{CKA_ID, id.data(), id.size()};
+            std::lock_guard lock(session->mutex());
+            for (auto h : {pub_h, priv_h})
+                if ((rv = session->api()->C_SetAttributeValue(session->handle(), h, &set, 1)) != CKR_OK)
+                    throw Error(fmt::format("{}: the key was made but its id could not be set ({})", uri.shown(), rv_name(rv)));
+        }
+        return key;
+    } catch (...) {
         std::lock_guard lock(session->mutex());
-        for (auto h : {pub_h, priv_h})
-            if ((rv = session->api()->C_SetAttributeValue(session->handle(), h, &set, 1)) != CKR_OK)
-                throw Error(fmt::format("{}: the key was made but its id could not be set ({})", uri.shown(), rv_name(rv)));
+        for (auto h : {pub_h, priv_h}) session->api()->C_DestroyObject(session->handle(), h);
+        throw;
     }
-    return key;
 }
 
 std::vector<std::vector<uint8_t>> certificates(const KeyUri& uri, const Access& access) {

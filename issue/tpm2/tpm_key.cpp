@@ -7,6 +7,7 @@
 #include <botan/ber_dec.h>
 #include <botan/data_src.h>
 #include <botan/ec_group.h>
+#include <botan/mem_ops.h>
 #include <botan/pem.h>
 #include <fmt/format.h>
 
@@ -135,8 +136,9 @@ void set_password(Tpm& tpm, ESYS_TR handle, const KeyPassword& password, const s
     if (password->size() > sizeof auth.buffer) throw Error(fmt::format("{}: the TPM key password is longer than {} bytes", where, sizeof auth.buffer));
     auth.size = static_cast<UINT16>(password->size());
     std::memcpy(auth.buffer, password->data(), password->size());
-    tss().TR_SetAuth(tpm.ctx(), handle, &auth);
-    std::memset(auth.buffer, 0, sizeof auth.buffer);
+    const TSS2_RC rc = tss().TR_SetAuth(tpm.ctx(), handle, &auth);
+    Botan::secure_scrub_memory(auth.buffer, sizeof auth.buffer);
+    if (rc != TSS2_RC_SUCCESS) throw Error(fmt::format("{}: cannot set the TPM key password: {}", where, rc_text(rc)));
 }
 
 // The Botan key for a loaded object, from its public area (TPM 2.0 Part 2 §12.2.4).
@@ -222,8 +224,13 @@ std::shared_ptr<Botan::Private_Key> open_handle(uint32_t handle, const KeyPasswo
     }
     const TPMT_PUBLIC area = pub->publicArea;
     tss().Free(pub);
-    set_password(*tpm, key, password, where);
-    return key_for(std::move(tpm), key, false, area, where, password.has_value());
+    try {
+        set_password(*tpm, key, password, where);
+        return key_for(tpm, key, false, area, where, password.has_value());
+    } catch (...) {
+        tss().TR_Close(tpm->ctx(), &key);
+        throw;
+    }
 }
 
 std::shared_ptr<Botan::Private_Key> load_key_file(const std::vector<uint8_t>& pem, const std::string& name, const KeyPassword& password) {
@@ -287,8 +294,13 @@ std::shared_ptr<Botan::Private_Key> load_key_file(const std::vector<uint8_t>& pe
     else tss().TR_Close(tpm->ctx(), &parent_handle);
     if (rc != TSS2_RC_SUCCESS)
         throw Error(fmt::format("{}: this TPM cannot load the key (another TPM's, or another parent's): {}", name, rc_text(rc)));
-    set_password(*tpm, key, password, name);
-    return key_for(std::move(tpm), key, true, pub.publicArea, name, password.has_value());
+    try {
+        set_password(*tpm, key, password, name);
+        return key_for(tpm, key, true, pub.publicArea, name, password.has_value());
+    } catch (...) {
+        tss().FlushContext(tpm->ctx(), key);  // loaded but never handed to a signer
+        throw;
+    }
 }
 
 }  // namespace pkitool::issue::tpm2

@@ -100,6 +100,9 @@ void register_ca_init(CLI::App& ca, Context& ctx) {
              "crl, renew, ca renew) open the token from DIR/key.uri and take the same --pin-file or PKITOOL_PIN.\n");
     cmd->callback([args, &ctx] {
         const auto& a = *args;
+        // A token key has a PIN, not a passphrase: one given would be silently unused.
+        if (issue::pkcs11::KeyUri::looks_like(a.key) && !a.passphrase.file.empty())
+            throw Error("--passphrase-file encrypts a key file; a key in a token (--key pkcs11:...) has a PIN: --pin-file", "", ExitCode::Usage);
         if (a.parent.empty()) {
             ca::RootRequest req{a.ca.dir, issue::Subject::parse(a.subject.text), a.key_type.get(), a.days.days.value_or(3650), a.path_len,
                                 a.passphrase.get()};

@@ -36,6 +36,8 @@ struct Args {
 bool run_exec(const Context& ctx, const std::string& command, const ca::Renewed& r) {
     const pid_t pid = ::fork();
     if (pid == 0) {
+        // The hook gets what was renewed, never the secrets pkitool was given.
+        for (const char* secret : {"PKITOOL_PIN", "PKITOOL_PASSPHRASE", "PKITOOL_PARENT_PASSPHRASE"}) ::unsetenv(secret);
         ::setenv("PKITOOL_RENEWED_CERT", r.certificate.c_str(), 1);
         if (r.key) ::setenv("PKITOOL_RENEWED_KEY", r.key->c_str(), 1);
         else ::unsetenv("PKITOOL_RENEWED_KEY");

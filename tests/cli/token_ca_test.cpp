@@ -307,3 +307,34 @@ TEST_CASE("token CA: a token removed mid-batch leaves the chunks before it issue
     CHECK(rows("ca", t) == 520 + 520);
     openssl_ok("openssl verify -x509_strict -CAfile ca/ca.crt fleet2/vm-1.crt fleet2/vm-520.crt", t);
 }
+
+TEST_CASE("token CA: a PIN in the URI's path is never written or shown, a failed key new leaves nothing, renew --exec gets no PIN", "[cli][pkcs11]") {
+    TempDir t;
+    SoftHsm hsm(t);
+    // p11-kit takes pin-value in the path too.
+    const auto made = shell("'" PKITOOL_BINARY "' key new --type ec:p256 --out 'pkcs11:token=pkitool;pin-value=1234;object=ca'" + kLib, t.path());
+    ok(made, "key new");
+    const auto init = shell("'" PKITOOL_BINARY "' ca init --dir ca --key 'pkcs11:token=pkitool;pin-value=1234;object=ca' --subject CN=Root --json" + kLib, t.path());
+    ok(init, "ca init");
+    const auto show = run("ca show --ca ca --json", t.path());
+    for (const auto& text : {made.out + made.err, init.out + init.err, show.out + show.err, snapshot(t / "ca")}) {
+        CHECK(text.find("1234") == std::string::npos);
+        CHECK(text.find("pin-value") == std::string::npos);
+    }
+    // An id already taken: refused before a key is made, so nothing is left to block a retry.
+    ok(with_pin("key new --type ec:p256 --out 'pkcs11:token=pkitool;object=other;id=%01'" + kLib, t), "key new with an id");
+    const auto again = with_pin("key new --type ec:p256 --out 'pkcs11:token=pkitool;object=dup;id=%01'" + kLib, t);
+    CHECK(again.code == 1);
+    CHECK_THAT(again.err, Catch::Contains("already holds an object with id 01"));
+    CHECK(hsm.tool(std::string("--list-objects --login --pin ") + SoftHsm::kPin).out.find("dup") == std::string::npos);
+    // --passphrase-file means nothing for a token key: a usage error, not silence.
+    std::ofstream(t / "pass") << "x\n";
+    CHECK(with_pin("ca init --dir ca2 --key 'pkcs11:token=pkitool;object=ca' --subject CN=R2 --passphrase-file pass" + kLib, t).code == 2);
+    CHECK_FALSE(fs::exists(t / "ca2"));
+    // The renewal hook gets the renewed files, never the PIN pkitool was given.
+    ok(with_pin("issue --ca ca --subject CN=vm --out vm.crt --key-out vm.key --days 3 --yes" + kLib, t), "issue");
+    ok(with_pin("renew --ca ca --cert vm.crt --yes --exec 'env > hook.env'" + kLib, t), "renew");
+    const auto hook = slurp(t / "hook.env");
+    CHECK_THAT(hook, Catch::Contains("PKITOOL_RENEWED_CERT="));
+    CHECK(hook.find("PKITOOL_PIN") == std::string::npos);
+}

@@ -119,7 +119,7 @@ TEST_CASE("a key pkcs11-tool made is found by label or by id, and its errors nam
                Catch::Contains("multiple matching slots") && Catch::Contains("'pkitool'") && Catch::Contains("'second'"));
 }
 
-TEST_CASE("a wrong PIN is said once and never tried again, and a URI's PIN comes from pin-value or pin-source", "[pkcs11]") {
+TEST_CASE("a wrong PIN is said once and never tried again in the process", "[pkcs11]") {
     TempDir t;
     SoftHsm hsm(t);
     must(hsm.tool(std::string("--login --pin ") + SoftHsm::kPin + " --keypairgen --key-type EC:prime256v1 --label k --id 01"));
@@ -133,10 +133,20 @@ TEST_CASE("a wrong PIN is said once and never tried again, and a URI's PIN comes
     CHECK_THAT(e, Catch::Contains("token 'pkitool': wrong PIN (CKR_PIN_INCORRECT)"));
     CHECK(e.find("9999") == std::string::npos);
     CHECK(asked == 1);
+    // The refused PIN is not tried again in this process, even when given anew: each try counts.
+    CHECK_THAT(error_of([&] { PrivateKey::in_token(KeyUri::parse("pkcs11:token=pkitool;object=k"), wrong); }),
+               Catch::Contains("its PIN was refused earlier in this process"));
+    CHECK(asked == 1);
+}
+
+TEST_CASE("a URI's PIN comes from pin-value or pin-source (its first line, file:// too)", "[pkcs11]") {
+    TempDir t;
+    SoftHsm hsm(t);
+    must(hsm.tool(std::string("--login --pin ") + SoftHsm::kPin + " --keypairgen --key-type EC:prime256v1 --label k --id 01"));
     CHECK_THAT(error_of([] { PrivateKey::in_token(KeyUri::parse("pkcs11:token=pkitool;object=k"), Access{SoftHsm::kModule, {}}); }),
                Catch::Contains("token 'pkitool' needs a PIN"));
-    std::ofstream(t / "pin") << SoftHsm::kPin << "\n";
-    const auto from_file = PrivateKey::in_token(KeyUri::parse("pkcs11:token=pkitool;object=k?pin-source=file:" + (t / "pin").string()),
+    std::ofstream(t / "pin") << SoftHsm::kPin << "\nsecond line, not part of the PIN\n";
+    const auto from_file = PrivateKey::in_token(KeyUri::parse("pkcs11:token=pkitool;object=k?pin-source=file://localhost" + (t / "pin").string()),
                                                 Access{SoftHsm::kModule, {}});
     const auto uri = KeyUri::parse("pkcs11:token=pkitool;object=k?pin-value=1234&module-path=/usr/lib/softhsm/libsofthsm2.so");
     CHECK(uri.shown() == "pkcs11:token=pkitool;object=k?module-path=/usr/lib/softhsm/libsofthsm2.so");
@@ -148,7 +158,16 @@ TEST_CASE("a PKCS#11 URI with a bad attribute is refused, naming the attribute",
     CHECK_THAT(error_of([] { KeyUri::parse("pkcs11:token=pkitool;lable=root"); }), Catch::Contains("attribute 'lable=root': unknown attribute"));
     CHECK_THAT(error_of([] { KeyUri::parse("pkcs11:token=pki%zztool"); }), Catch::Contains("attribute 'token=pki%zztool'"));
     CHECK_THAT(error_of([] { KeyUri::parse("pkcs11:object=a?pin-value=secret&colour=red"); }),
-               Catch::Contains("attribute 'colour=red': unknown attribute"));
+               Catch::Contains("attribute 'colour': unknown attribute"));
+    // Whatever may hold a PIN is never shown: pin-value in the path, misspelt ones, query values.
+    for (const std::string text : {"pkcs11:token=t;pin-value=5555;lable=x", "pkcs11:object=a?pin-valeu=5555", "pkcs11:object=a?PIN_VALUE=5555",
+                                   "pkcs11:object=a;pin_value=5555"}) {
+        INFO(text);
+        const auto e = error_of([&] { KeyUri::parse(text); });
+        CHECK_THAT(e, Catch::Contains("attribute '"));
+        CHECK(e.find("5555") == std::string::npos);
+    }
+    CHECK(KeyUri::parse("pkcs11:token=t;pin-value=5555;object=k").shown() == "pkcs11:token=t;object=k");
     const auto e = error_of([] { KeyUri::parse("pkcs11:object=a?pin-value=se%zzcret"); });
     CHECK(e.find("secret") == std::string::npos);
     CHECK(e.find("se%zz") == std::string::npos);
