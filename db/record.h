@@ -33,6 +33,8 @@ enum class Reason {
 std::string to_string(Reason r);              // "keyCompromise", as RFC 5280 and openssl name it
 Reason parse_reason(const std::string& text);  // an operator's reason; Error (usage) on anything else, certificateHold included
 const std::vector<std::string>& reason_names();  // the reasons parse_reason takes
+// A reason as an inventory stores it (certificateHold too); Error on an unknown name.
+Reason reason_named(const std::string& text);
 
 struct Revocation {
     Time at;

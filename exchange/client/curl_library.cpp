@@ -1,43 +1,27 @@
 #include "exchange/client/curl_library.h"
 
 #include "base/error.h"
-
-#include <dlfcn.h>
-
-#include <string>
+#include "base/shared_library.h"
 
 namespace pkitool::exchange {
 
 namespace {
 
-constexpr const char* kSoname = "libcurl.so.4";
-
-template <typename F>
-void resolve(void* lib, const char* name, F& out) {
-    out = reinterpret_cast<F>(::dlsym(lib, name));
-    if (!out) throw Error(std::string(kSoname) + ": has no " + name, "reinstall libcurl: apt-get install libcurl4");
-}
-
 CurlLibrary load() {
-    // Never closed: libcurl keeps global state for the life of the process.
-    void* lib = ::dlopen(kSoname, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        const char* why = ::dlerror();
-        throw Error(std::string("cannot load ") + kSoname + ": " + (why ? why : "unknown error"),
-                    "the HTTP client comes from libcurl: apt-get install libcurl4");
-    }
+    // libcurl keeps global state for the life of the process: never closed.
+    const SharedLibrary lib("libcurl.so.4", "libcurl4");
     CurlLibrary c{};
-    resolve(lib, "curl_easy_init", c.easy_init);
-    resolve(lib, "curl_easy_setopt", c.easy_setopt);
-    resolve(lib, "curl_easy_perform", c.easy_perform);
-    resolve(lib, "curl_easy_getinfo", c.easy_getinfo);
-    resolve(lib, "curl_easy_cleanup", c.easy_cleanup);
-    resolve(lib, "curl_easy_strerror", c.easy_strerror);
-    resolve(lib, "curl_slist_append", c.slist_append);
-    resolve(lib, "curl_slist_free_all", c.slist_free_all);
+    lib.resolve("curl_easy_init", c.easy_init);
+    lib.resolve("curl_easy_setopt", c.easy_setopt);
+    lib.resolve("curl_easy_perform", c.easy_perform);
+    lib.resolve("curl_easy_getinfo", c.easy_getinfo);
+    lib.resolve("curl_easy_cleanup", c.easy_cleanup);
+    lib.resolve("curl_easy_strerror", c.easy_strerror);
+    lib.resolve("curl_slist_append", c.slist_append);
+    lib.resolve("curl_slist_free_all", c.slist_free_all);
     decltype(&::curl_global_init) global_init = nullptr;
-    resolve(lib, "curl_global_init", global_init);
-    if (global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw Error(std::string(kSoname) + ": initialisation failed");
+    lib.resolve("curl_global_init", global_init);
+    if (global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw Error("libcurl.so.4: initialisation failed");
     return c;
 }
 
