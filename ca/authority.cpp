@@ -10,6 +10,7 @@
 #include "issue/x509_file.h"
 #include "base/error.h"
 #include "base/file_lock.h"
+#include "ca/inventory_location.h"
 #include "base/files.h"
 #include "profiles/conformance.h"
 #include "profiles/lint.h"
@@ -51,9 +52,6 @@ std::string first_problem(const std::vector<profiles::Finding>& findings) {
     return "";
 }
 
-std::string certificate_sha256(const Botan::X509_Certificate& cert) {
-    return Botan::hex_encode(Botan::HashFunction::create_or_throw("SHA-256")->process(cert.BER_encode()), false);
-}
 
 // `ca init` never touches an existing CA: the directory must be new, or empty.
 void refuse_existing(const fs::path& dir) {
@@ -66,7 +64,8 @@ void refuse_existing(const fs::path& dir) {
 // The files of a new CA: private/ca.key (0600 in 0700), or for a key in a token key.uri (its URI,
 // no PIN); ca.crt, chain.pem for a sub-CA (`cert` then `parents`), certs/ and a fresh inventory.
 void write_ca_files(const Layout& dir, const issue::PrivateKey& key, const std::string& key_uri, const issue::Passphrase& passphrase,
-                    const Botan::X509_Certificate& cert, const std::vector<Botan::X509_Certificate>& parents) {
+                    const Botan::X509_Certificate& cert, const std::vector<Botan::X509_Certificate>& parents,
+                    const std::optional<db::PostgresDatabase>& database, db::Store::Open inventory = db::Store::Open::CreateNew) {
     files::make_directory(dir.certs_dir(), files::Mode::Public);
     if (key_uri.empty()) {
         files::make_directory(dir.private_dir(), files::Mode::Secret);
@@ -80,7 +79,11 @@ void write_ca_files(const Layout& dir, const issue::PrivateKey& key, const std::
         for (const auto& c : parents) chain += c.PEM_encode();
         files::write_atomic(dir.chain(), chain, files::Mode::Public);
     }
-    db::Store::open(dir.database(), db::Store::Open::CreateNew).set_ca_fingerprint(certificate_sha256(cert));
+    // The inventory last: on PostgreSQL it is shared, and what a failure leaves there is at most
+    // the new CA's empty record (its fingerprint is new, so nothing else can take it for its own).
+    if (database) record_location(dir, *database);
+    const db::Location where = database ? db::Location(*database) : db::Location(db::SqliteFile{dir.database()});
+    (void)db::Store::open(where, inventory, certificate_sha256(cert));
 }
 
 // RFC 3986 §2.1 percent-encoding of a module path for the URI's module-path query attribute
@@ -269,7 +272,7 @@ void Authority::init_root(const RootRequest& req) {
             throw Error((req.key ? req.key->shown() : std::string("the new key")) + ": the self-signed certificate it made does not verify with its public key");
         const auto findings = profiles::check_conformance(cert, profile);
         if (profiles::has_errors(findings)) throw Error("internal: the new root CA fails its profile: " + first_problem(findings));
-        write_ca_files(tmp, key, uri, req.passphrase, cert, {});
+        write_ca_files(tmp, key, uri, req.passphrase, cert, {}, req.database);
     });
 }
 
@@ -318,7 +321,7 @@ Issued Authority::init_intermediate(const IntermediateRequest& req) {
         req.dir,
         [&](const Layout& tmp) {
             issued = parent.sign_and_record(t);
-            write_ca_files(tmp, key, uri, req.passphrase, issued->certificate, parent_chain);
+            write_ca_files(tmp, key, uri, req.passphrase, issued->certificate, parent_chain, req.database);
         },
         [&] { tx.commit(); });
     try {
@@ -502,8 +505,8 @@ ImportSummary Authority::import(const ImportRequest& req) {
                                                   profiles::certificate_label(cert), Clock::now());
     summary.findings.insert(summary.findings.end(), chain.findings.begin(), chain.findings.end());
     create_ca_directory(req.dir, [&](const Layout& tmp) {
-        write_ca_files(tmp, key, "", req.passphrase, cert, chain.parents);
-        auto store = db::Store::open(tmp.database(), db::Store::Open::Existing);
+        write_ca_files(tmp, key, "", req.passphrase, cert, chain.parents, req.database);
+        auto store = db::Store::open(recorded_location(tmp), db::Store::Open::Existing, certificate_sha256(cert));
         db::Store::Transaction tx(store);
         for (const auto& r : records)
             if (!store.insert(r)) throw Error(req.openssl_index->string() + ": serial " + r.serial.hex() + " appears twice");
@@ -515,6 +518,34 @@ ImportSummary Authority::import(const ImportRequest& req) {
     return summary;
 }
 
+size_t Authority::attach(const AttachRequest& req) {
+    refuse_existing(req.dir);
+    const auto cert = pem::load_certificate(req.certificate);
+    if (!profiles::basic_constraints_ca(cert) || !cert.allowed_usage(Botan::KEY_CERT_SIGN))
+        throw Error(req.certificate.string() + ": not a CA certificate with keyCertSign");
+    std::string uri;
+    const auto key = new_ca_key(req.key, issue::KeyType::default_type(), req.passphrase, req.access, uri);
+    std::unique_ptr<Botan::Public_Key> pub(cert.subject_public_key());
+    if (!issue::keys_match(key.botan(), *pub)) throw Error(req.key.shown() + ": does not match the CA certificate " + req.certificate.string());
+    AdoptedChain chain;
+    if (!cert.is_self_signed()) {
+        if (!req.chain)
+            throw Error(req.certificate.string() + ": not self-signed: an intermediate CA is attached with its chain",
+                        "give its chain: its issuers up to and including the root (the first host's DIR/chain.pem and the root's ca.crt)");
+        chain = adopt_chain(cert, req.certificate, *req.chain);
+    }
+    // Asked before anything is written: the database must hold this CA already.
+    const auto rows = db::Store::open(req.database, db::Store::Open::Existing, certificate_sha256(cert)).count();
+    create_ca_directory(req.dir, [&](const Layout& tmp) {
+        write_ca_files(tmp, key, uri, uri.empty() ? req.passphrase : issue::Passphrase{}, cert, chain.parents, req.database, db::Store::Open::Existing);
+    });
+    return rows;
+}
+
+std::string certificate_sha256(const Botan::X509_Certificate& cert) {
+    return Botan::hex_encode(Botan::HashFunction::create_or_throw("SHA-256")->process(cert.BER_encode()), false);
+}
+
 Authority Authority::open(const fs::path& dir) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
@@ -524,14 +555,14 @@ Authority Authority::open(const fs::path& dir) {
         throw Error(dir.string() + ": not a CA directory (no ca.crt)").with_step({NextStep::Kind::CreateCa, "create a CA in a new directory"});
     finish_interrupted_renewal(layout);  // a `ca renew` cut short: its new files, or none of them
     auto cert = pem::load_certificate(layout.certificate());
-    auto store = db::Store::open(layout.database(), db::Store::Open::Existing);
     // The inventory must be this CA's: a pkitool.db copied from another CA would hand out its
-    // serials and revocations as this one's.
+    // serials and revocations as this one's. On PostgreSQL the fingerprint picks the CA's rows.
     const auto mine = certificate_sha256(cert);
+    auto store = db::Store::open(inventory_location(layout), db::Store::Open::Existing, mine);
     const auto recorded = store.ca_fingerprint();
     if (!recorded) store.set_ca_fingerprint(mine);  // an inventory from before the fingerprint was kept
     else if (*recorded != mine)
-        throw Error(layout.database().string() + ": the inventory belongs to another CA (certificate SHA-256 " + recorded->substr(0, 16) +
+        throw Error(store.where() + ": the inventory belongs to another CA (certificate SHA-256 " + recorded->substr(0, 16) +
                         "…), not to " + layout.certificate().string() + " (" + mine.substr(0, 16) + "…)",
                     "restore this CA's own pkitool.db");
     return Authority(layout, std::move(cert), std::move(store));
@@ -649,7 +680,7 @@ Issued Authority::record_or_resign(Issued issued, const CertificateTemplate& t, 
     // A clash of two random 128-bit serials is astronomically rare; several in a row means a bug.
     for (int attempt = 1; !store_.insert(issued.record); ++attempt) {
         if (attempt == kSerialAttempts)
-            throw Error(layout_.database().string() + ": could not find an unused serial after " + std::to_string(attempt) + " tries");
+            throw Error(store_.where() + ": could not find an unused serial after " + std::to_string(attempt) + " tries");
         issued = sign_checked(t, signer);
     }
     // In the same transaction: two renewals of one certificate cannot both commit.
@@ -703,7 +734,7 @@ CrlIssued Authority::issue_crl(std::chrono::seconds validity, Clock::time_point 
         const auto last = store_.last_crl_number();
         if (published > last)
             throw Error(layout_.crl().string() + ": is CRL number " + std::to_string(published) + ", but the inventory's last CRL number is " +
-                            std::to_string(last) + ": " + layout_.database().string() + " is older than what this CA published, and lost rows",
+                            std::to_string(last) + ": " + store_.where() + " is older than what this CA published, and lost rows",
                         "restore the inventory from a backup before signing another CRL");
     }
     Botan::X509_CRL crl;

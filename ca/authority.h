@@ -17,6 +17,7 @@ namespace pkitool::ca {
 namespace fs = std::filesystem;
 
 // DIR/ca.crt, DIR/private/ca.key, DIR/pkitool.db, DIR/certs/SERIAL.pem, DIR/crl.pem, DIR/chain.pem.
+// A CA whose inventory is on PostgreSQL (issue #14) has DIR/inventory.url instead of pkitool.db.
 // A CA whose key is in a PKCS#11 token (issue #11) has DIR/key.uri instead of private/ca.key: one
 // line, the key's RFC 7512 URI without any pin-value, with module-path naming the module it was
 // created with.
@@ -27,6 +28,7 @@ struct Layout {
     fs::path key() const { return private_dir() / "ca.key"; }
     fs::path key_uri() const { return dir / "key.uri"; }
     fs::path database() const { return dir / "pkitool.db"; }
+    fs::path inventory_url() const { return dir / "inventory.url"; }  // ca/inventory_location.h
     fs::path certs_dir() const { return dir / "certs"; }
     fs::path issued(const issue::Serial& s) const { return certs_dir() / (s.hex() + ".pem"); }
     fs::path crl() const { return dir / "crl.pem"; }
@@ -44,6 +46,8 @@ struct RootRequest {
     // token key, recorded in DIR/key.uri. `access` opens the token.
     std::optional<issue::KeyLocation> key = std::nullopt;
     issue::pkcs11::Access access = {};
+    // The inventory's PostgreSQL database (recorded in DIR/inventory.url); none: DIR/pkitool.db.
+    std::optional<db::PostgresDatabase> database = std::nullopt;
 };
 
 // A sub-CA signed by the CA in `parent` (`ca init --parent`).
@@ -59,6 +63,7 @@ struct IntermediateRequest {
     std::optional<issue::KeyLocation> key = std::nullopt;  // as RootRequest::key
     issue::pkcs11::Access access = {};                     // opens `key` in its token
     issue::pkcs11::Access parent_access = {};              // opens the parent's key when it is in a token
+    std::optional<db::PostgresDatabase> database = std::nullopt;  // as RootRequest::database
 };
 
 // Adopting a CA that `openssl ca` ran (issue #10): its certificate and key (and for an
@@ -83,11 +88,24 @@ struct ImportRequest {
     // An index line whose certificate file is missing is recorded from the line alone (serial,
     // subject, expiry, status, revocation) instead of refusing the import.
     bool allow_missing = false;
+    std::optional<db::PostgresDatabase> database = std::nullopt;  // as RootRequest::database
 
     // An easy-rsa 3 PKI directory: ca.crt, private/ca.key, index.txt, crlnumber when present, and
     // each certificate in certs_by_serial/, or in revoked/ or renewed/certs_by_serial/ once easy-rsa
     // moved it there (easy-rsa 3.1 does on revoke and renew).
     static ImportRequest easyrsa(fs::path dir, const fs::path& pki, issue::Passphrase passphrase);
+};
+
+// A second directory of a CA whose inventory is on PostgreSQL (`ca attach`, issue #14): another
+// host issues from the same CA, with the same inventory, serials, CRL numbers and revocations.
+struct AttachRequest {
+    fs::path dir;
+    fs::path certificate;
+    issue::KeyLocation key;        // a key file (copied into private/ca.key) or a token key (key.uri)
+    issue::Passphrase passphrase;  // decrypts a key file, and encrypts DIR/private/ca.key again
+    issue::pkcs11::Access access = {};
+    std::optional<fs::path> chain = std::nullopt;  // an intermediate's issuers, as ImportRequest::chain
+    db::PostgresDatabase database;                 // must hold this CA's inventory already
 };
 
 struct ImportSummary {
@@ -136,6 +154,9 @@ struct CrlIssued {
     size_t entries;
 };
 
+// SHA-256 of the certificate's DER, lowercase hex: what an inventory records of its CA.
+std::string certificate_sha256(const Botan::X509_Certificate& cert);
+
 class Authority {
 public:
     // Creates DIR (refusing an existing, non-empty one), the key, the self-signed certificate
@@ -154,6 +175,11 @@ public:
     // revocation dates, reasons and holds; the cRLNumber goes on from openssl's. The source is only
     // read. Refuses, naming the line or file, anything it cannot vouch for; nothing is left behind.
     static ImportSummary import(const ImportRequest& req);
+
+    // Creates DIR for a CA already in `req.database` (made there by `ca init` or `ca import` on
+    // another host): its certificate, key (checked against it), chain and DIR/inventory.url.
+    // Returns how many certificates the shared inventory holds. Nothing is left behind on failure.
+    static size_t attach(const AttachRequest& req);
 
     // Reads ca.crt and opens the inventory; the key is read only by unlock().
     static Authority open(const fs::path& dir);

@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 #include "base/file_lock.h"
+#include "ca/inventory_location.h"
 #include "base/files.h"
 #include "base/pem.h"
 #include "profiles/conformance.h"
@@ -63,7 +64,9 @@ void commit(const Layout& l) {
     move_into_place(staged(l.chain()), l.chain());
     move_into_place(staged(l.certificate()), l.certificate());
     move_into_place(staged(cross_file(l)), cross_file(l));
-    auto store = db::Store::open(l.database(), db::Store::Open::Existing);
+    // Opened as the CA it was: on PostgreSQL that is what finds its rows (another host that has
+    // not yet been given the renewed ca.crt no longer finds them, and says so).
+    auto store = db::Store::open(inventory_location(l), db::Store::Open::Existing, from);
     if (store.ca_fingerprint() != to) store.replace_ca_fingerprint(from, to);
     std::error_code ec;
     fs::remove(marker(l), ec);

@@ -36,12 +36,12 @@ constexpr Group kGroups[] = {
 
 // The whole command line, in the order `pkitool --help` lists it.
 constexpr Command kCommands[] = {
-    {"ca", register_ca_init},   {"ca", register_ca_show},     {"ca", register_ca_import},   {"ca", register_ca_renew},
+    {"ca", register_ca_init},   {"ca", register_ca_show},     {"ca", register_ca_import},   {"ca", register_ca_renew}, {"ca", register_ca_attach},
     {nullptr, register_issue},
     {"key", register_key_new},  {"key", register_key_show},   {"key", register_key_public},
     {"export", register_export_p12},
     {"csr", register_csr_new},  {nullptr, register_show},     {"db", register_db_list},
-    {"db", register_db_show},   {"db", register_db_backup},   {"db", register_db_check},
+    {"db", register_db_show},   {"db", register_db_backup},   {"db", register_db_check}, {"db", register_db_migrate},
     {nullptr, register_revoke}, {nullptr, register_crl},     {nullptr, register_needs_renewal},
     {nullptr, register_renew},
     {nullptr, register_lint},   {"profiles", register_profiles_list}, {"profiles", register_profiles_show},

@@ -2,6 +2,8 @@
 #include "pkitool/options.h"
 
 #include "base/error.h"
+#include "ca/authority.h"
+#include "ca/inventory_location.h"
 #include "pkitool/terminal.h"
 
 #include <algorithm>
@@ -145,6 +147,18 @@ CLI::Option* SanOption::add(CLI::App& app) {
 
 void CaDirOption::add(CLI::App& app, const std::string& description, bool dir_alias) {
     app.add_option(dir_alias ? "--ca,--dir" : "--ca", dir, description)->required()->option_text("DIR");
+}
+
+CLI::Option* DbOption::add(CLI::App& app, const std::string& description) {
+    return app.add_option("--db", text, description + " (default: $PKITOOL_DB, else sqlite: DIR/pkitool.db)")->option_text("sqlite|postgresql://...");
+}
+
+std::optional<db::PostgresDatabase> DbOption::database(const std::string& dir) const {
+    const ca::Layout layout{dir};
+    const auto where = text.empty() ? ca::location_override(layout) : std::optional<db::Location>(ca::parse_location(text, layout));
+    if (!where) return std::nullopt;
+    if (const auto* pg = std::get_if<db::PostgresDatabase>(&*where)) return *pg;
+    return std::nullopt;
 }
 
 void PortOption::add(CLI::App& app) {

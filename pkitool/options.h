@@ -1,6 +1,7 @@
 // Flags shared by several commands, declared once (style.md rule 3).
 #pragma once
 
+#include "db/location.h"
 #include "issue/key.h"
 #include "base/files.h"
 #include "profiles/catalog.h"
@@ -83,6 +84,14 @@ struct SanOption {
 struct CaDirOption {
     std::string dir;
     void add(CLI::App& app, const std::string& description = "CA directory made by `pkitool ca init`", bool dir_alias = false);
+};
+
+// --db sqlite|CONNINFO (else $PKITOOL_DB): where a new CA directory keeps its inventory (issue #14).
+struct DbOption {
+    std::string text;
+    CLI::Option* add(CLI::App& app, const std::string& description);
+    // The PostgreSQL database asked for, if any; none: DIR/pkitool.db.
+    std::optional<db::PostgresDatabase> database(const std::string& dir) const;
 };
 
 // --port N on 127.0.0.1 for the loopback endpoints; 0 picks a free one (printed at start).

@@ -34,6 +34,7 @@ void register_ca_import(CLI::App& ca_group, Context& ctx) {
         std::string cert, key, index, newcerts, crlnumber, easyrsa, chain;
         bool allow_missing = false;
         PassphraseOption passphrase;
+        DbOption db;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = ca_group.add_subcommand("import", "Adopt an existing CA (openssl ca or easy-rsa, root or intermediate): its key, certificates and revocations");
@@ -51,6 +52,7 @@ void register_ca_import(CLI::App& ca_group, Context& ctx) {
         ->check(CLI::ExistingDirectory)->excludes(cert)->excludes(key)->excludes(index)->option_text("PKI_DIR");
     cmd->add_flag("--allow-missing", a->allow_missing, "Record an index line whose certificate file is missing from the line alone, instead of refusing");
     a->passphrase.add(*cmd, "decrypts the CA key; the imported key is stored encrypted with it too", true);
+    a->db.add(*cmd, "Where the inventory is: sqlite (DIR/pkitool.db) or a PostgreSQL connection string, without password");
     examples(*cmd,
              {{"Adopt the CA of the AWS Roles Anywhere blog's openssl set-up:", "pkitool ca import --dir root-ca --cert ca/ca.crt --key ca/private/ca.key --openssl-index ca/index.txt"},
               {"Adopt an intermediate, with its issuers up to the root:",
@@ -87,6 +89,7 @@ void register_ca_import(CLI::App& ca_group, Context& ctx) {
         if (!a->crlnumber.empty()) req.crlnumber = a->crlnumber;
         if (!a->chain.empty()) req.chain = a->chain;
         req.allow_missing = a->allow_missing;
+        req.database = a->db.database(a->ca.dir);
         const auto s = ca::Authority::import(req);
         if (ctx.json)
             return ctx.print_json({{"dir", a->ca.dir},

@@ -22,6 +22,7 @@ struct Args {
     PassphraseOption parent_passphrase{"", "--parent-passphrase-file", "PKITOOL_PARENT_PASSPHRASE"};
     std::string key;    // an existing key file or a pkcs11: URI, instead of a new key
     TokenOption token;  // the new CA's key and the parent's, when in a token
+    DbOption db;
 };
 
 void print_created(Context& ctx, const Args& a, const std::string& what, bool encrypted, const std::string& serial_in_parent = "") {
@@ -35,6 +36,7 @@ void print_created(Context& ctx, const Args& a, const std::string& what, bool en
         j["key"] = where.uri() ? where.shown() : where.path().string();
         j["key_in_token"] = where.uri().has_value();
         j["key_encrypted"] = encrypted;
+        j["inventory"] = authority.store().where();
         if (!a.parent.empty()) {
             j["parent"] = a.parent;
             j["chain_path"] = authority.layout().chain().string();
@@ -44,7 +46,9 @@ void print_created(Context& ctx, const Args& a, const std::string& what, bool en
     }
     ctx.note("created " + what + " " + issue::format_dn(authority.certificate().subject_dn()) + " in " + a.ca.dir + "/ (" + type.name() +
              (encrypted ? ", key encrypted" : "") + (where.uri() ? ", key in token: " + where.shown() : "") + ")");
-    if (!a.parent.empty()) ctx.note("recorded in " + a.parent + "/pkitool.db as serial " + serial_in_parent + "; chain in " + a.ca.dir + "/chain.pem");
+    if (std::filesystem::exists(authority.layout().inventory_url()))
+        ctx.note("inventory: " + authority.store().where());
+    if (!a.parent.empty()) ctx.note("recorded in the inventory of " + a.parent + " as serial " + serial_in_parent + "; chain in " + a.ca.dir + "/chain.pem");
     ctx.note("next: pkitool issue --ca " + a.ca.dir + " --subject \"CN=MyOnpremVM\" --out vm.crt --key-out vm.key" +
              (a.parent.empty() ? "" : " --chain-out chain.pem"));
 }
@@ -75,10 +79,14 @@ void register_ca_init(CLI::App& ca, Context& ctx) {
     args->parent_passphrase.add(*cmd, "decrypts the parent CA's key", true);
     cmd->get_option("--parent-passphrase-file")->needs(parent);
     args->token.add(*cmd);
+    args->db.add(*cmd, "Where the inventory is: sqlite (DIR/pkitool.db) or a PostgreSQL connection string, without password, "
+                       "recorded in DIR/inventory.url; other hosts then join with pkitool ca attach");
     examples(*cmd,
              {{"A test root CA with an EC P-256 key:", "pkitool ca init --dir root-ca --subject \"CN=Example Root CA,O=Example\""},
               {"An RSA root whose key is encrypted, allowing one intermediate level:", "pkitool ca init --dir root-ca --subject \"CN=Example Root CA\" --key-type rsa:4096 --path-len 1 --passphrase-file pass.txt"},
               {"An issuing CA under that root, which may only sign end-entity certificates:", "pkitool ca init --dir issuing-ca --parent root-ca --subject \"CN=Example Issuing CA\" --path-len 0 --parent-passphrase-file pass.txt"},
+              {"A root whose inventory is on PostgreSQL (the password from ~/.pgpass), for several issuing hosts:",
+               "pkitool ca init --dir root-ca --subject \"CN=Example Root CA\" --db postgresql://pki@db.example/pkitool"},
               {"A root whose key was made in a SoftHSM2 token (pkitool key new --out 'pkcs11:token=pkitool;object=root-ca'):",
                "PKITOOL_PIN=1234 pkitool ca init --dir root-ca --key 'pkcs11:token=pkitool;object=root-ca' --pkcs11-lib /usr/lib/softhsm/libsofthsm2.so --subject \"CN=Example Root CA\""}},
              "Creates:\n"
@@ -87,6 +95,7 @@ void register_ca_init(CLI::App& ca, Context& ctx) {
              "  DIR/key.uri           instead, for --key pkcs11:...: the key's URI (never the PIN), with\n"
              "                        module-path set to the --pkcs11-lib given here\n"
              "  DIR/pkitool.db        the inventory of everything this CA issues\n"
+             "  DIR/inventory.url     instead, for --db postgresql://...: the database that holds it\n"
              "  DIR/certs/            a copy of every issued certificate, named SERIAL.pem\n"
              "  DIR/chain.pem         intermediates only: this CA's certificate, then its parents up to but\n"
              "                        not including the root; clients send it with their certificate\n"
@@ -111,6 +120,7 @@ void register_ca_init(CLI::App& ca, Context& ctx) {
                 if (!req.key->uri()) req.passphrase = a.passphrase.for_key(req.key->path());
             }
             req.access = a.token.access();
+            req.database = a.db.database(a.ca.dir);
             ca::Authority::init_root(req);
             return print_created(ctx, a, "root CA", req.passphrase.has_value());
         }
@@ -121,6 +131,7 @@ void register_ca_init(CLI::App& ca, Context& ctx) {
             if (!req.key->uri()) req.passphrase = a.passphrase.for_key(req.key->path());
         }
         req.access = req.parent_access = a.token.access();
+        req.database = a.db.database(a.ca.dir);
         const auto issued = ca::Authority::init_intermediate(req);
         print_created(ctx, a, "intermediate CA", req.passphrase.has_value(), issued.record.serial.hex());
     });

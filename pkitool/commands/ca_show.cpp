@@ -24,9 +24,12 @@ void register_ca_show(CLI::App& ca, Context& ctx) {
         const auto where = authority.key_location();
         j["key"] = where.uri() ? where.shown() : where.path().string();
         j["key_in_token"] = where.uri().has_value();
+        // Where the inventory is (issue #14): DIR/pkitool.db or a PostgreSQL database.
+        j["inventory"] = authority.store().where();
         if (ctx.json) return ctx.print_json(j);
         render(ctx.out, j);
         ctx.out << "Key: " << (where.uri() ? "in a token, " + where.shown() : where.path().string()) << "\n";
+        ctx.out << "Inventory: " << authority.store().where() << "\n";
         ctx.out << "Issued: " << c.valid << " valid, " << c.revoked << " revoked, " << c.expired << " expired, " << c.superseded << " superseded\n";
     });
 }
