@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 using namespace pkitool::test;
 
 namespace {
@@ -90,4 +92,12 @@ TEST_CASE("no URL holds a password, and a given one that does is refused without
             CHECK(std::string(e.what()).find("s3cr3t") == std::string::npos);
         }
     }
+}
+
+TEST_CASE("a server that will not start is reported with the end of its log", "[postgres]") {
+    PostgresServer server;
+    server.stop();
+    std::ofstream(server.data_dir() / "postgresql.conf", std::ios::app) << "shared_buffers = 'plenty'\n";
+    // pg_ctl restart starts a stopped server; this one refuses its configuration.
+    CHECK_THROWS_WITH(server.restart(), Catch::Contains("did not restart") && Catch::Contains("invalid value for parameter \"shared_buffers\""));
 }

@@ -197,6 +197,11 @@ void PostgresServer::stop() {
     running_ = false;
 }
 
+fs::path PostgresServer::data_dir() const {
+    if (!is_private()) throw std::logic_error("data_dir() needs a private PostgresServer: the shared one's files are not this process's");
+    return dir_->path() / "data";
+}
+
 std::string PostgresServer::log_tail(int lines) const {
     if (!is_private()) return "";
     std::ifstream in(dir_->path() / "server.log");

@@ -39,6 +39,8 @@ public:
     // pg_ctl stop -m fast. Private servers only.
     void stop();
     bool is_private() const { return dir_ != nullptr; }
+    // A private server's data directory (postgresql.conf, for a setting a test needs at start).
+    fs::path data_dir() const;
     // The last lines of the server's log ("" for a server not ours).
     std::string log_tail(int lines = 20) const;
 
