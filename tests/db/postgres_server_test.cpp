@@ -25,7 +25,7 @@ std::string dbname_of(const std::string& url) {
 
 }  // namespace
 
-TEST_CASE("two new databases are distinct, and psql reaches each through its URL", "[postgres]") {
+TEST_CASE("postgres server: two new databases are distinct, and psql reaches each through its URL", "[postgres]") {
     const auto& server = shared_postgres();
     const auto a = server.new_database();
     const auto b = server.new_database();
@@ -43,7 +43,7 @@ TEST_CASE("two new databases are distinct, and psql reaches each through its URL
     CHECK(psql(server.url("pkitool_no_such_database"), "SELECT 1;").code != 0);
 }
 
-TEST_CASE("a private server keeps its data across restart(), and stop() stops it", "[postgres]") {
+TEST_CASE("postgres server: a private server keeps its data across restart(), and stop() stops it", "[postgres]") {
     PostgresServer server;
     REQUIRE(server.is_private());
     const auto db = server.new_database();
@@ -59,7 +59,7 @@ TEST_CASE("a private server keeps its data across restart(), and stop() stops it
     CHECK(after_stop.err.find("No such file or directory") != std::string::npos);  // the socket went with the server
 }
 
-TEST_CASE("a server given by URL is used, not restarted, and its databases are dropped after", "[postgres]") {
+TEST_CASE("postgres server: a server given by URL is used, not restarted, and its databases are dropped after", "[postgres]") {
     PostgresServer owner;
     std::string made;
     {
@@ -74,7 +74,7 @@ TEST_CASE("a server given by URL is used, not restarted, and its databases are d
     CHECK(query(owner.url("postgres"), "SELECT count(*) FROM pg_database WHERE datname = '" + dbname_of(made) + "';") == "0\n");
 }
 
-TEST_CASE("no URL holds a password, and a given one that does is refused without showing it", "[postgres]") {
+TEST_CASE("postgres server: no URL holds a password, and a given one that does is refused without showing it", "[postgres]") {
     for (const auto& url : {shared_postgres().new_database(), shared_postgres().url("postgres")}) {
         INFO(url);
         CHECK(url.find("password") == std::string::npos);
@@ -94,7 +94,7 @@ TEST_CASE("no URL holds a password, and a given one that does is refused without
     }
 }
 
-TEST_CASE("a server that will not start is reported with the end of its log", "[postgres]") {
+TEST_CASE("postgres server: a server that will not start is reported with the end of its log", "[postgres]") {
     PostgresServer server;
     server.stop();
     std::ofstream(server.data_dir() / "postgresql.conf", std::ios::app) << "shared_buffers = 'plenty'\n";
