@@ -3,6 +3,7 @@
 // count of the rows whoever writes them.
 #include "db/store.h"
 #include "tests/support/cli.h"
+#include "tests/support/inventory_under_test.h"
 
 #include <catch2/catch.hpp>
 
@@ -132,8 +133,10 @@ TEST_CASE("store: every listing filter is served by an index, never a scan of th
 }
 
 TEST_CASE("store: listings stream rows without the DER, which find() still reads", "[db][index]") {
-    test::TempDir t;
-    auto s = db::Store::open(t / "pkitool.db", db::Store::Open::CreateNew);
+    const auto backend = GENERATE(values<std::string>({"sqlite", "postgresql"}));
+    test::InventoryUnderTest inv(backend);
+    INFO("backend: " << backend);
+    auto s = inv.open_new();
     const auto now = at(1'760'000'000);
     REQUIRE(s.insert(row("81", "CN=100%_done,O=Example", now + days(5))));
     REQUIRE(s.insert(row("82", "CN=100xxdone,O=EXAMPLE", now + days(6))));

@@ -2,6 +2,7 @@
 #include "db/store.h"
 #include "base/error.h"
 #include "tests/support/cli.h"
+#include "tests/support/inventory_under_test.h"
 
 #include <catch2/catch.hpp>
 
@@ -21,8 +22,10 @@ CertificateRecord record(const issue::Serial& serial, std::optional<Revocation> 
 }  // namespace
 
 TEST_CASE("store: revoke once, with time and reason, unknown and repeated revocations are told apart", "[db][revoke]") {
-    TempDir t;
-    auto store = Store::open(t / "pkitool.db", Store::Open::CreateNew);
+    const auto backend = GENERATE(values<std::string>({"sqlite", "postgresql"}));
+    test::InventoryUnderTest inv(backend);
+    INFO("backend: " << backend);
+    auto store = inv.open_new();
     const auto a = issue::Serial::random(), b = issue::Serial::random();
     REQUIRE(store.insert(record(a)));
     REQUIRE(store.insert(record(b)));
@@ -54,8 +57,10 @@ TEST_CASE("store: revoke once, with time and reason, unknown and repeated revoca
 }
 
 TEST_CASE("store: insert keeps a record's revocation, revocations come oldest first", "[db][revoke]") {
-    TempDir t;
-    auto store = Store::open(t / "pkitool.db", Store::Open::CreateNew);
+    const auto backend = GENERATE(values<std::string>({"sqlite", "postgresql"}));
+    test::InventoryUnderTest inv(backend);
+    INFO("backend: " << backend);
+    auto store = inv.open_new();
     const auto late = issue::Serial::random(), early = issue::Serial::random();
     REQUIRE(store.insert(record(late, Revocation{at(1'800'000'500), Reason::CessationOfOperation})));
     REQUIRE(store.insert(record(early, Revocation{at(1'800'000'000), Reason::Unspecified})));
@@ -68,8 +73,10 @@ TEST_CASE("store: insert keeps a record's revocation, revocations come oldest fi
 }
 
 TEST_CASE("store: the cRLNumber increases by one and a rolled-back number is reused", "[db][crl]") {
-    TempDir t;
-    auto store = Store::open(t / "pkitool.db", Store::Open::CreateNew);
+    const auto backend = GENERATE(values<std::string>({"sqlite", "postgresql"}));
+    test::InventoryUnderTest inv(backend);
+    INFO("backend: " << backend);
+    auto store = inv.open_new();
     CHECK(store.last_crl_number() == 0);
     {
         Store::Transaction tx(store);
@@ -88,7 +95,7 @@ TEST_CASE("store: the cRLNumber increases by one and a rolled-back number is reu
         tx.commit();
     }
     // Survives reopening: the number lives in the inventory, not in crl.pem.
-    auto again = Store::open(t / "pkitool.db", Store::Open::Existing);
+    auto again = inv.reopen();
     CHECK(again.last_crl_number() == 2);
 }
 
@@ -109,8 +116,10 @@ TEST_CASE("store: reasons by name", "[db][revoke]") {
 // `ca import` (issue #10): a hold keeps its instruction, and a row from an index line alone has
 // no DER (a zero-length blob, which the NOT NULL column takes).
 TEST_CASE("store: holds and their instruction, rows without a certificate", "[db][revoke][import]") {
-    TempDir t;
-    auto store = Store::open(t / "pkitool.db", Store::Open::CreateNew);
+    const auto backend = GENERATE(values<std::string>({"sqlite", "postgresql"}));
+    test::InventoryUnderTest inv(backend);
+    INFO("backend: " << backend);
+    auto store = inv.open_new();
     const auto held = issue::Serial::random(), plain_hold = issue::Serial::random(), bare = issue::Serial::random();
     REQUIRE(store.insert(record(held, Revocation{at(1'800'000'000), Reason::CertificateHold, "1.2.840.10040.2.3"})));
     REQUIRE(store.insert(record(plain_hold, Revocation{at(1'800'000'100), Reason::CertificateHold})));

@@ -1,7 +1,8 @@
-// The SQLite inventory: schema version, uniqueness of serials, transactions, derived status, queries.
+// The inventory, on SQLite and PostgreSQL: schema version, uniqueness of serials, transactions, derived status, queries.
 #include "db/store.h"
 #include "base/error.h"
 #include "tests/support/cli.h"
+#include "tests/support/inventory_under_test.h"
 
 #include <catch2/catch.hpp>
 
@@ -29,34 +30,46 @@ std::vector<db::CertificateRecord> listed(const db::Store& s, const db::Query& q
 }  // namespace
 
 TEST_CASE("store: a new database gets the current schema, reopening keeps rows", "[db]") {
-    test::TempDir t;
-    const auto path = t / "pkitool.db";
+    const auto backend = GENERATE(values<std::string>({"sqlite", "postgresql"}));
+    test::InventoryUnderTest inv(backend);
+    INFO("backend: " << backend);
     {
-        auto s = db::Store::open(path, db::Store::Open::CreateNew);
+        auto s = inv.open_new();
         CHECK(s.schema_version() >= 1);
         CHECK(s.insert(row("01", "CN=a", now_s() + days(10))));
     }
-    auto s = db::Store::open(path, db::Store::Open::Existing);
+    auto s = inv.reopen();
     CHECK(s.count() == 1);
     const auto r = s.find(issue::Serial::parse("01"));
     REQUIRE(r);
     CHECK(r->subject == "CN=a");
     CHECK(r->der == std::vector<uint8_t>{1, 2, 3});
+    CHECK_THROWS_WITH(inv.open_new(), Catch::Contains("already"));
+}
+
+TEST_CASE("store: an SQLite inventory is a file that must exist, or must not", "[db]") {
+    test::TempDir t;
+    const auto path = t / "pkitool.db";
+    { auto s = db::Store::open(path, db::Store::Open::CreateNew); }
     CHECK_THROWS_WITH(db::Store::open(t / "missing.db", db::Store::Open::Existing), Catch::Contains("no inventory database here"));
     CHECK_THROWS_WITH(db::Store::open(path, db::Store::Open::CreateNew), Catch::Contains("already exists"));
 }
 
 TEST_CASE("store: serials are unique per CA (the insert reports the clash)", "[db]") {
-    test::TempDir t;
-    auto s = db::Store::open(t / "pkitool.db", db::Store::Open::CreateNew);
+    const auto backend = GENERATE(values<std::string>({"sqlite", "postgresql"}));
+    test::InventoryUnderTest inv(backend);
+    INFO("backend: " << backend);
+    auto s = inv.open_new();
     CHECK(s.insert(row("0A", "CN=a", now_s() + days(10))));
     CHECK_FALSE(s.insert(row("0a", "CN=b", now_s() + days(10))));
     CHECK(s.count() == 1);
 }
 
 TEST_CASE("store: a transaction that is not committed leaves nothing", "[db]") {
-    test::TempDir t;
-    auto s = db::Store::open(t / "pkitool.db", db::Store::Open::CreateNew);
+    const auto backend = GENERATE(values<std::string>({"sqlite", "postgresql"}));
+    test::InventoryUnderTest inv(backend);
+    INFO("backend: " << backend);
+    auto s = inv.open_new();
     {
         db::Store::Transaction tx(s);
         CHECK(s.insert(row("01", "CN=a", now_s() + days(10))));
@@ -71,8 +84,10 @@ TEST_CASE("store: a transaction that is not committed leaves nothing", "[db]") {
 }
 
 TEST_CASE("store: status is derived, filters by status, expiry window and subject", "[db]") {
-    test::TempDir t;
-    auto s = db::Store::open(t / "pkitool.db", db::Store::Open::CreateNew);
+    const auto backend = GENERATE(values<std::string>({"sqlite", "postgresql"}));
+    test::InventoryUnderTest inv(backend);
+    INFO("backend: " << backend);
+    auto s = inv.open_new();
     const auto now = now_s();
     REQUIRE(s.insert(row("01", "CN=soon,O=Example", now + days(5))));
     REQUIRE(s.insert(row("02", "CN=later", now + days(100))));
