@@ -15,7 +15,7 @@ SharedLibrary::SharedLibrary(const char* soname, const char* package) : handle_(
 
 void* SharedLibrary::symbol(const char* name) const {
     void* f = ::dlsym(handle_, name);
-    if (!f) throw Error(soname_ + ": has no " + name, "reinstall it: apt-get install --reinstall " + package_);
+    if (!f) throw Error(soname_ + ": has no " + name, "reinstall Debian's " + package_);
     return f;
 }
 
