@@ -12,7 +12,7 @@ void register_db_backup(CLI::App& db_group, Context& ctx) {
         std::string file;
     };
     auto a = std::make_shared<Args>();
-    auto* cmd = db_group.add_subcommand("backup", "Copy the CA's inventory (pkitool.db) consistently into a new file");
+    auto* cmd = db_group.add_subcommand("backup", "Copy the CA's inventory consistently into a new SQLite file");
     a->ca.add(*cmd);
     cmd->add_option("FILE", a->file, "The new file (never overwritten; created 0600)")->required();
     examples(*cmd,
@@ -21,7 +21,10 @@ void register_db_backup(CLI::App& db_group, Context& ctx) {
              "The copy is taken with SQLite's online backup, so it is consistent even while another pkitool\n"
              "issues or revokes. Copying pkitool.db with cp is not: a live inventory may have rows in\n"
              "pkitool.db-wal. To restore, stop every pkitool using the CA and copy FILE over DIR/pkitool.db\n"
-             "(removing any DIR/pkitool.db-wal and -shm).\n");
+             "(removing any DIR/pkitool.db-wal and -shm).\n"
+             "\n"
+             "For an inventory on PostgreSQL, FILE is an SQLite inventory of this CA's rows (pg_dump backs up\n"
+             "the whole database); to go on from it, copy it to DIR/pkitool.db and remove DIR/inventory.url.\n");
     cmd->callback([a, &ctx] {
         auto authority = ca::Authority::open(a->ca.dir);
         authority.store().backup(a->file);
