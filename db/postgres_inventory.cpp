@@ -131,24 +131,39 @@ std::string first_line(std::string text) {
     return text;
 }
 
-// libpq's words for a failed statement: the server's primary message when there is one
-// ("duplicate key value violates ..."), else the connection's ("server closed the connection").
-std::string failure_of(PGconn* conn, const PGresult* r) {
+// What a failed statement said: the server's primary message when there is one ("duplicate key
+// value violates ..."), else the connection's ("server closed the connection unexpectedly"),
+// and its SQLSTATE (https://www.postgresql.org/docs/15/errcodes-appendix.html).
+struct Failure {
+    std::string message;
+    std::string sqlstate;
+};
+
+Failure failure_of(PGconn* conn, const PGresult* r) {
     const auto& pq = Libpq::get();
-    if (r)
-        if (const char* primary = pq.resultErrorField(r, PG_DIAG_MESSAGE_PRIMARY); primary && *primary) return first_line(primary);
-    std::string message = pq.errorMessage(conn);
-    if (message.rfind("ERROR:  ", 0) == 0) message.erase(0, 8);
-    return first_line(message.empty() ? "unknown error" : message);
+    Failure f;
+    if (r) {
+        if (const char* code = pq.resultErrorField(r, PG_DIAG_SQLSTATE)) f.sqlstate = code;
+        if (const char* primary = pq.resultErrorField(r, PG_DIAG_MESSAGE_PRIMARY); primary && *primary) f.message = first_line(primary);
+    }
+    if (f.message.empty()) {
+        std::string message = pq.errorMessage(conn);
+        if (message.rfind("ERROR:  ", 0) == 0) message.erase(0, 8);
+        f.message = first_line(message.empty() ? "unknown error" : message);
+    }
+    return f;
 }
 
 // A connection that broke (the server restarted, the network went) fails every later statement
 // too; nothing the open transaction did is recorded.
-[[noreturn]] void fail(PGconn* conn, const std::string& where, const std::string& why) {
+[[noreturn]] void fail(PGconn* conn, const std::string& where, const Failure& f) {
     if (Libpq::get().status(conn) == CONNECTION_BAD)
-        throw Error(where + ": lost the connection to the PostgreSQL server: " + why,
+        throw Error(where + ": lost the connection to the PostgreSQL server: " + f.message,
                     "nothing the command had not committed was recorded; run it again when the server is back");
-    throw Error(where + ": database error: " + why);
+    // lock_timeout (set in open()) ran out, or two hosts waited on each other: SQLite's busy case.
+    if (f.sqlstate == "55P03" || f.sqlstate == "40P01")
+        throw Error(where + ": database is locked by another pkitool process (" + f.message + ")", "try again when it has finished");
+    throw Error(where + ": database error: " + f.message);
 }
 
 void check(PGconn* conn, const std::string& where, const Result& r) {
@@ -244,6 +259,9 @@ void cancel(PGconn* conn) {
 size_t stream(PGconn* conn, const std::string& where, const std::string& sql, const Params& p,
               const std::function<void(const CertificateRecord&)>& each) {
     const auto& pq = Libpq::get();
+    // A cancelled statement aborts the transaction around it: inside one, the rest is read and
+    // dropped instead, so that the transaction goes on as SQLite's would.
+    const bool may_cancel = pq.transactionStatus(conn) == PQTRANS_IDLE;
     const auto values = p.pointers();
     const auto lengths = p.lengths();
     if (!pq.sendQueryParams(conn, sql.c_str(), p.size(), nullptr, values.data(), lengths.data(), p.formats(), 0))
@@ -251,7 +269,7 @@ size_t stream(PGconn* conn, const std::string& where, const std::string& sql, co
     pq.setSingleRowMode(conn);  // it only fails when called at the wrong time, which this is not
     size_t n = 0;
     std::exception_ptr thrown;
-    std::optional<std::string> failure;
+    std::optional<Failure> failure;
     // Every result is read, even after a failure: the connection takes no other statement before.
     while (Result r{pq.getResult(conn)}) {
         const auto status = pq.resultStatus(r.get());
@@ -262,7 +280,7 @@ size_t stream(PGconn* conn, const std::string& where, const std::string& sql, co
                 ++n;
             } catch (...) {
                 thrown = std::current_exception();
-                cancel(conn);
+                if (may_cancel) cancel(conn);
             }
         } else if (status != PGRES_TUPLES_OK && !failure && !thrown) {
             failure = failure_of(conn, r.get());
@@ -370,8 +388,11 @@ std::unique_ptr<PostgresInventory> PostgresInventory::open(const PostgresDatabas
     std::unique_ptr<PostgresInventory> owned(new PostgresInventory(conn, name));
     auto& inv = *owned;
     inv.ca_sha256_ = ca_sha256;
-    // Subjects and paths are UTF-8, whatever the client's locale says.
-    exec(conn, name, "SET client_encoding TO 'UTF8'");
+    // Subjects and paths are UTF-8, whatever the client's locale says. A host that holds a lock
+    // for long (the CRL number's row, while it signs) makes the others fail after a minute, as
+    // SQLite's busy timeout does, rather than wait for ever; unless the connection string or the
+    // server set a lock_timeout of its own (options=-c lock_timeout=...).
+    exec(conn, name, "SET client_encoding TO 'UTF8'; SELECT set_config('lock_timeout', '60s', false) WHERE current_setting('lock_timeout') = '0'");
 
     exec(conn, name, "BEGIN");
     try {
@@ -446,14 +467,14 @@ void PostgresInventory::commit() {
     }
     if (pq.transactionStatus(conn_) == PQTRANS_IDLE) throw Error(where_ + ": database error: no transaction to commit");
     if (pq.status(conn_) == CONNECTION_BAD)
-        throw Error(where_ + ": lost the connection to the PostgreSQL server: " + failure_of(conn_, nullptr) + "; nothing of the transaction was recorded",
+        throw Error(where_ + ": lost the connection to the PostgreSQL server: " + failure_of(conn_, nullptr).message + "; nothing of the transaction was recorded",
                     "run the command again when the server is back");
     Result r(pq.exec(conn_, "COMMIT"));
     const auto status = r ? pq.resultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK) return;
     if (pq.status(conn_) == CONNECTION_BAD)
         // The COMMIT may have reached the server before the connection broke.
-        throw Error(where_ + ": lost the connection to the PostgreSQL server while committing: " + failure_of(conn_, r.get()) +
+        throw Error(where_ + ": lost the connection to the PostgreSQL server while committing: " + failure_of(conn_, r.get()).message +
                         "; whether the transaction was recorded is unknown",
                     "look the certificates up in the inventory before running the command again");
     fail(conn_, where_, failure_of(conn_, r.get()));

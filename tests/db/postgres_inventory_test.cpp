@@ -387,10 +387,12 @@ TEST_CASE("postgres: a listing whose reader gives up leaves the connection usabl
     POSTGRES_OR_SKIP(admin);
     Database d(*admin);
     auto pg = d.open(db::Store::Open::CreateNew);
-    const auto now = now_s();
-    fill(*pg, now);
+    // Enough rows (100 MB of DER) that the server is still sending when the reader stops.
+    d.sql("INSERT INTO certificates (ca_id, serial, subject, not_before, not_after, profile, fingerprint, der, created_at)"
+          " SELECT (SELECT id FROM cas), 'A' || upper(lpad(to_hex(g), 7, '0')), 'CN=bulk', 0, g, 'server', 'ab', decode(repeat('ab', 1000), 'hex'), 0"
+          " FROM generate_series(1, 100000) g");
     db::Query all;
-    all.now = now;
+    all.now = now_s();
     int seen = 0;
     CHECK_THROWS_WITH(pg->list(all,
                                [&](const db::CertificateRecord&) {
@@ -398,8 +400,41 @@ TEST_CASE("postgres: a listing whose reader gives up leaves the connection usabl
                                }),
                       "enough");
     CHECK(seen == 3);
-    CHECK(pg->count() == 60);
-    CHECK(listed(*pg, all).size() == 60);
+    CHECK(pg->count() == 100000);
+    const auto last = pg->find(issue::Serial::parse("A00186A0"));
+    REQUIRE(last);
+    CHECK(last->der.size() == 1000);
+
+    // Inside a transaction, which goes on and commits: the rest is read, not cancelled.
+    pg->begin();
+    seen = 0;
+    CHECK_THROWS_WITH(pg->each_row([&](const db::CertificateRecord&) {
+        if (++seen == 2) throw Error("enough");
+    }),
+                      "enough");
+    CHECK(seen == 2);
+    CHECK(pg->insert(row("7777777777", "CN=after", all.now)));
+    pg->commit();
+    CHECK(d.sql("SELECT count(*) FROM certificates") == "100001");
+    CHECK(pg->each_row([](const db::CertificateRecord&) {}) == 100001);
+}
+
+TEST_CASE("postgres: a host waiting too long on another's CRL number is told the inventory is locked", "[postgres]") {
+    POSTGRES_OR_SKIP(admin);
+    Database d(*admin);
+    auto signing = d.open(db::Store::Open::CreateNew);
+    // A lock_timeout of the connection string's own is kept (else it is a minute).
+    const auto impatient_url = d.url() + (d.url().find('?') == std::string::npos ? "?" : "&") + "options=-c%20lock_timeout%3D300";
+    auto impatient = db::PostgresInventory::open(db::PostgresDatabase::parse(impatient_url), db::Store::Open::Existing, kCa1);
+    signing->begin();
+    CHECK(signing->next_crl_number() == 1);
+    impatient->begin();
+    CHECK_THROWS_WITH(impatient->next_crl_number(), Catch::Contains("database is locked by another pkitool process"));
+    impatient->rollback();
+    signing->commit();
+    impatient->begin();
+    CHECK(impatient->next_crl_number() == 2);
+    impatient->commit();
 }
 
 TEST_CASE("postgres: two CAs in one database never see each other's rows", "[postgres]") {
