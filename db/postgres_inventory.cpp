@@ -148,7 +148,8 @@ Failure failure_of(PGconn* conn, const PGresult* r) {
     }
     if (f.message.empty()) {
         std::string message = pq.errorMessage(conn);
-        if (message.rfind("ERROR:  ", 0) == 0) message.erase(0, 8);
+        for (const char* severity : {"ERROR:  ", "FATAL:  "})
+            if (message.rfind(severity, 0) == 0) message.erase(0, std::strlen(severity));
         f.message = first_line(message.empty() ? "unknown error" : message);
     }
     return f;
@@ -163,6 +164,9 @@ Failure failure_of(PGconn* conn, const PGresult* r) {
     // lock_timeout (set in open()) ran out, or two hosts waited on each other: SQLite's busy case.
     if (f.sqlstate == "55P03" || f.sqlstate == "40P01")
         throw Error(where + ": database is locked by another pkitool process (" + f.message + ")", "try again when it has finished");
+    if (f.sqlstate == "42501")  // insufficient_privilege
+        throw Error(where + ": database error: " + f.message,
+                    "the user needs rights on the inventory's tables, and on schema public for the first open that creates them");
     throw Error(where + ": database error: " + f.message);
 }
 
