@@ -662,6 +662,12 @@ TEST_CASE("postgres: a backup is a whole SQLite copy of the CA's rows, 0600, not
     CHECK(described(a) == described(b));
     for (size_t i = 0; i < a.size() && i < b.size(); ++i) CHECK(a[i].der == b[i].der);
 
+    // sqlite3's view of the copy agrees with psql's of the original.
+    const auto lite = test::shell("sqlite3 " + quote(to.string()) + " 'SELECT count(*), sum(length(der)), count(revoked_at) FROM certificates'", t.path());
+    CHECK(lite.code == 0);
+    CHECK(lite.out == d.sql("SELECT count(*) || '|' || sum(length(der)) || '|' || count(revoked_at) FROM certificates JOIN cas ON cas.id = ca_id"
+                            " WHERE certificate_sha256 = '" + kCa1 + "'") + "\n");
+
     CHECK_THROWS_WITH(pg->backup(to), Catch::Contains("already exists"));
     CHECK_THROWS_WITH(pg->backup(t / "no" / "such" / "dir.db"), Catch::Contains("cannot create"));
     copy.reset();
