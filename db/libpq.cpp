@@ -34,6 +34,9 @@ Libpq load() {
     lib.resolve("PQgetResult", p.getResult);
     lib.resolve("PQtransactionStatus", p.transactionStatus);
     lib.resolve("PQsetNoticeProcessor", p.setNoticeProcessor);
+    lib.resolve("PQgetCancel", p.getCancel);
+    lib.resolve("PQcancel", p.cancel);
+    lib.resolve("PQfreeCancel", p.freeCancel);
     return p;
 }
 

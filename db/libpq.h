@@ -35,6 +35,10 @@ struct Libpq {
     decltype(&::PQgetResult) getResult;
     decltype(&::PQtransactionStatus) transactionStatus;
     decltype(&::PQsetNoticeProcessor) setNoticeProcessor;
+    // A listing whose reader gives up mid-way cancels the rest rather than reading it all.
+    decltype(&::PQgetCancel) getCancel;
+    decltype(&::PQcancel) cancel;
+    decltype(&::PQfreeCancel) freeCancel;
 
     // Loads it once per process; thread-safe. Error naming the Debian package when it is missing.
     static const Libpq& get();

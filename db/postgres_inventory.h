@@ -18,7 +18,8 @@ public:
     // Connects, applies schema migrations (under an advisory lock: two hosts may start at once),
     // and finds the CA (`Existing`) or adds it (`CreateNew`). Errors, one line each: server
     // unreachable, authentication failed, database missing, schema newer than this pkitool, CA
-    // not in this database (Existing), CA already in it (CreateNew).
+    // not in this database (Existing), CA already in it (CreateNew). Existing never creates the
+    // tables: a database without them is not this CA's.
     static std::unique_ptr<PostgresInventory> open(const PostgresDatabase& where, Store::Open mode, const std::string& ca_sha256);
     ~PostgresInventory() override;
     PostgresInventory(const PostgresInventory&) = delete;
