@@ -2,13 +2,14 @@
 // the same rows (the oracle, with psql's view of the stored rows), CAs kept apart in one
 // database, CRL numbers distinct across connections, open errors, a connection lost mid-way.
 //
-// The server: PKITOOL_TEST_POSTGRES_ADMIN, a libpq URL whose user may CREATE DATABASE (each test
-// makes its own database). Without it the tests are skipped with a warning.
+// The server: the test process's (tests/support/postgres.h: the one CI starts, or a private one);
+// each test makes its own database on it.
 #include "db/postgres_inventory.h"
 #include "db/sqlite_inventory.h"
 #include "db/store.h"
 #include "base/error.h"
 #include "tests/support/cli.h"
+#include "tests/support/postgres.h"
 
 #include <catch2/catch.hpp>
 
@@ -28,11 +29,8 @@ constexpr const char* kPsql = "/usr/lib/postgresql/15/bin/psql";
 const std::string kCa1(64, 'a');
 const std::string kCa2(64, 'b');
 
-std::optional<std::string> admin_url() {
-    const char* url = std::getenv("PKITOOL_TEST_POSTGRES_ADMIN");
-    if (!url || !*url) return std::nullopt;
-    return std::string(url);
-}
+// The admin database's URL: its user may CREATE DATABASE.
+std::string admin_url() { return test::shared_postgres().url("postgres"); }
 
 // The URL with another database: postgresql://[authority]/DB[?params].
 std::string with_database(const std::string& url, const std::string& db) {
@@ -101,12 +99,7 @@ private:
     std::string admin_, name_, url_;
 };
 
-#define POSTGRES_OR_SKIP(admin)                                                            \
-    const auto admin = admin_url();                                                        \
-    if (!admin) {                                                                          \
-        WARN("PKITOOL_TEST_POSTGRES_ADMIN is not set: no PostgreSQL server to test against"); \
-        return;                                                                            \
-    }
+#define POSTGRES_OR_SKIP(admin) const auto admin = std::optional<std::string>(admin_url());
 
 db::Time now_s() { return floor<seconds>(system_clock::now()); }
 
