@@ -408,7 +408,9 @@ std::unique_ptr<PostgresInventory> PostgresInventory::open(const PostgresDatabas
             throw Error(name + ": database schema version " + std::to_string(have) + " is newer than this pkitool understands", "upgrade pkitool");
         const std::string no_inventory =
             name + " holds no inventory of this CA (certificate SHA-256 " + ca_sha256.substr(0, 16) + "…)";
-        const std::string no_inventory_hint = "is this the database the CA directory was set up with?";
+        const std::string no_inventory_hint =
+            "is this the database the CA directory was set up with? If the CA's certificate was renewed from another directory, "
+            "copy that directory's new ca.crt (and chain.pem) here";
         // An existing CA's database without the tables is the wrong database (or one whose tables
         // were dropped): making empty ones would give a CRL that forgets every revocation.
         if (have == 0 && mode == Store::Open::Existing) throw Error(no_inventory, no_inventory_hint);

@@ -301,3 +301,24 @@ TEST_CASE("postgres inventory: db migrate of 100,000 rows: counts and every (ser
     CHECK(psql_value(url, "SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL") == std::to_string(100000 / 7 + 1));
     CHECK(lite.out == "100000\n");
 }
+
+TEST_CASE("postgres inventory: ca renew on one host moves the CA's rows; the other follows once it has the new ca.crt", "[cli][postgres]") {
+    TempDir t;
+    const auto url = shared_postgres().new_database();
+    run_ok("ca init --dir host1 --subject CN=Renewed --db " + quoted(url), t);
+    run_ok("ca attach --dir host2 --cert host1/ca.crt --key host1/private/ca.key --db " + quoted(url), t);
+    run_ok("issue --ca host2 --subject CN=before --out before.crt --key-out before.key --yes", t);
+    run_ok("ca renew --dir host1", t);
+    run_ok("issue --ca host1 --subject CN=after --out after.crt --key-out after.key --yes", t);
+    CHECK(serials_listed("host1", t).size() == 2);
+    // host2 still has the old certificate: refused, with the way out.
+    const auto stale = run("issue --ca host2 --subject CN=stale --out stale.crt --key-out stale.key --yes", t.path());
+    CHECK(stale.code == 1);
+    CHECK_THAT(stale.err, Catch::Contains("no inventory of this CA") && Catch::Contains("new ca.crt"));
+    CHECK_FALSE(fs::exists(t / "stale.crt"));
+    fs::copy_file(t / "host1/ca.crt", t / "host2/ca.crt", fs::copy_options::overwrite_existing);
+    run_ok("issue --ca host2 --subject CN=later --out later.crt --key-out later.key --yes", t);
+    CHECK(serials_listed("host2", t).size() == 3);
+    CHECK(shell("openssl verify -x509_strict -CAfile host1/ca.crt after.crt later.crt", t.path()).code == 0);
+    CHECK(psql_value(url, "SELECT count(*) FROM cas") == "1");
+}
