@@ -322,3 +322,28 @@ TEST_CASE("postgres inventory: ca renew on one host moves the CA's rows; the oth
     CHECK(shell("openssl verify -x509_strict -CAfile host1/ca.crt after.crt later.crt", t.path()).code == 0);
     CHECK(psql_value(url, "SELECT count(*) FROM cas") == "1");
 }
+
+TEST_CASE("postgres inventory: ca import --db and an intermediate's --db; two CAs in one database keep apart", "[cli][postgres]") {
+    TempDir t;
+    const auto url = shared_postgres().new_database();
+    // An openssl CA with one issued certificate, adopted straight into the database.
+    must(shell("mkdir -p old/newcerts && touch old/index.txt && echo 1000 > old/serial && "
+               "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout old/ca.key -out old/ca.crt -subj /CN=Old -days 30 "
+               "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null && "
+               "printf '[ca]\\ndefault_ca=d\\n[d]\\ndir=old\\ndatabase=old/index.txt\\nnew_certs_dir=old/newcerts\\nserial=old/serial\\n"
+               "certificate=old/ca.crt\\nprivate_key=old/ca.key\\ndefault_md=sha256\\npolicy=p\\ndefault_days=10\\n[p]\\ncommonName=supplied\\n' > old.cnf && "
+               "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -out leaf.csr -subj /CN=leaf 2>/dev/null && "
+               "openssl ca -batch -config old.cnf -in leaf.csr -out leaf.crt 2>/dev/null",
+               t.path()));
+    run_ok("ca import --dir imported --cert old/ca.crt --key old/ca.key --openssl-index old/index.txt --db " + quoted(url), t);
+    CHECK(serials_listed("imported", t) == std::set<std::string>{"1000"});
+    run_ok("ca init --dir root --subject CN=Root", t);
+    run_ok("ca init --dir sub --parent root --subject CN=Sub --db " + quoted(url), t);
+    run_ok("issue --ca sub --subject CN=s --out s.crt --key-out s.key --yes", t);
+    CHECK(shell("openssl verify -x509_strict -CAfile root/ca.crt -untrusted sub/chain.pem s.crt", t.path()).code == 0);
+    CHECK(serials_listed("sub", t).size() == 1);
+    CHECK(serials_listed("root", t).size() == 1);      // the parent's own SQLite inventory records the sub-CA
+    CHECK(serials_listed("imported", t).size() == 1);  // the sub-CA's row is not the imported CA's
+    CHECK(psql_value(url, "SELECT count(*) FROM cas") == "2");
+    CHECK(psql_value(url, "SELECT count(*) FROM certificates") == "2");
+}
