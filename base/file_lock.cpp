@@ -11,10 +11,10 @@
 
 namespace pkitool::files {
 
-FileLock::FileLock(const std::filesystem::path& path) {
+FileLock::FileLock(const std::filesystem::path& path, Kind kind) {
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) throw Error(path.string() + ": cannot open lock file: " + std::strerror(errno));
-    while (::flock(fd_, LOCK_EX) != 0) {
+    while (::flock(fd_, kind == Kind::Shared ? LOCK_SH : LOCK_EX) != 0) {
         if (errno == EINTR) continue;
         const int err = errno;
         ::close(fd_);

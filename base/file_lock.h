@@ -8,8 +8,9 @@ namespace pkitool::files {
 
 class FileLock {
 public:
+    enum class Kind { Exclusive, Shared };
     // Creates `path` (0600) if needed and blocks until the lock is held. Error naming the file.
-    explicit FileLock(const std::filesystem::path& path);
+    explicit FileLock(const std::filesystem::path& path, Kind kind = Kind::Exclusive);
     ~FileLock();
     FileLock(const FileLock&) = delete;
     FileLock& operator=(const FileLock&) = delete;

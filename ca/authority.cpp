@@ -546,11 +546,16 @@ std::string certificate_sha256(const Botan::X509_Certificate& cert) {
     return Botan::hex_encode(Botan::HashFunction::create_or_throw("SHA-256")->process(cert.BER_encode()), false);
 }
 
-Authority Authority::open(const fs::path& dir) {
+Authority Authority::open(const fs::path& dir, Sharing sharing) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
         throw Error(dir.string() + ": no such CA directory").with_step({NextStep::Kind::CreateCa, "create the CA first", dir.string()});
     const Layout layout{dir};
+    // Taken before the inventory's location is read: a migration under way is waited for, and
+    // its result used. A directory this user may not write to (a read-only copy) has no lock to take.
+    std::shared_ptr<const files::FileLock> lock;
+    if (sharing == Sharing::WithOthers && ::access(dir.c_str(), W_OK) == 0)
+        lock = std::make_shared<const files::FileLock>(layout.migration_lock(), files::FileLock::Kind::Shared);
     if (!fs::exists(layout.certificate(), ec))
         throw Error(dir.string() + ": not a CA directory (no ca.crt)").with_step({NextStep::Kind::CreateCa, "create a CA in a new directory"});
     finish_interrupted_renewal(layout);  // a `ca renew` cut short: its new files, or none of them
@@ -565,7 +570,9 @@ Authority Authority::open(const fs::path& dir) {
         throw Error(store.where() + ": the inventory belongs to another CA (certificate SHA-256 " + recorded->substr(0, 16) +
                         "…), not to " + layout.certificate().string() + " (" + mine.substr(0, 16) + "…)",
                     "restore this CA's own pkitool.db");
-    return Authority(layout, std::move(cert), std::move(store));
+    Authority authority(layout, std::move(cert), std::move(store));
+    authority.migration_lock_ = std::move(lock);
+    return authority;
 }
 
 issue::KeyLocation Authority::key_location() const {

@@ -4,6 +4,7 @@
 #include "ca/certificate_template.h"
 #include "ca/revocation_list.h"
 #include "base/error.h"
+#include "base/file_lock.h"
 #include "db/store.h"
 #include "issue/key.h"
 #include "profiles/finding.h"
@@ -29,6 +30,7 @@ struct Layout {
     fs::path key_uri() const { return dir / "key.uri"; }
     fs::path database() const { return dir / "pkitool.db"; }
     fs::path inventory_url() const { return dir / "inventory.url"; }  // ca/inventory_location.h
+    fs::path migration_lock() const { return dir / ".migrate.lock"; }
     fs::path certs_dir() const { return dir / "certs"; }
     fs::path issued(const issue::Serial& s) const { return certs_dir() / (s.hex() + ".pem"); }
     fs::path crl() const { return dir / "crl.pem"; }
@@ -181,8 +183,11 @@ public:
     // Returns how many certificates the shared inventory holds. Nothing is left behind on failure.
     static size_t attach(const AttachRequest& req);
 
-    // Reads ca.crt and opens the inventory; the key is read only by unlock().
-    static Authority open(const fs::path& dir);
+    // Reads ca.crt and opens the inventory; the key is read only by unlock(). The Authority holds
+    // DIR/.migrate.lock shared while it lives, so that `db migrate` (Alone: it holds it
+    // exclusively) never moves an inventory another command is writing to.
+    enum class Sharing { WithOthers, Alone };
+    static Authority open(const fs::path& dir, Sharing sharing = Sharing::WithOthers);
 
     // Where the CA key is: the URI in DIR/key.uri, else DIR/private/ca.key.
     issue::KeyLocation key_location() const;
@@ -247,6 +252,7 @@ private:
     Layout layout_;
     Botan::X509_Certificate cert_;
     db::Store store_;
+    std::shared_ptr<const files::FileLock> migration_lock_;  // shared; none for Sharing::Alone
     std::optional<issue::PrivateKey> key_;
 };
 

@@ -4,7 +4,7 @@
 
 namespace pkitool::db {
 
-CopySummary copy_inventory(const Inventory& from, Inventory& to) {
+CopySummary copy_inventory(const Inventory& from, Inventory& to, const std::function<void(const Inventory&)>& check) {
     if (to.count() != 0) throw Error(to.where() + ": already holds certificates; an inventory is copied only into an empty one");
     CopySummary summary;
     std::vector<std::pair<issue::Serial, issue::Serial>> links;
@@ -21,6 +21,7 @@ CopySummary copy_inventory(const Inventory& from, Inventory& to) {
             if (!to.set_superseded_by(old, successor)) throw Error(to.where() + ": cannot link " + old.hex() + " to its successor " + successor.hex());
         summary.last_crl_number = from.last_crl_number();
         to.continue_crl_numbers_after(summary.last_crl_number);
+        if (check) check(to);
         to.commit();
     } catch (...) {
         to.rollback();

@@ -4,6 +4,8 @@
 
 #include "db/inventory.h"
 
+#include <functional>
+
 namespace pkitool::db {
 
 struct CopySummary {
@@ -13,7 +15,8 @@ struct CopySummary {
 };
 
 // Inside one transaction of `to`, which must hold no row yet: the copy is whole or absent.
-// Error when `to` is not empty or refuses a row.
-CopySummary copy_inventory(const Inventory& from, Inventory& to);
+// `check` runs on `to` before the commit, and throws to keep nothing. Error when `to` is not
+// empty or refuses a row.
+CopySummary copy_inventory(const Inventory& from, Inventory& to, const std::function<void(const Inventory&)>& check = {});
 
 }  // namespace pkitool::db

@@ -10,6 +10,7 @@ Libpq load() {
     const SharedLibrary lib("libpq.so.5", "libpq5");
     Libpq p{};
     lib.resolve("PQconnectdb", p.connectdb);
+    lib.resolve("PQconnectdbParams", p.connectdbParams);
     lib.resolve("PQstatus", p.status);
     lib.resolve("PQerrorMessage", p.errorMessage);
     lib.resolve("PQfinish", p.finish);

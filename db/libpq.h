@@ -11,6 +11,7 @@ namespace pkitool::db {
 
 struct Libpq {
     decltype(&::PQconnectdb) connectdb;
+    decltype(&::PQconnectdbParams) connectdbParams;
     decltype(&::PQstatus) status;
     decltype(&::PQerrorMessage) errorMessage;
     decltype(&::PQfinish) finish;

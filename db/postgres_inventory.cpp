@@ -382,7 +382,12 @@ std::vector<std::string> explain(PGconn* conn, const std::string& where, const s
 std::unique_ptr<PostgresInventory> PostgresInventory::open(const PostgresDatabase& where, Store::Open mode, const std::string& ca_sha256) {
     const auto& pq = Libpq::get();
     const std::string& name = where.conninfo();
-    PGconn* conn = pq.connectdb(name.c_str());
+    // Bounded waits unless the connection string sets its own (its settings come after, and win):
+    // an unreachable host fails in 10 s, not the kernel's two minutes, and a dead peer mid-query
+    // in about a minute, not TCP keepalive's two hours (libpq §34.1.2). Never recorded.
+    const char* const keywords[] = {"connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname", nullptr};
+    const char* const values[] = {"10", "30", "10", "3", "60000", name.c_str(), nullptr};
+    PGconn* conn = pq.connectdbParams(keywords, values, 1);
     if (!conn) throw Error(name + ": cannot connect to the PostgreSQL server: out of memory");
     if (pq.status(conn) != CONNECTION_OK) {
         const std::string message = pq.errorMessage(conn);
@@ -399,6 +404,9 @@ std::unique_ptr<PostgresInventory> PostgresInventory::open(const PostgresDatabas
     // SQLite's busy timeout does, rather than wait for ever; unless the connection string or the
     // server set a lock_timeout of its own (options=-c lock_timeout=...).
     exec(conn, name, "SET client_encoding TO 'UTF8'; SELECT set_config('lock_timeout', '60s', false) WHERE current_setting('lock_timeout') = '0'");
+    // Record before release: a COMMIT must be on disk before a certificate leaves, as SQLite's
+    // synchronous=FULL makes it. A role or database set to synchronous_commit=off would not.
+    exec(conn, name, "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'");
 
     exec(conn, name, "BEGIN");
     try {
@@ -426,9 +434,19 @@ std::unique_ptr<PostgresInventory> PostgresInventory::open(const PostgresDatabas
         p.add(ca_sha256);
         if (mode == Store::Open::CreateNew) {
             const auto r = exec(conn, name, "INSERT INTO cas (certificate_sha256) VALUES ($1) ON CONFLICT (certificate_sha256) DO NOTHING RETURNING id", p);
-            if (pq.ntuples(r.get()) != 1)
-                throw Error("this CA's inventory is already in " + name, "open it as the inventory of the existing CA, or use another database");
-            inv.ca_id_ = Row{r.get(), 0}.integer(0);
+            if (pq.ntuples(r.get()) == 1) {
+                inv.ca_id_ = Row{r.get(), 0}.integer(0);
+            } else {
+                // The CA is there: taken over when it has nothing yet (a `ca init` or `ca import` that
+                // failed after adding it, and is run again), refused when it has rows or a CRL.
+                const auto empty = exec(conn, name,
+                                        "SELECT id FROM cas c WHERE certificate_sha256 = $1 AND last_crl_number = 0 AND"
+                                        " NOT EXISTS (SELECT 1 FROM certificates WHERE ca_id = c.id) FOR UPDATE",
+                                        p);
+                if (pq.ntuples(empty.get()) != 1)
+                    throw Error("this CA's inventory is already in " + name, "open it as the inventory of the existing CA, or use another database");
+                inv.ca_id_ = Row{empty.get(), 0}.integer(0);
+            }
         } else {
             const auto r = exec(conn, name, "SELECT id FROM cas WHERE certificate_sha256 = $1", p);
             if (pq.ntuples(r.get()) != 1) throw Error(no_inventory, no_inventory_hint);
