@@ -24,7 +24,9 @@ void register_db_backup(CLI::App& db_group, Context& ctx) {
              "(removing any DIR/pkitool.db-wal and -shm).\n"
              "\n"
              "For an inventory on PostgreSQL, FILE is an SQLite inventory of this CA's rows (pg_dump backs up\n"
-             "the whole database); to go on from it, copy it to DIR/pkitool.db and remove DIR/inventory.url.\n");
+             "the whole database). To go on from it, copy it to DIR/pkitool.db of one directory, remove its\n"
+             "inventory.url, and move it into a new database with pkitool db migrate: other directories must\n"
+             "not go on issuing from the old database meanwhile.\n");
     cmd->callback([a, &ctx] {
         auto authority = ca::Authority::open(a->ca.dir);
         authority.store().backup(a->file);
