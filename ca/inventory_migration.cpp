@@ -86,7 +86,7 @@ void refuse_leftover_journal(const fs::path& database) {
         const fs::path journal = database.string() + suffix;
         if (fs::exists(journal, ec))
             throw Error(journal.string() + ": is left from an earlier use of " + database.filename().string() + " (a pkitool killed while it had it open)",
-                        "make sure no pkitool uses the CA, then open it once (pkitool ca show) so that SQLite folds it in, or move it away");
+                        "make sure nothing uses the CA, then open the CA once so that SQLite folds it in, or move it away");
     }
 }
 
