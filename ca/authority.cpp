@@ -551,13 +551,13 @@ Authority Authority::open(const fs::path& dir, Sharing sharing) {
     if (!fs::is_directory(dir, ec))
         throw Error(dir.string() + ": no such CA directory").with_step({NextStep::Kind::CreateCa, "create the CA first", dir.string()});
     const Layout layout{dir};
+    if (!fs::exists(layout.certificate(), ec))
+        throw Error(dir.string() + ": not a CA directory (no ca.crt)").with_step({NextStep::Kind::CreateCa, "create a CA in a new directory"});
     // Taken before the inventory's location is read: a migration under way is waited for, and
     // its result used. A directory this user may not write to (a read-only copy) has no lock to take.
     std::shared_ptr<const files::FileLock> lock;
     if (sharing == Sharing::WithOthers && ::access(dir.c_str(), W_OK) == 0)
         lock = std::make_shared<const files::FileLock>(layout.migration_lock(), files::FileLock::Kind::Shared);
-    if (!fs::exists(layout.certificate(), ec))
-        throw Error(dir.string() + ": not a CA directory (no ca.crt)").with_step({NextStep::Kind::CreateCa, "create a CA in a new directory"});
     finish_interrupted_renewal(layout);  // a `ca renew` cut short: its new files, or none of them
     auto cert = pem::load_certificate(layout.certificate());
     // The inventory must be this CA's: a pkitool.db copied from another CA would hand out its
