@@ -17,6 +17,7 @@
 set -euo pipefail
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"  # Debian's python3 and sqlite3 first (issue #16)
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/synthetic_rows.sh"
 build=$(realpath "${1:-$root/build}")
 baseline_rev=02d29b0
 base=${2:-/tmp/pkitool-baseline-$baseline_rev/build}
@@ -43,24 +44,7 @@ cd "$work"
 openssl x509 -in real.crt -outform DER -out real.der
 now=$(date +%s)
 t0=$(date +%s.%N)
-# Serials: 16 random bytes with the top bit set, as pkitool makes them. Paths as `issue` records them.
-sqlite3 old/pkitool.db >/dev/null <<SQL
-PRAGMA journal_mode=DELETE;
-PRAGMA synchronous=OFF;
-BEGIN;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows),
-r AS (SELECT i, $now - 8 * 365 * 86400 + i * (8 * 365 * 86400 - 86400) / $rows AS nb, CASE WHEN i % 5 = 0 THEN 90 ELSE 365 END AS days FROM n)
-INSERT INTO certificates (serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at,
-                          revoked_at, revocation_reason, cert_path, key_path)
-SELECT printf('%02X', 128 + abs(random()) % 128) || hex(randomblob(15)),
-       printf('CN=host-%07d.fleet.example,O=Example Corp', i), printf('dns:host-%07d.fleet.example', i),
-       nb - 300, nb + days * 86400, 'rolesanywhere-client', lower(hex(randomblob(32))), readfile('real.der'), nb,
-       CASE WHEN i % 20 = 0 THEN nb + 10 * 86400 END, CASE WHEN i % 20 = 0 THEN 'superseded' END,
-       printf('/etc/pki/host-%07d.crt', i), printf('/etc/pki/host-%07d.key', i)
-FROM r;
-COMMIT;
-PRAGMA journal_mode=WAL;
-SQL
+synthetic_rows old/pkitool.db "$rows" "$now" real.der
 t1=$(date +%s.%N)
 cp -a old new
 t2=$(date +%s.%N)

@@ -17,6 +17,7 @@ K=${3:-250}
 rows=${ROWS:-1000000}
 runs=${RUNS:-7}
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/synthetic_rows.sh"
 pkitool=${PKITOOL:-$root/build/pkitool/pkitool}
 [ -x "$pkitool" ] || pkitool=$("$root/.ci/build")
 work=$(mktemp -d)
@@ -82,22 +83,7 @@ echo "D: $rows rows, moved to PostgreSQL with db migrate, then db list --expirin
   --out real.crt --key-out real.key --yes
 openssl x509 -in real.crt -outform DER -out real.der
 stamp=$(date +%s)
-sqlite3 big-sqlite/pkitool.db >/dev/null <<SQL
-PRAGMA journal_mode=DELETE;
-PRAGMA synchronous=OFF;
-BEGIN;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows),
-r AS (SELECT i, $stamp - 8 * 365 * 86400 + i * (8 * 365 * 86400 - 86400) / $rows AS nb, CASE WHEN i % 5 = 0 THEN 90 ELSE 365 END AS days FROM n)
-INSERT INTO certificates (serial, subject, sans, not_before, not_after, profile, fingerprint, der, created_at,
-                          revoked_at, revocation_reason, cert_path, key_path)
-SELECT printf('%02X', 128 + abs(random()) % 128) || hex(randomblob(15)),
-       printf('CN=host-%07d.fleet.example,O=Example Corp', i), printf('dns:host-%07d.fleet.example', i),
-       nb - 300, nb + days * 86400, 'rolesanywhere-client', lower(hex(randomblob(32))), readfile('real.der'), nb,
-       CASE WHEN i % 20 = 0 THEN nb + 10 * 86400 END, CASE WHEN i % 20 = 0 THEN 'superseded' END,
-       printf('/etc/pki/host-%07d.crt', i), printf('/etc/pki/host-%07d.key', i)
-FROM r;
-COMMIT;
-SQL
+synthetic_rows big-sqlite/pkitool.db "$rows" "$stamp" real.der
 cp -r big-sqlite big-pg
 t0=$(now); "$pkitool" -q db migrate --ca big-pg --to "$(url big)"; tM=$(since "$t0")
 psql "$(url big)" -c "ANALYZE" >/dev/null

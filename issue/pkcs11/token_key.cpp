@@ -258,15 +258,6 @@ std::shared_ptr<Botan::Private_Key> generate_key(const KeyUri& uri, const KeyTyp
     }
 }
 
-std::vector<std::vector<uint8_t>> certificates(const KeyUri& uri, const Access& access) {
-    auto session = Session::open(uri, access);
-    ObjectMatch m(CKO_CERTIFICATE, uri.object(), uri.id());
-    std::vector<std::vector<uint8_t>> out;
-    for (auto h : session->find(m.attributes))
-        if (auto der = session->attribute(h, CKA_VALUE)) out.push_back(std::move(*der));
-    return out;
-}
-
 std::vector<TokenCertificate> find_certificates(const KeyUri& uri, const Access& access, bool whole_token) {
     const std::optional<std::string> no_label;
     const std::optional<std::vector<uint8_t>> no_id;
@@ -283,7 +274,6 @@ std::vector<TokenCertificate> find_certificates(const KeyUri& uri, const Access&
     return out;
 }
 
-bool is_token_key(const Botan::Private_Key& key) { return dynamic_cast<const TokenSigner*>(held_signer(key)) != nullptr; }
 
 std::string location_of(const Botan::Private_Key& key) {
     const auto* s = held_signer(key);

@@ -28,9 +28,6 @@ std::shared_ptr<Botan::Private_Key> open_key(const KeyUri& uri, const Access& ac
 // §4.2.1.2 (1), so a certificate's subjectKeyIdentifier finds it). Refuses a label already taken.
 std::shared_ptr<Botan::Private_Key> generate_key(const KeyUri& uri, const KeyType& type, const Access& access);
 
-// The certificates on the token that the URI names (its label and/or id), DER.
-std::vector<std::vector<uint8_t>> certificates(const KeyUri& uri, const Access& access);
-
 // A certificate object on a token, with what names it in a URI.
 struct TokenCertificate {
     std::vector<uint8_t> der;  // CKA_VALUE
@@ -44,8 +41,6 @@ struct TokenCertificate {
 // there (draft-woodhouse-cert-best-practice §8.1): a certificate needs no PIN.
 std::vector<TokenCertificate> find_certificates(const KeyUri& uri, const Access& access, bool whole_token = false);
 
-// True for a key open_key() or generate_key() returned.
-bool is_token_key(const Botan::Private_Key& key);
 // Where it is, for messages and records: its URI without the PIN.
 std::string location_of(const Botan::Private_Key& key);
 
