@@ -2,6 +2,8 @@
 // certificate), then the request's resources, then authorization (profile, role, trust policy).
 #include "exchange/emulator/session_verifier.h"
 
+#include "exchange/emulator/attribute_mapping.h"
+
 #include "exchange/arn.h"
 #include "exchange/signed_request.h"
 #include "base/error.h"

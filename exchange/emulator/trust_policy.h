@@ -2,8 +2,6 @@
 // (Roles Anywhere User Guide, "Trust policy": aws:PrincipalTag/x509Subject/CN and friends), evaluated like IAM does.
 #pragma once
 
-#include <botan/x509cert.h>
-
 #include <map>
 #include <optional>
 #include <string>
@@ -27,9 +25,8 @@ struct TrustPolicy {
     std::vector<Condition> conditions;
 };
 
-// "x509Subject/CN" -> "MyOnpremVM"; x509Issuer/<RDN>, x509SAN/DNS, x509SAN/URI from the first SAN of each kind.
+// "x509Subject/CN" -> "MyOnpremVM" (attribute_mapping.h makes them).
 using PrincipalTags = std::map<std::string, std::string>;
-PrincipalTags principal_tags(const Botan::X509_Certificate& leaf);
 
 // IAM StringLike: '*' matches any run of characters, '?' exactly one; case-sensitive.
 bool wildcard_match(const std::string& pattern, const std::string& text);

@@ -1,5 +1,5 @@
 // IAM string conditions and the tags Roles Anywhere derives from a certificate.
-#include "exchange/emulator/trust_policy.h"
+#include "exchange/emulator/attribute_mapping.h"
 #include "tests/exchange/emulator_fixture.h"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 // Fuzz target: one certificate in DER, through everything pkitool does with a foreign certificate:
 // show's description, lint's per-certificate rules, the path engine (the certificate as its own
 // anchor and as a leaf under it), name constraints, SANs and the emulator's trust-policy tags.
-#include "exchange/emulator/trust_policy.h"
+#include "exchange/emulator/attribute_mapping.h"
 #include "issue/inspect.h"
 #include "issue/san.h"
 #include "profiles/conformance.h"
