@@ -7,7 +7,10 @@
 #include <botan/x509_crl.h>
 #include <botan/x509cert.h>
 
+#include <chrono>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,16 @@ struct EmulatedProfile {
 struct EmulatedRole {
     std::string name, arn;
     TrustPolicy trust_policy;
+    // IAM's Role data type (IAM API Reference, "Role"); roles of --anchor or emulate.json keep the
+    // defaults, an empty role_id and no trust-policy document of their own.
+    std::string path = "/";
+    std::string role_id;                             // "AROA" + 17 characters
+    std::optional<std::string> trust_policy_document;  // AssumeRolePolicyDocument as given
+    std::optional<std::string> description;
+    int max_session_duration = 3600;                 // caps a session's duration (3600..43200)
+    std::chrono::system_clock::time_point created_at{};
+    std::map<std::string, std::string> inline_policies;           // policy name -> JSON document as given
+    std::vector<std::pair<std::string, std::string>> tags;        // key, value, in the order given
 };
 
 struct EmulatorConfig {

@@ -67,10 +67,12 @@ void EmulatorEndpoint::note(const std::string& line) {
 
 HttpReply EmulatorEndpoint::handle(const HttpRequest& request) {
     if (request.method == "POST" && request.path == "/sessions") return create_session(request);
-    if (request.method == "POST" && request.path == "/") return get_caller_identity(request);
+    // IAM and STS share POST /: the credential scope's service tells them apart, as AWS's own
+    // endpoints differ only by host name.
+    if (request.method == "POST" && request.path == "/") return signing_service(request) == "iam" ? iam(request) : get_caller_identity(request);
     if (const auto reply = control_.handle(request, std::chrono::system_clock::now())) return control(*reply, request);
     const std::string msg = "no such endpoint: " + request.method + " " + request.path +
-                            " (POST /sessions is CreateSession, POST / STS; the control plane has trust anchors, profiles, CRLs and tags, "
+                            " (POST /sessions is CreateSession, POST / STS or IAM roles; the control plane has trust anchors, profiles, CRLs and tags, "
                             "not yet subjects, attribute mappings or notification settings)";
     note(request.method + " " + request.path + " 404: " + msg);
     return json_error(404, to_string(ServiceErrorType::ResourceNotFound), msg);
@@ -105,6 +107,18 @@ HttpReply EmulatorEndpoint::control(const ControlReply& r, const HttpRequest& re
     reply.content_type = "application/json";
     reply.body = r.body.dump();
     note(request.method + " " + request.path + " " + std::to_string(r.status) + " " + r.operation + (r.error ? " " + to_string(*r.error) + ": " : " ") + r.summary);
+    return reply;
+}
+
+HttpReply EmulatorEndpoint::iam(const HttpRequest& request) {
+    const auto id = request_id();
+    const auto r = iam_.handle(request, std::chrono::system_clock::now(), id);
+    HttpReply reply;
+    reply.status = r.status;
+    reply.headers.emplace_back("x-amzn-RequestId", id);
+    reply.content_type = "text/xml";
+    reply.body = r.body;
+    note("POST / " + std::to_string(r.status) + " " + (r.operation.empty() ? "IAM" : r.operation) + (r.error ? " " + to_string(*r.error) + ": " : " ") + r.summary);
     return reply;
 }
 

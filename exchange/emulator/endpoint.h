@@ -1,5 +1,5 @@
 // The local IAM Roles Anywhere + STS endpoint as an HTTP service: POST /sessions goes to the
-// SessionVerifier, POST / to the StsVerifier, the Roles Anywhere control plane's paths to the
+// SessionVerifier, POST / to the IamApi when signed for iam and to the StsVerifier otherwise, the Roles Anywhere control plane's paths to the
 // ControlPlane, all on one ControlState, and every refusal has AWS's error shape. The
 // LoopbackServer runs it (`pkitool emulate`).
 #pragma once
@@ -8,6 +8,7 @@
 #include "exchange/emulator/control_plane.h"
 #include "exchange/emulator/control_state.h"
 #include "exchange/emulator/hmac_verifier.h"
+#include "exchange/emulator/iam_api.h"
 #include "exchange/emulator/issued_credentials.h"
 #include "exchange/emulator/session_verifier.h"
 #include "exchange/emulator/sts_verifier.h"
@@ -46,6 +47,7 @@ private:
     HttpReply refusal(const RequestRefusal& refusal);
     HttpReply create_session(const HttpRequest& request);
     HttpReply get_caller_identity(const HttpRequest& request);
+    HttpReply iam(const HttpRequest& request);
     HttpReply control(const ControlReply& reply, const HttpRequest& request);
     void note(const std::string& line);
 
@@ -57,6 +59,7 @@ private:
     SessionVerifier sessions_{*state_, store_};
     StsVerifier sts_{hmac_};
     ControlPlane control_{*state_, hmac_};
+    IamApi iam_{*state_, hmac_};
 };
 
 }  // namespace pkitool::exchange

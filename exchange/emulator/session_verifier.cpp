@@ -241,8 +241,9 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     if (session_name && !profile->accept_role_session_name)
         return invalid("roleSessionName was given but profile \"" + profile->name + "\" does not accept role session names (acceptRoleSessionName is false)");
 
-    // --- Grant: the effective duration is the smaller of the request's and the profile's ---
-    const int effective = std::min(duration, profile->duration_seconds);
+    // --- Grant: the effective duration is the smallest of the request's durationSeconds, the
+    // profile's and the role's MaxSessionDuration (Roles Anywhere User Guide, "CreateSession") ---
+    const int effective = std::min({duration, profile->duration_seconds, role->max_session_duration});
     const std::string session = session_name ? *session_name : issue::Serial::from(Botan::BigInt(leaf->serial_number())).hex();
     const std::string cn = issue::Subject::from(leaf->subject_dn()).common_name();
     CreatedSession out;

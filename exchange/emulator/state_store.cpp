@@ -51,6 +51,20 @@ const char* const kMigrations[] = {
     );
     CREATE TABLE roles (arn TEXT PRIMARY KEY, name TEXT NOT NULL, trust_policy TEXT NOT NULL);  -- {"conditions": [...]}
     )sql",
+    // IAM roles (IAM API Reference, "Role"): the columns of CreateRole, and inline policies.
+    R"sql(
+    ALTER TABLE roles ADD COLUMN path TEXT NOT NULL DEFAULT '/';
+    ALTER TABLE roles ADD COLUMN role_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE roles ADD COLUMN trust_policy_document TEXT;       -- AssumeRolePolicyDocument as given
+    ALTER TABLE roles ADD COLUMN description TEXT;
+    ALTER TABLE roles ADD COLUMN max_session_duration INTEGER NOT NULL DEFAULT 3600;
+    ALTER TABLE roles ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;  -- unix milliseconds
+    ALTER TABLE roles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';   -- JSON [[key, value], ...]
+    CREATE TABLE role_policies (
+        role_arn TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL,
+        PRIMARY KEY (role_arn, name)
+    );
+    )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -254,12 +268,29 @@ ControlSnapshot StateStore::load() const {
         while (s.step() == SQLITE_ROW) snap.tags[s.text(0)].push_back({s.text(1), s.text(2)});
     }
     {
-        Statement s(db_, "SELECT arn, name, trust_policy FROM roles", where);
+        Statement s(db_,
+                    "SELECT arn, name, trust_policy, path, role_id, trust_policy_document, description, max_session_duration, created_at, tags FROM roles",
+                    where);
         while (s.step() == SQLITE_ROW) {
             auto r = std::make_shared<EmulatedRole>();
             r->arn = s.text(0);
             r->name = s.text(1);
             r->trust_policy = policy_of(s.text(2), where + ": role " + r->arn);
+            r->path = s.text(3);
+            r->role_id = s.text(4);
+            r->trust_policy_document = s.optional_text(5);
+            r->description = s.optional_text(6);
+            r->max_session_duration = static_cast<int>(s.integer(7));
+            r->created_at = from_millis(s.integer(8));
+            const auto tags = json::parse(s.text(9), nullptr, false);
+            if (!tags.is_array()) throw Error(where + ": role " + r->arn + ": the kept tags are not readable");
+            for (const auto& t : tags) {
+                if (!t.is_array() || t.size() != 2 || !t[0].is_string() || !t[1].is_string()) throw Error(where + ": role " + r->arn + ": a kept tag is not readable");
+                r->tags.emplace_back(t[0].get<std::string>(), t[1].get<std::string>());
+            }
+            Statement policies(db_, "SELECT name, document FROM role_policies WHERE role_arn = ?1", where);
+            policies.bind(1, r->arn);
+            while (policies.step() == SQLITE_ROW) r->inline_policies[policies.text(0)] = policies.text(1);
             snap.roles[r->arn] = std::move(r);
         }
     }
@@ -382,19 +413,43 @@ void StateStore::save(const ControlSnapshot& before, const ControlSnapshot& afte
             diff(before.tags, after.tags, replace, [&](const std::string& arn) { replace(arn, {}); });
         }
         {
-            Statement put(db_, "INSERT OR REPLACE INTO roles (arn, name, trust_policy) VALUES (?1, ?2, ?3)", where);
+            Statement put(db_,
+                          "INSERT OR REPLACE INTO roles (arn, name, trust_policy, path, role_id, trust_policy_document, description, "
+                          "max_session_duration, created_at, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                          where);
             Statement remove(db_, "DELETE FROM roles WHERE arn = ?1", where);
+            Statement clear_policies(db_, "DELETE FROM role_policies WHERE role_arn = ?1", where);
+            Statement put_policy(db_, "INSERT INTO role_policies (role_arn, name, document) VALUES (?1, ?2, ?3)", where);
             diff(
                 before.roles, after.roles,
                 [&](const std::string& arn, const std::shared_ptr<const EmulatedRole>& r) {
                     put.bind(1, arn);
                     put.bind(2, r->name);
                     put.bind(3, policy_json(r->trust_policy).dump());
+                    put.bind(4, r->path);
+                    put.bind(5, r->role_id);
+                    put.bind(6, r->trust_policy_document);
+                    put.bind(7, r->description);
+                    put.bind(8, int64_t{r->max_session_duration});
+                    put.bind(9, to_millis(r->created_at));
+                    json tags = json::array();
+                    for (const auto& [k, v] : r->tags) tags.push_back({k, v});
+                    put.bind(10, tags.dump());
                     put.run();
+                    clear_policies.bind(1, arn);
+                    clear_policies.run();
+                    for (const auto& [name, document] : r->inline_policies) {
+                        put_policy.bind(1, arn);
+                        put_policy.bind(2, name);
+                        put_policy.bind(3, document);
+                        put_policy.run();
+                    }
                 },
                 [&](const std::string& arn) {
                     remove.bind(1, arn);
                     remove.run();
+                    clear_policies.bind(1, arn);
+                    clear_policies.run();
                 });
         }
         exec("COMMIT");
