@@ -77,9 +77,11 @@ std::string lower(std::string s) {
 const StringRule kRoleName{1, 64, R"([\w+=,.@-]+)", {}, false};
 const StringRule kPath{1, 512, R"((/)|(/[\x21-\x7F]+/))", {}, false};
 const StringRule kPathPrefix{1, 512, R"(/[\x21-\x7F]*)", {}, false};
-const StringRule kPolicyDocument{1, 131072, R"([\x09\x0A\x0D\x20-\xFF]+)", {}, false};
+// The model's [\u0009\u000A\u000D\u0020-\u00FF]+ over UTF-8 bytes: std::regex's char is signed, so
+// a range up to \xFF is invalid; no control character but tab, LF and CR is the same rule.
+const StringRule kPolicyDocument{1, 131072, R"([^\x00-\x08\x0B\x0C\x0E-\x1F]+)", {}, false};
 const StringRule kPolicyName{1, 128, R"([\w+=,.@-]+)", {}, false};
-const StringRule kMarker{1, 320, R"([\x20-\xFF]+)", {}, false};
+const StringRule kMarker{1, 320, R"([^\x00-\x1F]+)", {}, false};
 const StringRule kTagKey{1, 128, R"([\w\s.:/=+@-]+)", {}, false};
 const StringRule kTagValue{0, 256, R"([\w\s.:/=+@-]*)", {}, false};
 constexpr size_t kMaxDescription = 1000;
