@@ -35,9 +35,22 @@ const char* const kEmulatorConfigSchema = R"({
   ],
   "roles": [                             // at least one
     {"name": "MyOnpremRole",
-     "condition": {                      // optional: IAM trust-policy Condition block, all keys must hold
+     "condition": {                      // optional: the Condition block of a trust policy allowing
+                                         // rolesanywhere.amazonaws.com sts:AssumeRole, SetSourceIdentity, TagSession;
+                                         // every key must hold. Operators: String(Not)Equals(IgnoreCase),
+                                         // String(Not)Like, Arn(Not)Equals, Arn(Not)Like, Null, with
+                                         // ForAnyValue:/ForAllValues: and ...IfExists. Keys: aws:PrincipalTag/
+                                         // x509Subject/<RDN>, x509Issuer/<RDN>, x509SAN/DNS|URI|Name/<RDN>,
+                                         // aws:SourceArn (the trust anchor), aws:SourceIdentity ("CN=vm")
        "StringEquals": {"aws:PrincipalTag/x509Subject/CN": "MyOnpremVM"},
-       "StringLike": {"aws:PrincipalTag/x509Issuer/CN": ["Example * CA", "Root?"]}}}
+       "StringLike": {"aws:PrincipalTag/x509Issuer/CN": ["Example * CA", "Root?"]}}},
+    {"name": "Audited",                  // or, instead of "condition", a whole IAM trust policy document
+     "trustPolicy": {"Version": "2012-10-17", "Statement": [
+       {"Effect": "Allow", "Principal": {"Service": "rolesanywhere.amazonaws.com"},
+        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+        "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/*"}}},
+       {"Effect": "Deny", "Principal": {"Service": "rolesanywhere.amazonaws.com"}, "Action": "sts:*",
+        "Condition": {"StringEquals": {"aws:PrincipalTag/x509Subject/OU": "Retired"}}}]}}
   ]
 })";
 
@@ -83,25 +96,18 @@ TrustAnchor load_anchor(const std::string& name, const std::string& region, cons
     return a;
 }
 
-std::vector<Condition> parse_condition(const Object& role) {
-    const auto block = role.object("condition", "must be an object like {\"StringEquals\": {\"aws:PrincipalTag/x509Subject/CN\": \"vm\"}}");
-    std::vector<Condition> out;
-    for (const auto& [op_name, keys] : block.value().items()) {
-        const auto op = parse_condition_operator(op_name);
-        if (!op) block.fail(op_name, "unknown operator (supported: StringEquals, StringLike)");
-        if (!keys.is_object() || keys.empty()) block.fail(op_name, "must be a non-empty object of condition keys");
-        for (const auto& [key, values] : keys.items()) {
-            const std::string kf = op_name + "." + key;
-            if (key.rfind("aws:PrincipalTag/", 0) != 0) block.fail(kf, "only aws:PrincipalTag/... keys are supported");
-            Condition c{*op, key, {}};
-            if (values.is_string()) c.values.push_back(values.get<std::string>());
-            else if (values.is_array() && !values.empty() && std::all_of(values.begin(), values.end(), [](const json& v) { return v.is_string(); }))
-                c.values = values.get<std::vector<std::string>>();
-            else block.fail(kf, "must be a string or a non-empty array of strings");
-            out.push_back(std::move(c));
-        }
+// A TrustPolicy error names the element ("StringEqualz: unknown condition operator ..."); report
+// it under the role's field so the message names the file too.
+template <typename Parse>
+TrustPolicy policy_field(const Object& role, const std::string& field, Parse parse) {
+    try {
+        return parse();
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        const auto colon = m.find(": ");
+        if (colon == std::string::npos) role.fail(field, m);
+        role.fail(field + "." + m.substr(0, colon), m.substr(colon + 2));
     }
-    return out;
 }
 
 }  // namespace
@@ -124,6 +130,7 @@ EmulatedRole quick_emulator_role(const std::string& account) {
     EmulatedRole role;
     role.name = "pkitool-emulate";
     role.arn = role_arn(account, role.name);
+    role.trust_policy = TrustPolicy::allowing_rolesanywhere();
     return role;
 }
 
@@ -187,13 +194,21 @@ EmulatorConfig load_emulator_config(const fs::path& path) {
     const auto& roles = list(top, "roles", true);
     for (size_t i = 0; i < roles.size(); ++i) {
         const auto r = top.element(roles[i], "roles", i);
-        r.only({"name", "condition"});
+        r.only({"name", "condition", "trustPolicy"});
         EmulatedRole role;
         role.name = text(r, "name", "", true);
         if (!role_name_ok(role.name)) r.fail("name", "an IAM role name is 1-64 characters of letters, digits and _+=,.@-");
         unique("role", role.name, r);
         role.arn = role_arn(c.account, role.name);
-        if (r.has("condition")) role.trust_policy.conditions = parse_condition(r);
+        if (r.has("condition") && r.has("trustPolicy")) r.fail("trustPolicy", "give either a condition or a trustPolicy, not both");
+        if (r.has("trustPolicy")) {
+            const auto doc = r.object("trustPolicy", "must be an IAM trust policy document (an object with a Statement)");
+            role.trust_policy = policy_field(r, "trustPolicy", [&] { return TrustPolicy::parse(doc.value().dump()); });
+        } else {
+            const auto block = r.has("condition") ? r.object("condition", "must be an object like {\"StringEquals\": {\"aws:PrincipalTag/x509Subject/CN\": \"vm\"}}").value()
+                                                  : json::object();
+            role.trust_policy = policy_field(r, "condition", [&] { return TrustPolicy::allowing_rolesanywhere(block.dump()); });
+        }
         c.roles.push_back(std::move(role));
     }
 

@@ -181,9 +181,15 @@ void check_policy_json(const std::string& document, const std::string& what) {
 }
 
 // The trust policy of a role made through IAM, from its AssumeRolePolicyDocument.
+// The engine CreateSession evaluates refuses here what it could not judge, as IAM refuses a
+// malformed trust policy at CreateRole rather than at AssumeRole.
 TrustPolicy trust_policy_of(const std::string& document) {
     check_policy_json(document, "AssumeRolePolicyDocument");
-    return TrustPolicy{};
+    try {
+        return TrustPolicy::parse(document);
+    } catch (const Error& e) {
+        fail(IamErrorCode::MalformedPolicyDocument, std::string("AssumeRolePolicyDocument: ") + e.what());
+    }
 }
 
 size_t non_whitespace(const std::string& s) {

@@ -235,9 +235,12 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
         return denied("role " + arns.role + " is not one of the roles of profile \"" + profile->name + "\" (" + fmt::format("{}", fmt::join(profile->role_arns, ", ")) + ")");
     const auto role = directory_.role(arns.role);
     if (!role) return not_found("no role " + arns.role + " on this endpoint");
-    const auto tags = principal_tags(*leaf);
-    if (auto unmet = unmet_condition(role->trust_policy, tags))
-        return denied("role \"" + role->name + "\" does not trust this certificate: " + *unmet);
+    // Roles Anywhere User Guide, "Trust policy": the source identity is CN=<common name>, or
+    // ID=<serial number> when the subject has none; aws:SourceArn is the trust anchor's ARN.
+    const std::string cn = issue::Subject::from(leaf->subject_dn()).common_name();
+    const std::string source_identity = cn.empty() ? "ID=" + issue::Serial::from(Botan::BigInt(leaf->serial_number())).hex() : "CN=" + cn;
+    const auto verdict = role->trust_policy.evaluate({principal_tags(*leaf), anchor->arn, source_identity});
+    if (!verdict.allowed) return denied("role \"" + role->name + "\" does not trust this certificate: " + verdict.reason);
     if (session_name && !profile->accept_role_session_name)
         return invalid("roleSessionName was given but profile \"" + profile->name + "\" does not accept role session names (acceptRoleSessionName is false)");
 
@@ -245,7 +248,6 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     // profile's and the role's MaxSessionDuration (Roles Anywhere User Guide, "CreateSession") ---
     const int effective = std::min({duration, profile->duration_seconds, role->max_session_duration});
     const std::string session = session_name ? *session_name : issue::Serial::from(Botan::BigInt(leaf->serial_number())).hex();
-    const std::string cn = issue::Subject::from(leaf->subject_dn()).common_name();
     CreatedSession out;
     const std::string account = directory_.account();
     out.credentials = store_.issue(account, role->name, session, std::chrono::seconds(effective), now);
@@ -259,7 +261,7 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
                                  {"sessionToken", c.session_token}}},
                                {"packedPolicySize", 0},
                                {"roleArn", role->arn},
-                               {"sourceIdentity", cn.empty() ? issue::format_dn(leaf->subject_dn()) : "CN=" + cn}}})},
+                               {"sourceIdentity", source_identity}}})},
                 {"subjectArn", "arn:aws:rolesanywhere:" + anchor_arn.region + ":" + account + ":subject/" +
                                    stable_uuid("subject/" + leaf->fingerprint("SHA-256"))}};
     return out;

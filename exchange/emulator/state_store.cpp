@@ -82,23 +82,29 @@ std::vector<std::string> string_list(const std::string& text) {
     return out;
 }
 
-json policy_json(const TrustPolicy& p) {
-    json conditions = json::array();
-    for (const auto& c : p.conditions) conditions.push_back({{"operator", to_string(c.op)}, {"key", c.key}, {"values", c.values}});
-    return {{"conditions", conditions}};
-}
+// A role row keeps the trust policy document as given (GetRole returns it byte for byte).
+std::string policy_json(const TrustPolicy& p) { return p.document(); }
 
+// The previous release kept {"conditions": [{"operator", "key", "values"}]}, all ANDed and granting
+// the Roles Anywhere principal: the same as one Allow statement with that Condition block.
 TrustPolicy policy_of(const std::string& text, const std::string& where) {
-    TrustPolicy p;
     const auto j = json::parse(text, nullptr, false);
-    if (!j.is_object() || !j.contains("conditions") || !j["conditions"].is_array()) throw Error(where + ": the kept trust policy is not readable");
-    for (const auto& c : j["conditions"]) {
-        const auto op = c.is_object() && c.contains("operator") && c["operator"].is_string() ? parse_condition_operator(c["operator"].get<std::string>()) : std::nullopt;
-        if (!op || !c.contains("key") || !c["key"].is_string() || !c.contains("values") || !c["values"].is_array())
-            throw Error(where + ": the kept trust policy has an unreadable condition");
-        p.conditions.push_back({*op, c["key"].get<std::string>(), string_list(c["values"].dump())});
+    try {
+        if (!j.is_object() || !j.contains("conditions")) return TrustPolicy::parse(text);
+        if (!j["conditions"].is_array()) throw Error("the kept trust policy is not readable");
+        json block = json::object();
+        for (const auto& c : j["conditions"]) {
+            if (!c.is_object() || !c.contains("operator") || !c["operator"].is_string() || !c.contains("key") || !c["key"].is_string() ||
+                !c.contains("values") || !c["values"].is_array())
+                throw Error("the kept trust policy has an unreadable condition");
+            auto& keys = block[c["operator"].get<std::string>()];
+            if (keys.contains(c["key"].get<std::string>())) throw Error("the kept trust policy names " + c["key"].get<std::string>() + " twice");
+            keys[c["key"].get<std::string>()] = c["values"];
+        }
+        return TrustPolicy::allowing_rolesanywhere(block.dump());
+    } catch (const Error& e) {
+        throw Error(where + ": " + e.what());
     }
-    return p;
 }
 
 // Keys of what differs between two maps of immutable resources: upserts and removals.
@@ -425,7 +431,7 @@ void StateStore::save(const ControlSnapshot& before, const ControlSnapshot& afte
                 [&](const std::string& arn, const std::shared_ptr<const EmulatedRole>& r) {
                     put.bind(1, arn);
                     put.bind(2, r->name);
-                    put.bind(3, policy_json(r->trust_policy).dump());
+                    put.bind(3, policy_json(r->trust_policy));
                     put.bind(4, r->path);
                     put.bind(5, r->role_id);
                     put.bind(6, r->trust_policy_document);

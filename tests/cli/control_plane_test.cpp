@@ -397,3 +397,77 @@ print(json.dumps({"anchor": anchor["trustAnchorArn"], "anchorEnabled": anchor["e
     CHECK(out["enabled"] == true);
     CHECK(out["missing"] == "ResourceNotFoundException");
 }
+
+static void spit(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+// `aws iam ARGS` as emulate's administrator (IAM is signed for us-east-1).
+static Result iam(const TempDir& t, const Emulate& e, const std::string& args) {
+    return shell(aws_env(t, e.key_id(), e.secret()) + aws_cli("iam " + args + " --endpoint-url " + e.url()), t.path());
+}
+
+TEST_CASE("control plane: the blog's role made with aws iam, its trust policy judged at CreateSession, kept across a restart", "[cli][control-plane][iam]") {
+    if (!fs::exists("/usr/bin/aws")) FAIL("/usr/bin/aws (Debian awscli) is required; run .ci/install-deps");
+    TempDir t;
+    must(run("ca init --dir root-ca --subject \"CN=Onprem Root\"", t.path()));
+    issue_leaf(t, "MyOnpremVM", "vm");
+    issue_leaf(t, "SomeoneElse", "other");
+    // The AWS blog's trust policy, as written there.
+    spit(t / "trust.json",
+         R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "rolesanywhere.amazonaws.com"},
+             "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+             "Condition": {"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "MyOnpremVM"}}}]})");
+    auto emulate = std::make_unique<Emulate>("--state state.db", t);
+    const auto made = iam(t, *emulate, "create-role --role-name MyOnpremRole --max-session-duration 3600 --assume-role-policy-document file://trust.json");
+    INFO(made.err << "\nemulate: " << emulate->process.err());
+    REQUIRE(made.code == 0);
+    const auto role = json::parse(made.out)["Role"];
+    const std::string role_arn = role["Arn"];
+    CHECK(role_arn == "arn:aws:iam::123456789012:role/MyOnpremRole");
+    CHECK(role["AssumeRolePolicyDocument"] == json::parse(slurp(t / "trust.json")));
+    const auto again = iam(t, *emulate, "create-role --role-name MyOnpremRole --assume-role-policy-document file://trust.json");
+    CHECK(again.code == 254);
+    CHECK_THAT(again.err, Catch::Contains("(EntityAlreadyExists)"));
+    // An operator the engine does not know is refused when the role is made, not evaluated as false.
+    spit(t / "typo.json", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "rolesanywhere.amazonaws.com"},
+             "Action": "sts:*", "Condition": {"StringEqualz": {"aws:PrincipalTag/x509Subject/CN": "x"}}}]})");
+    const auto typo = iam(t, *emulate, "create-role --role-name Typo --assume-role-policy-document file://typo.json");
+    CHECK(typo.code == 254);
+    CHECK_THAT(typo.err, Catch::Contains("(MalformedPolicyDocument)") && Catch::Contains("StringEqualz"));
+
+    const std::string anchor_arn = ra_ok(t, *emulate, "create-trust-anchor --name onprem-root --enabled " + bundle_source("root-ca/ca.crt"))["trustAnchor"]["trustAnchorArn"];
+    const auto profile = ra_ok(t, *emulate, "create-profile --name onprem --enabled --duration-seconds 7200 --role-arns " + role_arn)["profile"];
+    const std::string profile_arn = profile["profileArn"];
+
+    const auto granted = exchange(t, *emulate, "vm", anchor_arn, profile_arn, role_arn);
+    INFO(granted.err << "\nemulate: " << emulate->process.err());
+    REQUIRE(granted.code == 0);
+    // The role's MaxSessionDuration (3600) caps the profile's 7200: expiry within the hour.
+    const auto expires = json::parse(granted.out)["Expiration"].get<std::string>();
+    const auto left = shell("echo $(( $(date -d '" + expires + "' +%s) - $(date +%s) ))", t.path());
+    CHECK(std::stoi(left.out) <= 3600);
+    CHECK(std::stoi(left.out) > 3000);
+
+    const auto refused = exchange(t, *emulate, "other", anchor_arn, profile_arn, role_arn);
+    CHECK(refused.code == 1);
+    CHECK_THAT(refused.err, Catch::Contains("role \"MyOnpremRole\" does not trust this certificate: the certificate's x509Subject/CN is \"SomeoneElse\""));
+
+    // A policy that drops sts:TagSession refuses everyone, naming the action.
+    spit(t / "no-tag.json", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "rolesanywhere.amazonaws.com"},
+             "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]}]})");
+    must(iam(t, *emulate, "update-assume-role-policy --role-name MyOnpremRole --policy-document file://no-tag.json"));
+    CHECK_THAT(exchange(t, *emulate, "vm", anchor_arn, profile_arn, role_arn).err, Catch::Contains("sts:TagSession"));
+    must(iam(t, *emulate, "update-assume-role-policy --role-name MyOnpremRole --policy-document file://trust.json"));
+
+    // Restart on the same state: the role and its policy are still there and still judged.
+    CHECK(emulate->process.stop() == 0);
+    emulate.reset();
+    emulate = std::make_unique<Emulate>("--state state.db", t);
+    const auto kept = iam(t, *emulate, "get-role --role-name MyOnpremRole");
+    REQUIRE(kept.code == 0);
+    CHECK(json::parse(kept.out)["Role"]["AssumeRolePolicyDocument"] == json::parse(slurp(t / "trust.json")));
+    CHECK(exchange(t, *emulate, "vm", anchor_arn, profile_arn, role_arn).code == 0);
+    CHECK(exchange(t, *emulate, "other", anchor_arn, profile_arn, role_arn).code == 1);
+    const auto gone = iam(t, *emulate, "delete-role --role-name MyOnpremRole");
+    CHECK(gone.code == 0);
+    CHECK_THAT(exchange(t, *emulate, "vm", anchor_arn, profile_arn, role_arn).err, Catch::Contains("no role " + role_arn));
+}

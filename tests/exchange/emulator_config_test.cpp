@@ -1,5 +1,6 @@
 // emulate.json: a valid file, and errors that name the file and the field.
 #include "exchange/emulator/config.h"
+#include "exchange/emulator/attribute_mapping.h"
 #include "tests/exchange/emulator_fixture.h"
 
 #include "base/error.h"
@@ -46,8 +47,15 @@ TEST_CASE("emulate.json: anchors, profiles and roles with conditions", "[emulate
     REQUIRE(c.profiles.size() == 1);
     CHECK(c.profiles[0].duration_seconds == 1800);
     CHECK(c.profiles[0].role_arns == std::vector<std::string>{"arn:aws:iam::111122223333:role/MyOnpremRole", "arn:aws:iam::111122223333:role/Any"});
-    REQUIRE(c.roles[0].trust_policy.conditions.size() == 2);
-    CHECK(c.roles[1].trust_policy.conditions.empty());
+    const auto tags = principal_tags(test::EmulatorFixture::get().cert("ec"));
+    const TrustRequest ok{tags, c.anchors[0].arn, "CN=MyOnpremVM"};
+    CHECK(c.roles[0].trust_policy.evaluate(ok).allowed);
+    CHECK(c.roles[0].trust_policy.evaluate(ok).conditions.size() == 2);
+    auto other = tags;
+    other["x509Subject/CN"] = "other";
+    CHECK(c.roles[0].trust_policy.evaluate({other, c.anchors[0].arn, "CN=other"}).reason ==
+          "the certificate's x509Subject/CN is \"other\", the trust policy requires StringEquals aws:PrincipalTag/x509Subject/CN \"MyOnpremVM\"");
+    CHECK(c.roles[1].trust_policy.evaluate({other, c.anchors[0].arn, "CN=other"}).allowed);
 }
 
 TEST_CASE("emulate.json: errors name the file and the field", "[emulate]") {
@@ -62,7 +70,7 @@ TEST_CASE("emulate.json: errors name the file and the field", "[emulate]") {
     CHECK_THAT(config_error(t, "{" + anchors + "," + roles + R"(,"profiles":[{"name":"p","roleArns":["Nope"]}]})"),
                Catch::Contains("emulate.json: profiles[0].roleArns[0]: \"arn:aws:iam::123456789012:role/Nope\" is not one of the roles"));
     CHECK_THAT(config_error(t, "{" + anchors + R"(,"roles":[{"name":"R","condition":{"StringMatches":{"aws:PrincipalTag/x509Subject/CN":"x"}}}],"profiles":[]})"),
-               Catch::Contains("emulate.json: roles[0].condition.StringMatches: unknown operator"));
+               Catch::Contains("emulate.json: roles[0].condition.StringMatches: unknown condition operator"));
     CHECK_THAT(config_error(t, R"({"trustAnchors":[{"name":"a","certificate":")" + leaf + R"("}],)" + roles + R"(,"profiles":[{"name":"p","roleArns":["R"]}]})"),
                Catch::Contains("trustAnchors[0]: ") && Catch::Contains("cannot be a trust anchor"));
     CHECK_THAT(config_error(t, "{" + anchors + "," + roles + R"(,"profiles":[{"name":"p","roleArns":["R"],"enabeld":true}]})"),

@@ -109,7 +109,7 @@ exchange::EmulatorConfig EmulatorFixture::config() const {
     exchange::EmulatedRole only;
     only.name = "OnlyMyOnpremVM";
     only.arn = exchange::role_arn(c.account, only.name);
-    only.trust_policy.conditions.push_back({exchange::ConditionOperator::StringEquals, "aws:PrincipalTag/x509Subject/CN", {"MyOnpremVM"}});
+    only.trust_policy = exchange::TrustPolicy::allowing_rolesanywhere(R"({"StringEquals":{"aws:PrincipalTag/x509Subject/CN":"MyOnpremVM"}})");
     c.roles.push_back(only);
     c.profiles[0].role_arns.push_back(only.arn);
     auto add_profile = [&](const std::string& name, int seconds, bool enabled) {
