@@ -235,11 +235,13 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
         return denied("role " + arns.role + " is not one of the roles of profile \"" + profile->name + "\" (" + fmt::format("{}", fmt::join(profile->role_arns, ", ")) + ")");
     const auto role = directory_.role(arns.role);
     if (!role) return not_found("no role " + arns.role + " on this endpoint");
-    const auto tags = principal_tags(*leaf);
+    const auto tags = principal_tags(*leaf, profile->attribute_mappings);
     if (auto unmet = unmet_condition(role->trust_policy, tags))
         return denied("role \"" + role->name + "\" does not trust this certificate: " + *unmet);
+    // The service answers AccessDenied, not a validation error (Roles Anywhere User Guide, "Profiles":
+    // a role session name is honoured only when the profile accepts one).
     if (session_name && !profile->accept_role_session_name)
-        return invalid("roleSessionName was given but profile \"" + profile->name + "\" does not accept role session names (acceptRoleSessionName is false)");
+        return denied("roleSessionName was given but profile \"" + profile->name + "\" does not accept role session names (acceptRoleSessionName is false)");
 
     // --- Grant: the effective duration is the smaller of the request's and the profile's ---
     const int effective = std::min(duration, profile->duration_seconds);
