@@ -2,6 +2,7 @@
 // command-line form or from an emulate.json file (schema documented in `pkitool emulate --help`).
 #pragma once
 
+#include "exchange/emulator/attribute_mapping.h"
 #include "exchange/emulator/trust_policy.h"
 
 #include <botan/x509_crl.h>
@@ -29,6 +30,7 @@ struct EmulatedProfile {
     std::vector<std::string> role_arns;
     int duration_seconds = 3600;  // the cap on what a session may ask for
     bool accept_role_session_name = false;
+    AttributeMappings attribute_mappings = default_attribute_mappings();  // which certificate fields become tags
 };
 
 struct EmulatedRole {

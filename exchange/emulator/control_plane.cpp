@@ -65,6 +65,16 @@ json anchor_json(const ControlSnapshot& s, const AnchorResource& a) {
             {"updatedAt", iso8601(a.updated_at)}};
 }
 
+json mappings_json(const AttributeMappings& mappings) {
+    json out = json::array();
+    for (const auto& m : mappings) {
+        json rules = json::array();
+        for (const auto& r : m.specifiers) rules.push_back({{"specifier", r}});
+        out.push_back({{"certificateField", m.certificate_field}, {"mappingRules", rules}});
+    }
+    return out;
+}
+
 json profile_json(const ControlSnapshot& s, const ProfileResource& p) {
     json j{{"profileId", p.id},
            {"profileArn", s.profile_arn(p)},
@@ -75,6 +85,7 @@ json profile_json(const ControlSnapshot& s, const ProfileResource& p) {
            {"durationSeconds", p.duration_seconds},
            {"requireInstanceProperties", p.require_instance_properties},
            {"acceptRoleSessionName", p.accept_role_session_name},
+           {"attributeMappings", mappings_json(p.attribute_mappings)},
            {"createdBy", p.created_by},
            {"createdAt", iso8601(p.created_at)},
            {"updatedAt", iso8601(p.updated_at)}};
@@ -523,6 +534,69 @@ ControlReply update_profile(const Call& c) {
     });
 }
 
+// Attribute mappings (API Reference, "PutAttributeMapping" and "DeleteAttributeMapping").
+
+constexpr size_t kMaxSpecifierChars = 60;  // MappingRuleSpecifierString
+
+void check_certificate_field(const std::optional<std::string>& field, const std::string& member, Violations& v) {
+    if (field && !is_certificate_field(*field)) v.add(member, *field, "Member must satisfy enum value set: [x509Subject, x509Issuer, x509SAN]");
+}
+
+// PUT /profiles/{profileId}/mappings: the field's rules become these, in this order.
+ControlReply put_attribute_mapping(const Call& c) {
+    const auto body = parse_body(c.req.body);
+    Violations v;
+    const Members m(body, "", v);
+    static const StringRule kAny{};
+    const auto field = m.string("certificateField", kAny, true);
+    check_certificate_field(field, "certificateField", v);
+    std::vector<std::string> specifiers;
+    if (!m.has("mappingRules")) v.add_null("mappingRules", "Member must not be null");
+    else {
+        const auto& list = m.object().at("mappingRules");
+        if (!list.is_array()) throw SerializationError("Value of 'mappingRules' is not a list of mapping rules");
+        static const StringRule kSpecifier{0, kMaxSpecifierChars, "", {}, false};
+        for (size_t i = 0; i < list.size(); ++i) {
+            const auto where = "mappingRules." + std::to_string(i + 1) + ".member";
+            if (!list[i].is_object()) throw SerializationError("Value of '" + where + "' is not a mapping rule");
+            const Members rule(list[i], where, v);
+            const auto s = rule.string("specifier", kSpecifier, true);
+            if (s && std::find(specifiers.begin(), specifiers.end(), *s) == specifiers.end()) specifiers.push_back(*s);
+        }
+    }
+    throw_if(v);
+    return update<ProfileResource>(c, [&](ProfileResource& p) {
+        const auto it = std::find_if(p.attribute_mappings.begin(), p.attribute_mappings.end(), [&](const AttributeMapping& a) { return a.certificate_field == *field; });
+        if (it != p.attribute_mappings.end()) it->specifiers = specifiers;
+        else p.attribute_mappings.push_back({*field, specifiers});
+    });
+}
+
+// DELETE /profiles/{profileId}/mappings?certificateField=&specifiers=: those specifiers go, or the
+// whole field when none are named.
+ControlReply delete_attribute_mapping(const Call& c) {
+    Violations v;
+    const auto field = query(c.req, "certificateField");
+    if (!field) v.add_null("certificateField", "Member must not be null");
+    check_certificate_field(field, "certificateField", v);
+    throw_if(v);
+    std::vector<std::string> remove;
+    for (const auto& [k, value] : c.req.query)
+        if (k == "specifiers") remove.push_back(value);
+    return update<ProfileResource>(c, [&](ProfileResource& p) {
+        auto& all = p.attribute_mappings;
+        const auto it = std::find_if(all.begin(), all.end(), [&](const AttributeMapping& a) { return a.certificate_field == *field; });
+        if (it == all.end()) return;
+        if (remove.empty()) {
+            all.erase(it);
+            return;
+        }
+        auto& rules = it->specifiers;
+        rules.erase(std::remove_if(rules.begin(), rules.end(), [&](const std::string& r) { return std::find(remove.begin(), remove.end(), r) != remove.end(); }), rules.end());
+        if (rules.empty()) all.erase(it);
+    });
+}
+
 // CRLs.
 
 ControlReply import_crl(const Call& c) {
@@ -665,6 +739,8 @@ const std::vector<Route>& routes() {
         {"DELETE", {"profile", "*"}, "DeleteProfile", erase<ProfileResource>},
         {"POST", {"profile", "*", "enable"}, "EnableProfile", [](const Call& c) { return enable<ProfileResource>(c, true); }},
         {"POST", {"profile", "*", "disable"}, "DisableProfile", [](const Call& c) { return enable<ProfileResource>(c, false); }},
+        {"PUT", {"profiles", "*", "mappings"}, "PutAttributeMapping", put_attribute_mapping},
+        {"DELETE", {"profiles", "*", "mappings"}, "DeleteAttributeMapping", delete_attribute_mapping},
         {"POST", {"crls"}, "ImportCrl", import_crl},
         {"GET", {"crls"}, "ListCrls", list_crls},
         {"GET", {"crl", "*"}, "GetCrl", get<CrlResource>},

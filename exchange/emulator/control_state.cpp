@@ -42,6 +42,7 @@ void rebuild_views(ControlSnapshot& s) {
         v->role_arns = p->role_arns;
         v->duration_seconds = p->duration_seconds;
         v->accept_role_session_name = p->accept_role_session_name;
+        v->attribute_mappings = p->attribute_mappings;
         s.profile_views[v->arn] = std::move(v);
     }
 }
@@ -139,6 +140,7 @@ void ControlState::initialize(const EmulatorConfig& seed, Timestamp now) {
             r->role_arns = p.role_arns;
             r->duration_seconds = p.duration_seconds;
             r->accept_role_session_name = p.accept_role_session_name;
+            r->attribute_mappings = p.attribute_mappings;
             r->created_by = s.administrator->arn;
             r->created_at = r->updated_at = now;
             r->order = s.next_order++;

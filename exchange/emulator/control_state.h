@@ -5,6 +5,7 @@
 // committed to SQLite before it becomes visible.
 #pragma once
 
+#include "exchange/emulator/attribute_mapping.h"
 #include "exchange/emulator/directory.h"
 #include "exchange/emulator/issued_credentials.h"
 
@@ -53,6 +54,7 @@ struct ProfileResource {
     int duration_seconds = 3600;
     bool require_instance_properties = false;
     bool accept_role_session_name = false;
+    AttributeMappings attribute_mappings = default_attribute_mappings();
     std::string created_by;
     Timestamp created_at, updated_at;
     int64_t order = 0;

@@ -24,9 +24,6 @@ namespace {
 
 // AWS's general SigV4 clock-skew limit (AWS General Reference, "Signature Version 4 signing process").
 constexpr std::chrono::seconds kIamClockSkew{900};
-// IAM is a global service signed in us-east-1 (AWS General Reference, "AWS Identity and Access
-// Management endpoints and quotas"); the AWS CLI signs it there whatever its region.
-constexpr const char* kIamRegion = "us-east-1";
 constexpr const char* kXmlns = "https://iam.amazonaws.com/doc/2010-05-08/";
 constexpr const char* kVersion = "2010-05-08";
 
@@ -552,9 +549,8 @@ IamReply IamApi::handle(const HttpRequest& request, Timestamp now, const std::st
     try {
         const auto signer = hmac_.verify(request, "iam", "IAM", now, kIamClockSkew);
         if (const auto* r = std::get_if<HmacRefusal>(&signer)) throw auth_refusal(*r);
-        const auto scope = parse_authorization(*request.header("Authorization"));
-        if (scope.region != kIamRegion)
-            fail(IamErrorCode::SignatureDoesNotMatch, "Credential should be scoped to a valid region, not '" + scope.region + "': IAM is signed in " + kIamRegion);
+        // No region check: with --endpoint-url the AWS CLI signs IAM in its configured region, not
+        // in us-east-1 as it does for iam.amazonaws.com; the signature still covers the scope it names.
         const auto& caller = std::get<Caller>(signer);
         if (reply.operation.empty()) fail(IamErrorCode::InvalidAction, "no Action parameter");
         const auto* op = std::find_if(std::begin(kOperations), std::end(kOperations), [&](const Operation& o) { return reply.operation == o.action; });

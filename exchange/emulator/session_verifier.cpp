@@ -239,10 +239,12 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
     // ID=<serial number> when the subject has none; aws:SourceArn is the trust anchor's ARN.
     const std::string cn = issue::Subject::from(leaf->subject_dn()).common_name();
     const std::string source_identity = cn.empty() ? "ID=" + issue::Serial::from(Botan::BigInt(leaf->serial_number())).hex() : "CN=" + cn;
-    const auto verdict = role->trust_policy.evaluate({principal_tags(*leaf), anchor->arn, source_identity});
+    const auto verdict = role->trust_policy.evaluate({principal_tags(*leaf, profile->attribute_mappings), anchor->arn, source_identity});
     if (!verdict.allowed) return denied("role \"" + role->name + "\" does not trust this certificate: " + verdict.reason);
+    // The service answers AccessDenied, not a validation error (Roles Anywhere User Guide, "Profiles":
+    // a role session name is honoured only when the profile accepts one).
     if (session_name && !profile->accept_role_session_name)
-        return invalid("roleSessionName was given but profile \"" + profile->name + "\" does not accept role session names (acceptRoleSessionName is false)");
+        return denied("roleSessionName was given but profile \"" + profile->name + "\" does not accept role session names (acceptRoleSessionName is false)");
 
     // --- Grant: the effective duration is the smallest of the request's durationSeconds, the
     // profile's and the role's MaxSessionDuration (Roles Anywhere User Guide, "CreateSession") ---

@@ -65,6 +65,11 @@ const char* const kMigrations[] = {
         PRIMARY KEY (role_arn, name)
     );
     )sql",
+    // A profile's attribute mappings: [{"certificateField": ..., "specifiers": [...]}]; NULL (a
+    // profile kept before mappings existed) means the defaults.
+    R"sql(
+    ALTER TABLE profiles ADD COLUMN attribute_mappings TEXT;
+    )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -105,6 +110,25 @@ TrustPolicy policy_of(const std::string& text, const std::string& where) {
     } catch (const Error& e) {
         throw Error(where + ": " + e.what());
     }
+}
+
+json mappings_of(const AttributeMappings& mappings) {
+    json out = json::array();
+    for (const auto& m : mappings) out.push_back({{"certificateField", m.certificate_field}, {"specifiers", m.specifiers}});
+    return out;
+}
+
+AttributeMappings mappings_from(const std::optional<std::string>& text, const std::string& where) {
+    if (!text) return default_attribute_mappings();
+    const auto j = json::parse(*text, nullptr, false);
+    if (!j.is_array()) throw Error(where + ": the kept attribute mappings are not readable");
+    AttributeMappings out;
+    for (const auto& m : j) {
+        if (!m.is_object() || !m.contains("certificateField") || !m["certificateField"].is_string() || !m.contains("specifiers"))
+            throw Error(where + ": the kept attribute mappings have an unreadable entry");
+        out.push_back({m["certificateField"].get<std::string>(), string_list(m["specifiers"].dump())});
+    }
+    return out;
 }
 
 // Keys of what differs between two maps of immutable resources: upserts and removals.
@@ -233,7 +257,7 @@ ControlSnapshot StateStore::load() const {
     {
         Statement s(db_,
                     "SELECT id, position, name, enabled, role_arns, managed_policy_arns, session_policy, duration_seconds, "
-                    "require_instance_properties, accept_role_session_name, created_by, created_at, updated_at FROM profiles",
+                    "require_instance_properties, accept_role_session_name, created_by, created_at, updated_at, attribute_mappings FROM profiles",
                     where);
         while (s.step() == SQLITE_ROW) {
             auto p = std::make_shared<ProfileResource>();
@@ -250,6 +274,7 @@ ControlSnapshot StateStore::load() const {
             p->created_by = s.text(10);
             p->created_at = from_millis(s.integer(11));
             p->updated_at = from_millis(s.integer(12));
+            p->attribute_mappings = mappings_from(s.optional_text(13), where + ": profile " + p->id);
             snap.profiles[p->id] = std::move(p);
         }
     }
@@ -351,8 +376,8 @@ void StateStore::save(const ControlSnapshot& before, const ControlSnapshot& afte
         {
             Statement put(db_,
                           "INSERT OR REPLACE INTO profiles (id, position, name, enabled, role_arns, managed_policy_arns, session_policy, "
-                          "duration_seconds, require_instance_properties, accept_role_session_name, created_by, created_at, updated_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                          "duration_seconds, require_instance_properties, accept_role_session_name, created_by, created_at, updated_at, attribute_mappings) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                           where);
             Statement remove(db_, "DELETE FROM profiles WHERE id = ?1", where);
             diff(
@@ -371,6 +396,7 @@ void StateStore::save(const ControlSnapshot& before, const ControlSnapshot& afte
                     put.bind(11, p->created_by);
                     put.bind(12, to_millis(p->created_at));
                     put.bind(13, to_millis(p->updated_at));
+                    put.bind(14, mappings_of(p->attribute_mappings).dump());
                     put.run();
                 },
                 [&](const std::string& id) {

@@ -239,7 +239,7 @@ TEST_CASE("emulator: refusals of the profile, role, anchor and body", "[emulate]
         refused(h.decide(h.request("ec", "\x01\xff garbage {")), ServiceErrorType::Validation, "the request body is not a JSON object");
     }
     SECTION("role session name the profile does not accept") {
-        refused(h.decide(h.request("ec", "{\"roleSessionName\":\"mine\"}")), ServiceErrorType::Validation, "does not accept role session names");
+        refused(h.decide(h.request("ec", "{\"roleSessionName\":\"mine\"}")), ServiceErrorType::AccessDenied, "does not accept role session names");
         h.config.profiles[0].accept_role_session_name = true;
         const auto& s = granted(h.decide(h.request("ec", "{\"roleSessionName\":\"mine\"}")));
         CHECK_THAT(s.body["credentialSet"][0]["assumedRoleUser"]["arn"].get<std::string>(), Catch::EndsWith("/pkitool-emulate/mine"));
