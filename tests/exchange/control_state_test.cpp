@@ -1,6 +1,7 @@
 // The control plane's state without HTTP or the AWS CLI: a change is seen by the next
 // CreateSession, the SQLite state survives a reopen byte for byte, one state serves one emulator,
 // and the ControlPlane answers a signed request with the model's shapes and AWS's wording.
+#include "exchange/emulator/attribute_mapping.h"
 #include "exchange/emulator/control_plane.h"
 #include "exchange/emulator/control_state.h"
 #include "exchange/emulator/request_fields.h"
@@ -190,4 +191,53 @@ TEST_CASE("control plane: validation messages list every violation as AWS does",
     CHECK(v.message() == "2 validation errors detected: Value 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' at 'trustAnchorId' failed to satisfy constraint: "
                          "Member must satisfy regular expression pattern: [a-f0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}; "
                          "Value at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [ a-zA-Z0-9_.:/=+@-]*");
+}
+
+TEST_CASE("control plane: attribute mappings decide which session tags a certificate gives", "[emulate][control-plane]") {
+    ControlState state;
+    const auto now = Clock::now();
+    state.initialize(roles_only_emulator_config(), now);
+    CredentialStore issued;
+    HmacVerifier hmac(issued, state.snapshot()->administrator);
+    ControlPlane plane(state, hmac);
+    const Administrator admin = *state.snapshot()->administrator;
+    const auto& leaf = EmulatorFixture::get().cert("ec");  // CN=MyOnpremVM, O=Example, issued by CN=Test Root CA
+    const auto made = plane.handle(signed_call("POST", "/profiles", R"({"name": "p", "roleArns": ["arn:aws:iam::123456789012:role/r"]})", admin, now), now);
+    REQUIRE(made);
+    const std::string id = made->body["profile"]["profileId"], arn = made->body["profile"]["profileArn"];
+    const auto defaults = principal_tags(leaf, state.profile(arn)->attribute_mappings);
+    CHECK(defaults.at("x509Subject/CN") == "MyOnpremVM");
+    CHECK(defaults.at("x509Issuer/CN") == "Test Root CA");
+
+    // Only O from the subject: CN is no longer a tag, so a condition on it cannot hold.
+    const auto put = plane.handle(signed_call("PUT", "/profiles/" + id + "/mappings", R"({"certificateField": "x509Subject", "mappingRules": [{"specifier": "O"}]})", admin, now), now);
+    REQUIRE(put);
+    INFO(put->body.dump());
+    CHECK(put->status == 200);
+    const auto only_o = principal_tags(leaf, state.profile(arn)->attribute_mappings);
+    CHECK(only_o.count("x509Subject/CN") == 0);
+    CHECK(only_o.at("x509Subject/O") == "Example");
+    CHECK(only_o.at("x509Issuer/CN") == "Test Root CA");
+    const auto verdict = TrustPolicy::allowing_rolesanywhere(R"({"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "MyOnpremVM"}})").evaluate({only_o, "", ""});
+    CHECK_FALSE(verdict.allowed);
+    CHECK_THAT(verdict.reason, Catch::Contains("no x509Subject/CN tag"));
+
+    // Deleting the issuer field's mapping removes every x509Issuer tag.
+    auto del = signed_call("DELETE", "/profiles/" + id + "/mappings", "", admin, now);
+    del.query = {{"certificateField", "x509Issuer"}};
+    // Re-sign with the query: the canonical request covers it.
+    {
+        const std::string date = amz_date(now);
+        const std::string scope = credential_scope(date.substr(0, 8), "us-east-1", "rolesanywhere");
+        const std::string sts = string_to_sign("AWS4-HMAC-SHA256", date, scope, canonical_request(del, {"content-type", "host", "x-amz-date"}));
+        del.set_header("Authorization", "AWS4-HMAC-SHA256 Credential=" + admin.access_key_id + "/" + scope + ", SignedHeaders=content-type;host;x-amz-date, Signature=" +
+                                            hmac_signature(admin.secret_access_key, date.substr(0, 8), "us-east-1", "rolesanywhere", sts));
+    }
+    const auto deleted = plane.handle(del, now);
+    REQUIRE(deleted);
+    INFO(deleted->body.dump());
+    CHECK(deleted->status == 200);
+    const auto no_issuer = principal_tags(leaf, state.profile(arn)->attribute_mappings);
+    for (const auto& [k, v] : no_issuer) CHECK(k.rfind("x509Issuer/", 0) != 0);
+    CHECK(no_issuer.at("x509Subject/O") == "Example");
 }
