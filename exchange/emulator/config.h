@@ -17,6 +17,10 @@
 
 namespace pkitool::exchange {
 
+// Session duration bounds of CreateSession and of a profile (Roles Anywhere API Reference, "CreateSession").
+constexpr int kMinDurationSeconds = 900;
+constexpr int kMaxDurationSeconds = 43200;
+
 struct TrustAnchor {
     std::string name, arn;
     bool enabled = true;
@@ -42,7 +46,9 @@ struct EmulatedRole {
     std::string role_id;                             // "AROA" + 17 characters
     std::optional<std::string> trust_policy_document;  // AssumeRolePolicyDocument as given
     std::optional<std::string> description;
-    int max_session_duration = 3600;                 // caps a session's duration (3600..43200)
+    // Caps a session's duration (3600..43200). CreateRole defaults it to 3600, as IAM does; a role
+    // from the quick form or emulate.json lets the profile and the request decide.
+    int max_session_duration = kMaxDurationSeconds;
     std::chrono::system_clock::time_point created_at{};
     std::map<std::string, std::string> inline_policies;           // policy name -> JSON document as given
     std::vector<std::pair<std::string, std::string>> tags;        // key, value, in the order given
@@ -60,9 +66,6 @@ struct EmulatorConfig {
     const EmulatedRole* find_role(const std::string& arn) const;
 };
 
-// Session duration bounds of CreateSession and of a profile (Roles Anywhere API Reference, "CreateSession").
-constexpr int kMinDurationSeconds = 900;
-constexpr int kMaxDurationSeconds = 43200;
 
 // The certificates of a trust anchor bundle, checked as the service checks them (at most 2, each
 // a CA fit to be an anchor); Error "<source>: ..." naming the certificate and the rule otherwise.

@@ -74,9 +74,10 @@ std::string lower(std::string s) {
 const StringRule kRoleName{1, 64, R"([\w+=,.@-]+)", {}, false};
 const StringRule kPath{1, 512, R"((/)|(/[\x21-\x7F]+/))", {}, false};
 const StringRule kPathPrefix{1, 512, R"(/[\x21-\x7F]*)", {}, false};
-// The model's [\u0009\u000A\u000D\u0020-\u00FF]+ over UTF-8 bytes: std::regex's char is signed, so
-// a range up to \xFF is invalid; no control character but tab, LF and CR is the same rule.
-const StringRule kPolicyDocument{1, 131072, R"([^\x00-\x08\x0B\x0C\x0E-\x1F]+)", {}, false};
+// Lengths only: the model's pattern ([\u0009\u000A\u000D\u0020-\u00FF]+) is checked byte by byte in
+// check_policy_json, since libstdc++'s std::regex recurses once per character and a 128 KiB
+// document would overflow a server thread's stack.
+const StringRule kPolicyDocument{1, 131072, "", {}, false};
 const StringRule kPolicyName{1, 128, R"([\w+=,.@-]+)", {}, false};
 const StringRule kMarker{1, 320, R"([^\x00-\x1F]+)", {}, false};
 const StringRule kTagKey{1, 128, R"([\w\s.:/=+@-]+)", {}, false};
@@ -171,6 +172,9 @@ void check_description(const std::optional<std::string>& d, Violations& v) {
 
 // A policy document must be JSON (IAM User Guide, "IAM JSON policy reference").
 void check_policy_json(const std::string& document, const std::string& what) {
+    for (const unsigned char ch : document)
+        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
+            fail(IamErrorCode::MalformedPolicyDocument, "Syntax errors in policy: the " + what + " holds a control character");
     const auto j = nlohmann::json::parse(document, nullptr, false);
     if (j.is_discarded()) fail(IamErrorCode::MalformedPolicyDocument, "Syntax errors in policy: the " + what + " is not JSON");
     if (!j.is_object()) fail(IamErrorCode::MalformedPolicyDocument, "Syntax errors in policy: the " + what + " is not a JSON object");
@@ -289,7 +293,8 @@ Done get_role(const Call& c) {
     Violations v;
     const auto name = required_role_name(c.form, v);
     throw_if(v);
-    const auto& r = existing_role(*c.state.snapshot(), name);
+    const auto snapshot = c.state.snapshot();  // kept: r refers into it
+    const auto& r = existing_role(*snapshot, name);
     return {role_xml(r, "Role"), r.arn};
 }
 
@@ -408,7 +413,8 @@ Done get_role_policy(const Call& c) {
     const auto name = required_role_name(c.form, v);
     const auto policy = c.form.string("PolicyName", "policyName", kPolicyName, true, v);
     throw_if(v);
-    const auto& r = existing_role(*c.state.snapshot(), name);
+    const auto snapshot = c.state.snapshot();  // kept: r refers into it
+    const auto& r = existing_role(*snapshot, name);
     const auto& document = existing_policy(r, *policy);
     return {element("RoleName", r.name) + element("PolicyName", *policy) + element("PolicyDocument", uri_encode(document)), r.arn + " policy " + *policy};
 }
@@ -419,7 +425,8 @@ Done list_role_policies(const Call& c) {
     const auto marker = c.form.string("Marker", "marker", kMarker, false, v);
     const auto max = c.form.integer("MaxItems", "maxItems", 1, 1000, v);
     throw_if(v);
-    const auto& r = existing_role(*c.state.snapshot(), name);
+    const auto snapshot = c.state.snapshot();  // kept: r refers into it
+    const auto& r = existing_role(*snapshot, name);
     std::vector<std::string> names;
     for (const auto& [n, d] : r.inline_policies) names.push_back(n);
     const auto [items, next] = page(names, [](const std::string& n) { return n; }, marker, static_cast<size_t>(max.value_or(IamApi::kDefaultMaxItems)));
@@ -489,6 +496,7 @@ std::string to_string(IamErrorCode c) {
         case IamErrorCode::InvalidClientTokenId: return "InvalidClientTokenId";
         case IamErrorCode::SignatureDoesNotMatch: return "SignatureDoesNotMatch";
         case IamErrorCode::ExpiredToken: return "ExpiredToken";
+        case IamErrorCode::AccessDenied: return "AccessDenied";
     }
     return "InvalidAction";
 }
@@ -507,6 +515,7 @@ int http_status(IamErrorCode c) {
         case IamErrorCode::InvalidClientTokenId:
         case IamErrorCode::SignatureDoesNotMatch:
         case IamErrorCode::ExpiredToken: return 403;
+        case IamErrorCode::AccessDenied: return 403;
     }
     return 400;
 }
@@ -552,6 +561,10 @@ IamReply IamApi::handle(const HttpRequest& request, Timestamp now, const std::st
         // No region check: with --endpoint-url the AWS CLI signs IAM in its configured region, not
         // in us-east-1 as it does for iam.amazonaws.com; the signature still covers the scope it names.
         const auto& caller = std::get<Caller>(signer);
+        // Issued credentials carry a role whose permissions the emulator does not evaluate: only the
+        // administrator may read or change roles, so a certificate's session cannot rewrite a trust policy.
+        if (!caller.administrator)
+            fail(IamErrorCode::AccessDenied, "User: " + caller.arn + " is not authorized to call IAM on this endpoint: use the administrator's key that emulate printed");
         if (reply.operation.empty()) fail(IamErrorCode::InvalidAction, "no Action parameter");
         const auto* op = std::find_if(std::begin(kOperations), std::end(kOperations), [&](const Operation& o) { return reply.operation == o.action; });
         if (op == std::end(kOperations))

@@ -29,6 +29,7 @@ enum class IamErrorCode {
     InvalidClientTokenId,
     SignatureDoesNotMatch,
     ExpiredToken,
+    AccessDenied,
 };
 std::string to_string(IamErrorCode c);
 int http_status(IamErrorCode c);

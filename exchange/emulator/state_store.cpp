@@ -57,7 +57,7 @@ const char* const kMigrations[] = {
     ALTER TABLE roles ADD COLUMN role_id TEXT NOT NULL DEFAULT '';
     ALTER TABLE roles ADD COLUMN trust_policy_document TEXT;       -- AssumeRolePolicyDocument as given
     ALTER TABLE roles ADD COLUMN description TEXT;
-    ALTER TABLE roles ADD COLUMN max_session_duration INTEGER NOT NULL DEFAULT 3600;
+    ALTER TABLE roles ADD COLUMN max_session_duration INTEGER NOT NULL DEFAULT 43200;  -- kept roles: no cap
     ALTER TABLE roles ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;  -- unix milliseconds
     ALTER TABLE roles ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';   -- JSON [[key, value], ...]
     CREATE TABLE role_policies (

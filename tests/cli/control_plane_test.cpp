@@ -447,6 +447,20 @@ TEST_CASE("control plane: the blog's role made with aws iam, its trust policy ju
     CHECK(std::stoi(left.out) <= 3600);
     CHECK(std::stoi(left.out) > 3000);
 
+    // A certificate's session may not touch roles: the emulator evaluates no permissions.
+    const auto c = json::parse(granted.out);
+    const auto as_session = shell(aws_env(t, c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]) +
+                                      aws_cli("iam update-assume-role-policy --role-name MyOnpremRole --policy-document file://typo.json --endpoint-url " + emulate->url()),
+                                  t.path());
+    CHECK(as_session.code == 254);
+    CHECK_THAT(as_session.err, Catch::Contains("(AccessDenied)"));
+    // A document at the model's 131,072 characters is refused, and the endpoint still answers.
+    spit(t / "huge.json", R"({"Version": "2012-10-17", "Statement": [], "Sid": ")" + std::string(131000, 'x') + "\"}");
+    const auto huge = iam(t, *emulate, "create-role --role-name Huge --assume-role-policy-document file://huge.json");
+    CHECK(huge.code == 254);
+    CHECK_THAT(huge.err, Catch::Contains("(MalformedPolicyDocument)"));
+    CHECK(iam(t, *emulate, "get-role --role-name MyOnpremRole").code == 0);
+
     const auto refused = exchange(t, *emulate, "other", anchor_arn, profile_arn, role_arn);
     CHECK(refused.code == 1);
     CHECK_THAT(refused.err, Catch::Contains("role \"MyOnpremRole\" does not trust this certificate: the certificate's x509Subject/CN is \"SomeoneElse\""));
