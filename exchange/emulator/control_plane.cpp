@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/pem.h"
 #include "exchange/emulator/request_fields.h"
+#include "exchange/emulator/subject_log.h"
 #include "issue/x509_file.h"
 #include "profiles/anchor_bundle.h"
 
@@ -35,6 +36,7 @@ constexpr size_t kMaxCrlsPerAnchor = 2;         // Roles Anywhere User Guide, "R
 constexpr size_t kMaxRoleArns = 250;            // RoleArnList
 constexpr size_t kMaxManagedPolicies = 50;      // ManagedPolicyList
 constexpr size_t kMaxTags = 200;                // TagList; also what one resource holds
+constexpr size_t kMaxNotificationSettings = 50;  // NotificationSettings, NotificationSettingKeys
 
 struct ControlError {
     ServiceErrorType type;
@@ -55,12 +57,20 @@ std::string iso8601(Timestamp t) {
 
 // --- Responses (TrustAnchorDetail, ProfileDetail, CrlDetail) ----------------------------------
 
+json notification_json(const std::vector<NotificationSetting>& settings) {
+    json out = json::array();
+    for (const auto& n : settings)
+        out.push_back({{"enabled", n.enabled}, {"event", n.event}, {"threshold", n.threshold}, {"channel", n.channel}, {"configuredBy", n.configured_by}});
+    return out;
+}
+
 json anchor_json(const ControlSnapshot& s, const AnchorResource& a) {
     return {{"trustAnchorId", a.id},
             {"trustAnchorArn", s.anchor_arn(a)},
             {"name", a.name},
             {"enabled", a.enabled},
             {"source", {{"sourceType", a.source_type}, {"sourceData", {{"x509CertificateData", a.certificate_data}}}}},
+            {"notificationSettings", notification_json(a.notification_settings)},
             {"createdAt", iso8601(a.created_at)},
             {"updatedAt", iso8601(a.updated_at)}};
 }
@@ -102,6 +112,34 @@ json crl_json(const ControlSnapshot& s, const CrlResource& c) {
             {"trustAnchorArn", c.trust_anchor_arn},
             {"createdAt", iso8601(c.created_at)},
             {"updatedAt", iso8601(c.updated_at)}};
+}
+
+std::string subject_arn(const ControlSnapshot& s, const SubjectResource& r) {
+    return "arn:aws:rolesanywhere:" + s.region + ":" + s.account + ":subject/" + r.id;
+}
+
+// SubjectSummary; the detail adds CredentialSummary entries and instance properties (none: the
+// emulator's CreateSession records none).
+json subject_json(const ControlSnapshot& s, const SubjectResource& r, bool detail) {
+    json j{{"subjectId", r.id},
+           {"subjectArn", subject_arn(s, r)},
+           {"enabled", true},
+           {"x509Subject", r.x509_subject},
+           {"lastSeenAt", iso8601(r.last_seen_at)},
+           {"createdAt", iso8601(r.created_at)},
+           {"updatedAt", iso8601(r.updated_at)}};
+    if (!detail) return j;
+    json creds = json::array();
+    for (const auto& c : r.credentials)
+        creds.push_back({{"seenAt", iso8601(c.seen_at)},
+                         {"serialNumber", c.serial_number},
+                         {"issuer", c.issuer},
+                         {"enabled", true},
+                         {"x509CertificateData", c.certificate_pem},
+                         {"failed", c.failed}});
+    j["credentials"] = creds;
+    j["instanceProperties"] = json::array();
+    return j;
 }
 
 json tags_json(const std::vector<Tag>& tags) {
@@ -322,6 +360,57 @@ const T& found(const std::map<std::string, std::shared_ptr<const T>>& by_id, con
 
 // Trust anchors.
 
+// Notification settings (NotificationSetting, NotificationSettingKey): enabled and event are
+// required, channel is ALL, threshold is 1..360 days.
+const StringRule& event_rule() {
+    static const StringRule r{0, SIZE_MAX, "", {"CA_CERTIFICATE_EXPIRY", "END_ENTITY_CERTIFICATE_EXPIRY"}, false};
+    return r;
+}
+const StringRule& channel_rule() {
+    static const StringRule r{0, SIZE_MAX, "", {"ALL"}, false};
+    return r;
+}
+
+const json& list_member(const Members& m, const std::string& name, const char* what, Violations& v) {
+    static const json kEmpty = json::array();
+    if (!m.has(name)) return kEmpty;
+    const auto& list = m.object().at(name);
+    if (!list.is_array()) throw SerializationError("Value of '" + name + "' is not a list of " + what);
+    if (list.size() > kMaxNotificationSettings)
+        v.add_hidden(name, "Member must have length less than or equal to " + std::to_string(kMaxNotificationSettings));
+    return list;
+}
+
+std::vector<NotificationSetting> read_notification_settings(const Members& m, const std::string& name, bool required, Violations& v) {
+    if (required && !m.has(name)) v.add_null(name, "Member must not be null");
+    std::vector<NotificationSetting> out;
+    const auto& list = list_member(m, name, "notification settings", v);
+    for (size_t i = 0; i < list.size(); ++i) {
+        const auto where = name + "." + std::to_string(i + 1) + ".member";
+        if (!list[i].is_object()) throw SerializationError("Value of '" + where + "' is not a notification setting");
+        const Members n(list[i], where, v);
+        NotificationSetting setting;
+        setting.event = n.string("event", event_rule(), true).value_or("");
+        setting.channel = n.string("channel", channel_rule()).value_or("ALL");
+        const auto enabled = n.boolean("enabled");
+        if (!enabled) v.add_null(where + ".enabled", "Member must not be null");
+        setting.enabled = enabled.value_or(false);
+        setting.threshold = static_cast<int>(n.integer("threshold", 1, 360).value_or(45));
+        out.push_back(std::move(setting));
+    }
+    return out;
+}
+
+// Put: each setting replaces the one of its event and channel, now configured by the account.
+void put_settings(std::vector<NotificationSetting>& have, std::vector<NotificationSetting> put, const std::string& account) {
+    for (auto& n : put) {
+        n.configured_by = account;
+        const auto it = std::find_if(have.begin(), have.end(), [&](const NotificationSetting& h) { return h.event == n.event && h.channel == n.channel; });
+        if (it != have.end()) *it = std::move(n);
+        else have.push_back(std::move(n));
+    }
+}
+
 ControlReply create_trust_anchor(const Call& c) {
     const auto body = parse_body(c.req.body);
     Violations v;
@@ -330,6 +419,7 @@ ControlReply create_trust_anchor(const Call& c) {
     const auto enabled = m.boolean("enabled");
     auto tags = read_tags(m, "tags", false, v);
     auto source = read_source(m, true, v);
+    auto settings = read_notification_settings(m, "notificationSettings", false, v);
     throw_if(v);
     json out;
     std::string arn;
@@ -342,6 +432,7 @@ ControlReply create_trust_anchor(const Call& c) {
         a->source_type = source->type;
         a->certificate_data = source->certificate_data;
         a->certificates = source->certificates;
+        put_settings(a->notification_settings, std::move(settings), s.account);
         a->created_at = a->updated_at = c.now;
         a->order = s.next_order++;
         arn = s.anchor_arn(*a);
@@ -451,6 +542,80 @@ ControlReply update_trust_anchor(const Call& c) {
             a.certificates = source->certificates;
         }
     });
+}
+
+// PATCH /put-notifications-settings and /reset-notifications-settings: the trust anchor is named
+// in the body, and answered as UpdateTrustAnchor answers.
+std::string body_anchor_id(const Members& m) {
+    const auto id = m.string("trustAnchorId", model::uuid(), true);
+    return id.value_or("");
+}
+
+ControlReply with_anchor(const Call& c, const std::string& id, const std::function<void(AnchorResource&, const ControlSnapshot&)>& change) {
+    json out;
+    c.state.modify([&](ControlSnapshot& s) {
+        auto next = std::make_shared<AnchorResource>(found(s.anchors, id, "trust anchor", s));
+        change(*next, s);
+        next->updated_at = c.now;
+        out = {{"trustAnchor", anchor_json(s, *next)}};
+        s.anchors[id] = std::move(next);
+    });
+    return ok(200, out, id);
+}
+
+ControlReply put_notification_settings(const Call& c) {
+    const auto body = parse_body(c.req.body);
+    Violations v;
+    const Members m(body, "", v);
+    const auto id = body_anchor_id(m);
+    auto settings = read_notification_settings(m, "notificationSettings", true, v);
+    throw_if(v);
+    return with_anchor(c, id, [&](AnchorResource& a, const ControlSnapshot& s) { put_settings(a.notification_settings, settings, s.account); });
+}
+
+ControlReply reset_notification_settings(const Call& c) {
+    const auto body = parse_body(c.req.body);
+    Violations v;
+    const Members m(body, "", v);
+    const auto id = body_anchor_id(m);
+    if (!m.has("notificationSettingKeys")) v.add_null("notificationSettingKeys", "Member must not be null");
+    std::vector<std::pair<std::string, std::string>> keys;  // event, channel
+    const auto& list = list_member(m, "notificationSettingKeys", "notification setting keys", v);
+    for (size_t i = 0; i < list.size(); ++i) {
+        const auto where = "notificationSettingKeys." + std::to_string(i + 1) + ".member";
+        if (!list[i].is_object()) throw SerializationError("Value of '" + where + "' is not a notification setting key");
+        const Members k(list[i], where, v);
+        keys.emplace_back(k.string("event", event_rule(), true).value_or(""), k.string("channel", channel_rule()).value_or("ALL"));
+    }
+    throw_if(v);
+    return with_anchor(c, id, [&](AnchorResource& a, const ControlSnapshot&) {
+        const auto defaults = default_notification_settings();
+        for (const auto& [event, channel] : keys) {
+            const auto is_key = [&](const NotificationSetting& n) { return n.event == event && n.channel == channel; };
+            std::erase_if(a.notification_settings, is_key);
+            const auto d = std::find_if(defaults.begin(), defaults.end(), is_key);
+            if (d != defaults.end()) a.notification_settings.push_back(*d);
+        }
+        std::stable_sort(a.notification_settings.begin(), a.notification_settings.end(),
+                         [](const NotificationSetting& x, const NotificationSetting& y) { return x.event < y.event; });
+    });
+}
+
+// Subjects: who called CreateSession, recorded by it (SubjectLog), read here.
+
+ControlReply list_subjects(const Call& c) {
+    const auto s = c.state.snapshot();
+    const auto body = page<SubjectResource>(c.req, c.state.subjects().in_order(), "subjects", [&](const SubjectResource& r) { return subject_json(*s, r, false); });
+    return ok(200, body, std::to_string(body["subjects"].size()) + " subjects");
+}
+
+ControlReply get_subject(const Call& c) {
+    const std::string id = c.segments.at(1);
+    check_id(id, "subjectId");
+    const auto s = c.state.snapshot();
+    const auto r = c.state.subjects().find(id);
+    if (!r) fail(ServiceErrorType::ResourceNotFound, "no subject with id " + id + " in account " + s->account + ", region " + s->region);
+    return ok(200, {{"subject", subject_json(*s, *r, true)}}, id);
 }
 
 // Profiles.
@@ -748,6 +913,10 @@ const std::vector<Route>& routes() {
         {"DELETE", {"crl", "*"}, "DeleteCrl", erase<CrlResource>},
         {"POST", {"crl", "*", "enable"}, "EnableCrl", [](const Call& c) { return enable<CrlResource>(c, true); }},
         {"POST", {"crl", "*", "disable"}, "DisableCrl", [](const Call& c) { return enable<CrlResource>(c, false); }},
+        {"PATCH", {"put-notifications-settings"}, "PutNotificationSettings", put_notification_settings},
+        {"PATCH", {"reset-notifications-settings"}, "ResetNotificationSettings", reset_notification_settings},
+        {"GET", {"subjects"}, "ListSubjects", list_subjects},
+        {"GET", {"subject", "*"}, "GetSubject", get_subject},
         {"POST", {"TagResource"}, "TagResource", tag_resource},
         {"POST", {"UntagResource"}, "UntagResource", untag_resource},
         {"GET", {"ListTagsForResource"}, "ListTagsForResource", list_tags},

@@ -3,6 +3,7 @@
 
 #include "exchange/arn.h"
 #include "exchange/emulator/state_store.h"
+#include "exchange/emulator/subject_log.h"
 #include "issue/random.h"
 
 #include <botan/hex.h>
@@ -79,7 +80,11 @@ std::unique_ptr<ControlState> open_control_state(const std::optional<std::filesy
 
 ControlState::ControlState() : ControlState(nullptr) {}
 
-ControlState::ControlState(std::unique_ptr<StateStore> store) : store_(std::move(store)) {
+std::vector<NotificationSetting> default_notification_settings() {
+    return {NotificationSetting{.event = "CA_CERTIFICATE_EXPIRY"}, NotificationSetting{.event = "END_ENTITY_CERTIFICATE_EXPIRY"}};
+}
+
+ControlState::ControlState(std::unique_ptr<StateStore> store) : store_(std::move(store)), subjects_(std::make_unique<SubjectLog>(store_.get())) {
     auto s = std::make_shared<ControlSnapshot>(store_ ? store_->load() : ControlSnapshot{});
     rebuild_views(*s);
     current_ = std::move(s);

@@ -26,6 +26,7 @@
 namespace pkitool::exchange {
 
 class StateStore;
+class SubjectLog;
 
 using Timestamp = std::chrono::system_clock::time_point;
 
@@ -33,6 +34,23 @@ struct Tag {
     std::string key, value;
     bool operator==(const Tag&) const = default;
 };
+
+// A trust anchor's NotificationSettingDetail (IAM Roles Anywhere API Reference): what the service
+// would notify about and when. Stored and returned; the emulator sends no notifications.
+struct NotificationSetting {
+    std::string event;  // CA_CERTIFICATE_EXPIRY | END_ENTITY_CERTIFICATE_EXPIRY
+    std::string channel = "ALL";
+    bool enabled = true;
+    int threshold = 45;  // days before expiry
+    std::string configured_by = kNotificationDefaultsBy;  // or the account id, once Put
+    bool operator==(const NotificationSetting&) const = default;
+
+    static constexpr const char* kNotificationDefaultsBy = "rolesanywhere.amazonaws.com";
+};
+
+// What every new trust anchor has, and what ResetNotificationSettings restores (Roles Anywhere
+// User Guide, "Notifications": both events, 45 days, on every channel).
+std::vector<NotificationSetting> default_notification_settings();
 
 // The fields of the API's TrustAnchorDetail, ProfileDetail and CrlDetail (IAM Roles Anywhere API
 // Reference, "Data Types"), plus what the emulator derives from them.
@@ -42,6 +60,7 @@ struct AnchorResource {
     std::string source_type;                            // CERTIFICATE_BUNDLE
     std::string certificate_data;                       // the PEM bundle as it was sent
     std::vector<Botan::X509_Certificate> certificates;  // parsed from it
+    std::vector<NotificationSetting> notification_settings = default_notification_settings();
     Timestamp created_at, updated_at;
     int64_t order = 0;  // creation order, which lists follow
 };
@@ -125,6 +144,9 @@ public:
     void initialize(const EmulatorConfig& seed, Timestamp now);
     bool initialized() const { return snapshot()->initialized; }
 
+    // Who called CreateSession (ListSubjects, GetSubject): kept in the same store, apart from the snapshot.
+    SubjectLog& subjects() const { return *subjects_; }
+
     // ResourceDirectory
     std::string account() const override;
     std::shared_ptr<const TrustAnchor> anchor(const std::string& arn) const override;
@@ -135,6 +157,7 @@ private:
     void commit(std::shared_ptr<ControlSnapshot> next);
 
     std::unique_ptr<StateStore> store_;
+    std::unique_ptr<SubjectLog> subjects_;
     std::mutex write_mutex_;
     mutable std::mutex read_mutex_;  // guards current_ itself (a pointer swap), never held for long
     std::shared_ptr<const ControlSnapshot> current_;

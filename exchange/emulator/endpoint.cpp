@@ -72,8 +72,8 @@ HttpReply EmulatorEndpoint::handle(const HttpRequest& request) {
     if (request.method == "POST" && request.path == "/") return signing_service(request) == "iam" ? iam(request) : get_caller_identity(request);
     if (const auto reply = control_.handle(request, std::chrono::system_clock::now())) return control(*reply, request);
     const std::string msg = "no such endpoint: " + request.method + " " + request.path +
-                            " (POST /sessions is CreateSession, POST / STS or IAM roles; the control plane has trust anchors, profiles, CRLs and tags, "
-                            "not yet subjects, attribute mappings or notification settings)";
+                            " (POST /sessions is CreateSession, POST / STS or IAM roles; the control plane has trust anchors, profiles, CRLs, "
+                            "subjects, tags, attribute mappings and notification settings)";
     note(request.method + " " + request.path + " 404: " + msg);
     return json_error(404, to_string(ServiceErrorType::ResourceNotFound), msg);
 }

@@ -56,7 +56,7 @@ private:
     std::mutex log_mutex_;
     CredentialStore store_;
     HmacVerifier hmac_;
-    SessionVerifier sessions_{*state_, store_};
+    SessionVerifier sessions_{*state_, store_, &state_->subjects()};
     StsVerifier sts_{hmac_};
     ControlPlane control_{*state_, hmac_};
     IamApi iam_{*state_, hmac_};

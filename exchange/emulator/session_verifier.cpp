@@ -109,15 +109,19 @@ std::shared_ptr<const profiles::TrustAnchors> SessionVerifier::trust_of(const Tr
 }
 
 SessionDecision SessionVerifier::create_session(const HttpRequest& req, std::chrono::system_clock::time_point now) {
+    std::optional<Botan::X509_Certificate> seen;
+    SessionDecision decision;
     try {
-        return decide(req, now);
+        decision = decide(req, now, seen);
     } catch (const std::exception& e) {
         // Botan and JSON parsers throw on hostile input we did not foresee; it is still the client's fault.
-        return invalid(std::string("malformed request: ") + e.what());
+        decision = invalid(std::string("malformed request: ") + e.what());
     }
+    if (seen && subjects_) subjects_->record(*seen, std::holds_alternative<Refusal>(decision), now);
+    return decision;
 }
 
-SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::system_clock::time_point now) {
+SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::system_clock::time_point now, std::optional<Botan::X509_Certificate>& seen) {
     // --- Authentication: the SigV4-X509 envelope (Roles Anywhere User Guide, "Signing process") ---
     auto envelope = read_signed_request(req, "rolesanywhere", now, kSessionClockSkew);
     if (auto* why = std::get_if<EnvelopeError>(&envelope)) return denied(why->message);
@@ -215,6 +219,8 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
             return denied("Untrusted signing certificate: " + f.certificate + ": " + f.message + " [" + f.rule + "]");
     const auto anchor = directory_.anchor(arns.anchor);
     if (!anchor) return not_found("no trust anchor " + arns.anchor + " on this endpoint");
+    // From here on the service knows who asked, in which account: the attempt is on the Subject.
+    seen = *leaf;
     if (!anchor->enabled) return denied("trust anchor \"" + anchor->name + "\" (" + anchor->arn + ") is disabled");
     // The leaf's dates, then the path: the same engine as `pkitool lint --chain --anchor`.
     const auto untrusted = [](const profiles::Finding& f) {
@@ -265,7 +271,7 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
                                {"roleArn", role->arn},
                                {"sourceIdentity", source_identity}}})},
                 {"subjectArn", "arn:aws:rolesanywhere:" + anchor_arn.region + ":" + account + ":subject/" +
-                                   stable_uuid("subject/" + leaf->fingerprint("SHA-256"))}};
+                                   subject_id(issue::Subject::from(leaf->subject_dn()).to_string())}};
     return out;
 }
 

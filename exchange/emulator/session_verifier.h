@@ -6,6 +6,7 @@
 #include "exchange/emulator/issued_credentials.h"
 #include "exchange/emulator/presented_certificates.h"
 #include "exchange/emulator/service_error.h"
+#include "exchange/emulator/subject_log.h"
 #include "exchange/sigv4.h"
 #include "profiles/path_engine.h"
 
@@ -34,7 +35,10 @@ class SessionVerifier {
 public:
     // Both must outlive the verifier; `create_session` is safe to call from several threads when
     // the directory is (the control plane's state is; a configuration is while nobody changes it).
-    SessionVerifier(const ResourceDirectory& directory, CredentialStore& store) : directory_(directory), store_(store) {}
+    // With `subjects`, each request whose certificate signed it and whose trust anchor exists is
+    // recorded on its Subject, accepted or refused.
+    SessionVerifier(const ResourceDirectory& directory, CredentialStore& store, SubjectLog* subjects = nullptr)
+        : directory_(directory), store_(store), subjects_(subjects) {}
     // Looks resources up in `config` as it is at each request.
     SessionVerifier(const EmulatorConfig& config, CredentialStore& store)
         : owned_(std::make_unique<ConfigDirectory>(config)), directory_(*owned_), store_(store) {}
@@ -42,7 +46,8 @@ public:
     SessionDecision create_session(const HttpRequest& req, std::chrono::system_clock::time_point now);
 
 private:
-    SessionDecision decide(const HttpRequest& req, std::chrono::system_clock::time_point now);
+    // Sets `seen` to the leaf once the request is one the service would record on a Subject.
+    SessionDecision decide(const HttpRequest& req, std::chrono::system_clock::time_point now, std::optional<Botan::X509_Certificate>& seen);
 
     // The anchor's certificates and CRLs prepared for the path engine, rebuilt when they change.
     std::shared_ptr<const profiles::TrustAnchors> trust_of(const TrustAnchor& anchor);
@@ -50,6 +55,7 @@ private:
     std::unique_ptr<ConfigDirectory> owned_;
     const ResourceDirectory& directory_;
     CredentialStore& store_;
+    SubjectLog* subjects_ = nullptr;
     PresentedCertificates presented_;
     profiles::VerifiedSignatures signatures_;
     struct PreparedAnchor {

@@ -70,6 +70,20 @@ const char* const kMigrations[] = {
     R"sql(
     ALTER TABLE profiles ADD COLUMN attribute_mappings TEXT;
     )sql",
+    // Subjects of CreateSession callers (SubjectDetail) and a trust anchor's notification settings:
+    // [{"event", "channel", "enabled", "threshold", "configuredBy"}]; NULL means the defaults.
+    R"sql(
+    CREATE TABLE subjects (
+        id TEXT PRIMARY KEY, position INTEGER NOT NULL, x509_subject TEXT NOT NULL,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL
+    );
+    CREATE TABLE subject_credentials (
+        subject_id TEXT NOT NULL, position INTEGER NOT NULL, serial_number TEXT NOT NULL, issuer TEXT NOT NULL,
+        certificate TEXT NOT NULL, seen_at INTEGER NOT NULL, failed INTEGER NOT NULL,
+        PRIMARY KEY (subject_id, position)
+    );
+    ALTER TABLE trust_anchors ADD COLUMN notification_settings TEXT;
+    )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -127,6 +141,28 @@ AttributeMappings mappings_from(const std::optional<std::string>& text, const st
         if (!m.is_object() || !m.contains("certificateField") || !m["certificateField"].is_string() || !m.contains("specifiers"))
             throw Error(where + ": the kept attribute mappings have an unreadable entry");
         out.push_back({m["certificateField"].get<std::string>(), string_list(m["specifiers"].dump())});
+    }
+    return out;
+}
+
+json settings_of(const std::vector<NotificationSetting>& settings) {
+    json out = json::array();
+    for (const auto& n : settings)
+        out.push_back({{"event", n.event}, {"channel", n.channel}, {"enabled", n.enabled}, {"threshold", n.threshold}, {"configuredBy", n.configured_by}});
+    return out;
+}
+
+std::vector<NotificationSetting> settings_from(const std::optional<std::string>& text, const std::string& where) {
+    if (!text) return default_notification_settings();
+    const auto j = json::parse(*text, nullptr, false);
+    if (!j.is_array()) throw Error(where + ": the kept notification settings are not readable");
+    std::vector<NotificationSetting> out;
+    for (const auto& n : j) {
+        if (!n.is_object() || !n.value("event", json()).is_string() || !n.value("channel", json()).is_string() || !n.value("enabled", json()).is_boolean() ||
+            !n.value("threshold", json()).is_number_integer() || !n.value("configuredBy", json()).is_string())
+            throw Error(where + ": the kept notification settings have an unreadable entry");
+        out.push_back({n["event"].get<std::string>(), n["channel"].get<std::string>(), n["enabled"].get<bool>(), n["threshold"].get<int>(),
+                       n["configuredBy"].get<std::string>()});
     }
     return out;
 }
@@ -238,7 +274,7 @@ ControlSnapshot StateStore::load() const {
     if (!settings["administrator_access_key_id"].empty())
         snap.administrator = administrator_of(snap.account, settings["administrator_access_key_id"], settings["administrator_secret_access_key"]);
     {
-        Statement s(db_, "SELECT id, position, name, enabled, source_type, certificate_data, created_at, updated_at FROM trust_anchors", where);
+        Statement s(db_, "SELECT id, position, name, enabled, source_type, certificate_data, created_at, updated_at, notification_settings FROM trust_anchors", where);
         while (s.step() == SQLITE_ROW) {
             auto a = std::make_shared<AnchorResource>();
             a->id = s.text(0);
@@ -251,6 +287,7 @@ ControlSnapshot StateStore::load() const {
             a->updated_at = from_millis(s.integer(7));
             const auto* bytes = reinterpret_cast<const uint8_t*>(a->certificate_data.data());
             a->certificates = pem::certificates({bytes, a->certificate_data.size()}, where + ": trust anchor " + a->id);
+            a->notification_settings = settings_from(s.optional_text(8), where + ": trust anchor " + a->id);
             snap.anchors[a->id] = std::move(a);
         }
     }
@@ -329,6 +366,7 @@ ControlSnapshot StateStore::load() const {
 }
 
 void StateStore::save(const ControlSnapshot& before, const ControlSnapshot& after) {
+    std::lock_guard lock(mutex_);
     const std::string where = path_.string();
     exec("BEGIN IMMEDIATE");
     try {
@@ -351,8 +389,8 @@ void StateStore::save(const ControlSnapshot& before, const ControlSnapshot& afte
         }
         {
             Statement put(db_,
-                          "INSERT OR REPLACE INTO trust_anchors (id, position, name, enabled, source_type, certificate_data, created_at, updated_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                          "INSERT OR REPLACE INTO trust_anchors (id, position, name, enabled, source_type, certificate_data, created_at, updated_at, "
+                          "notification_settings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                           where);
             Statement remove(db_, "DELETE FROM trust_anchors WHERE id = ?1", where);
             diff(
@@ -366,6 +404,8 @@ void StateStore::save(const ControlSnapshot& before, const ControlSnapshot& afte
                     put.bind(6, a->certificate_data);
                     put.bind(7, to_millis(a->created_at));
                     put.bind(8, to_millis(a->updated_at));
+                    if (a->notification_settings == default_notification_settings()) put.bind_null(9);
+                    else put.bind(9, settings_of(a->notification_settings).dump());
                     put.run();
                 },
                 [&](const std::string& id) {
@@ -483,6 +523,82 @@ void StateStore::save(const ControlSnapshot& before, const ControlSnapshot& afte
                     clear_policies.bind(1, arn);
                     clear_policies.run();
                 });
+        }
+        exec("COMMIT");
+    } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+std::vector<SubjectResource> StateStore::load_subjects() const {
+    std::lock_guard lock(mutex_);
+    const std::string where = path_.string();
+    std::map<std::string, SubjectResource> by_id;
+    {
+        Statement s(db_, "SELECT id, position, x509_subject, created_at, updated_at, last_seen_at FROM subjects", where);
+        while (s.step() == SQLITE_ROW) {
+            SubjectResource r;
+            r.id = s.text(0);
+            r.order = s.integer(1);
+            r.x509_subject = s.text(2);
+            r.created_at = from_millis(s.integer(3));
+            r.updated_at = from_millis(s.integer(4));
+            r.last_seen_at = from_millis(s.integer(5));
+            by_id[r.id] = std::move(r);
+        }
+    }
+    {
+        Statement s(db_, "SELECT subject_id, serial_number, issuer, certificate, seen_at, failed FROM subject_credentials ORDER BY subject_id, position", where);
+        while (s.step() == SQLITE_ROW) {
+            const auto it = by_id.find(s.text(0));
+            if (it == by_id.end()) continue;  // a subject's rows go in one transaction; none is orphaned
+            it->second.credentials.push_back({s.text(1), s.text(2), s.text(3), from_millis(s.integer(4)), s.integer(5) != 0});
+        }
+    }
+    std::vector<SubjectResource> out;
+    for (auto& [id, r] : by_id) out.push_back(std::move(r));
+    return out;
+}
+
+void StateStore::save_subject(const SubjectResource& subject, const std::optional<std::string>& evicted) {
+    std::lock_guard lock(mutex_);
+    const std::string where = path_.string();
+    exec("BEGIN IMMEDIATE");
+    try {
+        Statement clear(db_, "DELETE FROM subject_credentials WHERE subject_id = ?1", where);
+        if (evicted) {
+            Statement remove(db_, "DELETE FROM subjects WHERE id = ?1", where);
+            remove.bind(1, *evicted);
+            remove.run();
+            clear.bind(1, *evicted);
+            clear.run();
+        }
+        Statement put(db_,
+                      "INSERT OR REPLACE INTO subjects (id, position, x509_subject, created_at, updated_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", where);
+        put.bind(1, subject.id);
+        put.bind(2, subject.order);
+        put.bind(3, subject.x509_subject);
+        put.bind(4, to_millis(subject.created_at));
+        put.bind(5, to_millis(subject.updated_at));
+        put.bind(6, to_millis(subject.last_seen_at));
+        put.run();
+        clear.bind(1, subject.id);
+        clear.run();
+        Statement credential(db_,
+                             "INSERT INTO subject_credentials (subject_id, position, serial_number, issuer, certificate, seen_at, failed) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                             where);
+        for (size_t i = 0; i < subject.credentials.size(); ++i) {
+            const auto& c = subject.credentials[i];
+            credential.bind(1, subject.id);
+            credential.bind(2, static_cast<int64_t>(i));
+            credential.bind(3, c.serial_number);
+            credential.bind(4, c.issuer);
+            credential.bind(5, c.certificate_pem);
+            credential.bind(6, to_millis(c.seen_at));
+            credential.bind(7, int64_t{c.failed});
+            credential.run();
         }
         exec("COMMIT");
     } catch (...) {

@@ -4,9 +4,12 @@
 #pragma once
 
 #include "exchange/emulator/control_state.h"
+#include "exchange/emulator/subject_log.h"
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 struct sqlite3;
 
@@ -30,6 +33,10 @@ public:
     // and shared between snapshots, so a changed one is a different object.
     void save(const ControlSnapshot& before, const ControlSnapshot& after);
 
+    // The subjects kept (SubjectLog), and one subject written whole, with `evicted` removed, in one transaction.
+    std::vector<SubjectResource> load_subjects() const;
+    void save_subject(const SubjectResource& subject, const std::optional<std::string>& evicted);
+
     const std::filesystem::path& path() const { return path_; }
     int schema_version() const;
 
@@ -38,6 +45,7 @@ private:
     void exec(const char* sql) const;
     void migrate();
 
+    mutable std::mutex mutex_;  // the connection is shared by the control plane's changes and CreateSession's subjects
     sqlite3* db_;
     std::filesystem::path path_;
 };

@@ -168,6 +168,16 @@ TEST_CASE("control plane: the blog's set-up with the AWS CLI, an exchange, revoc
     CHECK(ra_ok(t, *emulate, "list-tags-for-resource --resource-arn " + profile_arn)["tags"] == json::parse(R"([{"key": "team", "value": "pki"}])"));
     CHECK_THAT(exchange(t, *emulate, "vm", anchor_arn, profile_arn, role).err, Catch::Contains("revoked by the CRL"));
     CHECK(exchange(t, *emulate, "vm2", anchor_arn, profile_arn, role).code == 0);
+    // One Subject, CN=MyOnpremVM, with both certificates: the one just granted first, the revoked one refused.
+    const auto subjects = ra_ok(t, *emulate, "list-subjects")["subjects"];
+    REQUIRE(subjects.size() == 1);
+    const auto seen = ra_ok(t, *emulate, "get-subject --subject-id " + subjects[0]["subjectId"].get<std::string>())["subject"]["credentials"];
+    INFO(seen.dump());
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0]["x509CertificateData"] == slurp(t / "vm2.crt"));
+    CHECK(seen[0]["failed"] == false);
+    CHECK(seen[1]["x509CertificateData"] == slurp(t / "vm.crt"));
+    CHECK(seen[1]["failed"] == true);
 }
 
 TEST_CASE("control plane: list, get, update, delete, enable, disable and tags round trip", "[cli][control-plane]") {
@@ -363,38 +373,64 @@ TEST_CASE("control plane: unsigned, wrongly signed and unknown callers are refus
     CHECK_THAT(e.process.err(), !Catch::Contains(e.secret()));
 }
 
-TEST_CASE("control plane: boto3 creates and lists as the AWS CLI does", "[cli][control-plane][boto3]") {
+TEST_CASE("control plane: the blog's set-up driven by boto3, its Subjects listed by boto3", "[cli][control-plane][boto3]") {
     if (shell("/usr/bin/python3 -c 'import boto3'", "/").code != 0) FAIL("python3-boto3 (Debian) is required; run .ci/install-deps");
     TempDir t;
     must(run("ca init --dir root-ca --subject \"CN=Boto Root\"", t.path()));
+    issue_leaf(t, "MyOnpremVM", "vm");
+    issue_leaf(t, "SomeoneElse", "other");
     Emulate e("--state state.db", t);
+    // The role, anchor and profile are made by boto3 alone; pkitool only exchanges certificates,
+    // as a machine would, and boto3 checks the credentials and reads the Subjects back.
     std::ofstream(t / "setup.py") << R"PY(
-import json, sys, boto3
-url, role = sys.argv[1], sys.argv[2]
+import json, subprocess, sys, boto3
+url, pkitool = sys.argv[1], sys.argv[2]
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "rolesanywhere.amazonaws.com"},
+         "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+         "Condition": {"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "MyOnpremVM"}}}]}
+role = boto3.client("iam", endpoint_url=url).create_role(RoleName="MyOnpremRole", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
 ra = boto3.client("rolesanywhere", endpoint_url=url)
-pem = open("root-ca/ca.crt").read()
 anchor = ra.create_trust_anchor(name="boto-root", enabled=True,
-    source={"sourceType": "CERTIFICATE_BUNDLE", "sourceData": {"x509CertificateData": pem}})["trustAnchor"]
-profile = ra.create_profile(name="boto-profile", roleArns=[role], durationSeconds=1800)["profile"]
+    source={"sourceType": "CERTIFICATE_BUNDLE", "sourceData": {"x509CertificateData": open("root-ca/ca.crt").read()}})["trustAnchor"]
+profile = ra.create_profile(name="boto-profile", roleArns=[role["Arn"]], durationSeconds=1800)["profile"]
+def exchange(name):
+    return subprocess.run([pkitool, "exchange", "credential-process", "--no-cache", "--certificate", name + ".crt", "--private-key", name + ".key",
+                           "--trust-anchor-arn", anchor["trustAnchorArn"], "--profile-arn", profile["profileArn"], "--role-arn", role["Arn"],
+                           "--endpoint", url], capture_output=True, text=True)
+while_disabled = exchange("vm")
 ra.enable_profile(profileId=profile["profileId"])
+granted = exchange("vm")
+creds = json.loads(granted.stdout)
+who = boto3.client("sts", endpoint_url=url, aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                   aws_session_token=creds["SessionToken"]).get_caller_identity()["Arn"]
+other = exchange("other")
+subjects = []
+for page in ra.get_paginator("list_subjects").paginate():
+    for s in page["subjects"]:
+        detail = ra.get_subject(subjectId=s["subjectId"])["subject"]
+        subjects.append({"x509Subject": s["x509Subject"], "failed": [c["failed"] for c in detail["credentials"]]})
 listed = [p["name"] for page in ra.get_paginator("list_profiles").paginate(pageSize=1) for p in page["profiles"]]
 try:
     ra.get_profile(profileId="00000000-0000-4000-8000-000000000000")
     missing = None
 except ra.exceptions.ResourceNotFoundException as e:
     missing = e.response["Error"]["Code"]
-print(json.dumps({"anchor": anchor["trustAnchorArn"], "anchorEnabled": anchor["enabled"], "profiles": listed,
-                  "enabled": ra.get_profile(profileId=profile["profileId"])["profile"]["enabled"], "missing": missing}))
+print(json.dumps({"disabled": [while_disabled.returncode, while_disabled.stderr], "who": who, "other": [other.returncode, other.stderr],
+                  "subjects": subjects, "profiles": listed, "missing": missing}))
 )PY";
-    const auto r = shell(aws_env(t, e.key_id(), e.secret()) + "timeout 90 /usr/bin/python3 setup.py " + e.url() + " " + e.info["roleArn"].get<std::string>(),
-                         t.path());
+    const auto r = shell(aws_env(t, e.key_id(), e.secret()) + "timeout 120 /usr/bin/python3 setup.py " + e.url() + " '" PKITOOL_BINARY "'", t.path());
     INFO(r.err << "\nemulate: " << e.process.err());
     REQUIRE(r.code == 0);
     const auto out = json::parse(r.out);
-    CHECK_THAT(out["anchor"].get<std::string>(), Catch::StartsWith("arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/"));
-    CHECK(out["anchorEnabled"] == true);
+    INFO(out.dump());
+    CHECK(out["disabled"][0] == 1);
+    CHECK_THAT(out["disabled"][1].get<std::string>(), Catch::Contains("profile \"boto-profile\"") && Catch::Contains("is disabled"));
+    CHECK(out["who"] == "arn:aws:sts::123456789012:assumed-role/MyOnpremRole/" + openssl_serial("vm.crt", t));
+    CHECK(out["other"][0] == 1);
+    CHECK_THAT(out["other"][1].get<std::string>(), Catch::Contains("the certificate's x509Subject/CN is \"SomeoneElse\""));
+    // The disabled profile's refusal and the later success are one credential: its latest outcome.
+    CHECK(out["subjects"] == json::parse(R"([{"x509Subject": "CN=MyOnpremVM", "failed": [false]}, {"x509Subject": "CN=SomeoneElse", "failed": [true]}])"));
     CHECK(out["profiles"] == json::parse(R"(["boto-profile"])"));
-    CHECK(out["enabled"] == true);
     CHECK(out["missing"] == "ResourceNotFoundException");
 }
 
@@ -481,6 +517,24 @@ TEST_CASE("control plane: the blog's role made with aws iam, its trust policy ju
     CHECK(json::parse(kept.out)["Role"]["AssumeRolePolicyDocument"] == json::parse(slurp(t / "trust.json")));
     CHECK(exchange(t, *emulate, "vm", anchor_arn, profile_arn, role_arn).code == 0);
     CHECK(exchange(t, *emulate, "other", anchor_arn, profile_arn, role_arn).code == 1);
+    // Both callers are Subjects, across the restart: the accepted one and the refused one.
+    const auto subjects = ra_ok(t, *emulate, "list-subjects")["subjects"];
+    INFO(subjects.dump());
+    REQUIRE(subjects.size() == 2);
+    CHECK(subjects[0]["x509Subject"] == "CN=MyOnpremVM");
+    CHECK(subjects[1]["x509Subject"] == "CN=SomeoneElse");
+    const auto refused_subject = ra_ok(t, *emulate, "get-subject --subject-id " + subjects[1]["subjectId"].get<std::string>())["subject"];
+    INFO(refused_subject.dump());
+    REQUIRE(refused_subject["credentials"].size() == 1);
+    const auto& seen = refused_subject["credentials"][0];
+    CHECK(seen["failed"] == true);
+    CHECK(seen["issuer"] == "CN=Onprem Root");
+    // The serial as the certificate's Credential= carries it: decimal, which openssl prints in hex.
+    const auto decimal = shell("python3 -c 'print(int(\"" + openssl_serial("other.crt", t) + "\", 16))'", t.path());
+    CHECK(seen["serialNumber"].get<std::string>() + "\n" == decimal.out);
+    CHECK(seen["x509CertificateData"].get<std::string>() == slurp(t / "other.crt"));
+    const auto accepted_subject = ra_ok(t, *emulate, "get-subject --subject-id " + subjects[0]["subjectId"].get<std::string>())["subject"];
+    CHECK(accepted_subject["credentials"][0]["failed"] == false);
     const auto gone = iam(t, *emulate, "delete-role --role-name MyOnpremRole");
     CHECK(gone.code == 0);
     CHECK_THAT(exchange(t, *emulate, "vm", anchor_arn, profile_arn, role_arn).err, Catch::Contains("no role " + role_arn));

@@ -13,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <botan/bigint.h>
 #include <sqlite3.h>
 
 #include <fstream>
@@ -179,7 +180,7 @@ TEST_CASE("control plane: signed calls get the model's shapes, refusals AWS's wo
     CHECK(missing->error == ServiceErrorType::Validation);
     CHECK(missing->body["message"] == "2 validation errors detected: Value null at 'name' failed to satisfy constraint: Member must not be null; "
                                        "Value null at 'roleArns' failed to satisfy constraint: Member must not be null");
-    CHECK_FALSE(plane.handle(signed_call("GET", "/subjects", "", admin, now), now));  // not emulated: the endpoint's 404
+    CHECK_FALSE(plane.handle(signed_call("GET", "/subject", "", admin, now), now));  // no such path: the endpoint's 404
     CHECK_FALSE(plane.handle(signed_call("PUT", "/trustanchors", "", admin, now), now));
 }
 
@@ -240,4 +241,168 @@ TEST_CASE("control plane: attribute mappings decide which session tags a certifi
     const auto no_issuer = principal_tags(leaf, state.profile(arn)->attribute_mappings);
     for (const auto& [k, v] : no_issuer) CHECK(k.rfind("x509Issuer/", 0) != 0);
     CHECK(no_issuer.at("x509Subject/O") == "Example");
+}
+
+TEST_CASE("control state: each CreateSession is kept on its Subject, accepted or refused, across a reopen", "[emulate][control-plane]") {
+    test::TempDir t;
+    const auto path = t / "state.db";
+    const auto now = std::chrono::floor<std::chrono::milliseconds>(Clock::now());
+    std::string ec_subject;
+    {
+        auto state = open_control_state(path);
+        state->initialize(EmulatorFixture::get().config(), now);
+        CredentialStore store;
+        SessionVerifier verifier(*state, store, &state->subjects());
+        const auto s = state->snapshot();
+        const auto anchor = s->anchor_views.begin()->first;
+        const auto profile = ControlSnapshot::in_order(s->profiles).front();
+        const auto request = [&](const std::string& cert) {
+            return test::session_request(cert, s->profile_arn(*profile), profile->role_arns.front(), anchor, "{}", now);
+        };
+        const auto accepted = verifier.create_session(request("ec"), now);
+        REQUIRE(std::holds_alternative<CreatedSession>(accepted));
+        REQUIRE(std::holds_alternative<Refusal>(verifier.create_session(request("revoked"), now)));
+        // A request whose signature does not verify names nobody: it is not recorded.
+        auto forged = request("rsa");
+        forged.body += " ";
+        REQUIRE(std::holds_alternative<Refusal>(verifier.create_session(forged, now)));
+
+        const auto subjects = state->subjects().in_order();
+        REQUIRE(subjects.size() == 2);
+        const auto& ec = *subjects[0];
+        CHECK_THAT(ec.x509_subject, Catch::Contains("CN=MyOnpremVM"));
+        CHECK(ec.id == subject_id(ec.x509_subject));
+        // The session's subjectArn names the same Subject that ListSubjects shows.
+        const std::string arn = std::get<CreatedSession>(accepted).body["subjectArn"];
+        CHECK_THAT(arn, Catch::EndsWith(":subject/" + ec.id));
+        REQUIRE(ec.credentials.size() == 1);
+        CHECK_FALSE(ec.credentials[0].failed);
+        CHECK(ec.credentials[0].serial_number == Botan::BigInt(EmulatorFixture::get().cert("ec").serial_number()).to_dec_string());
+        CHECK_THAT(ec.credentials[0].issuer, Catch::Contains("CN=Test Root CA"));
+        CHECK(ec.last_seen_at == now);
+        const auto& revoked = *subjects[1];
+        CHECK_THAT(revoked.x509_subject, Catch::Contains("CN=revoked-vm"));
+        REQUIRE(revoked.credentials.size() == 1);
+        CHECK(revoked.credentials[0].failed);
+        ec_subject = ec.id;
+
+        // The same certificate again, refused this time: one credential, its latest outcome.
+        state->modify([&](ControlSnapshot& next) {
+            auto p = std::make_shared<ProfileResource>(*next.profiles.at(profile->id));
+            p->enabled = false;
+            next.profiles[p->id] = p;
+        });
+        REQUIRE(std::holds_alternative<Refusal>(verifier.create_session(request("ec"), now + std::chrono::seconds(1))));
+        const auto again = state->subjects().find(ec_subject);
+        REQUIRE(again);
+        REQUIRE(again->credentials.size() == 1);
+        CHECK(again->credentials[0].failed);
+        CHECK(again->last_seen_at == now + std::chrono::seconds(1));
+        CHECK(again->created_at == now);
+    }
+    auto state = open_control_state(path);
+    const auto subjects = state->subjects().in_order();
+    REQUIRE(subjects.size() == 2);
+    CHECK(subjects[0]->id == ec_subject);
+    CHECK(subjects[0]->credentials.size() == 1);
+    CHECK(subjects[0]->credentials[0].failed);
+    CHECK(subjects[0]->credentials[0].certificate_pem == EmulatorFixture::get().cert("ec").PEM_encode());
+    CHECK(subjects[0]->last_seen_at == now + std::chrono::seconds(1));
+    CHECK(subjects[1]->credentials[0].failed);
+
+    // ListSubjects and GetSubject show them as the API's SubjectSummary and SubjectDetail.
+    CredentialStore issued;
+    HmacVerifier hmac(issued, state->snapshot()->administrator);
+    ControlPlane plane(*state, hmac);
+    const Administrator admin = *state->snapshot()->administrator;
+    const auto listed = plane.handle(signed_call("GET", "/subjects", "", admin, Clock::now()), Clock::now());
+    REQUIRE(listed);
+    INFO(listed->body.dump());
+    REQUIRE(listed->body["subjects"].size() == 2);
+    CHECK(listed->body["subjects"][0]["subjectId"] == ec_subject);
+    CHECK_FALSE(listed->body["subjects"][0].contains("credentials"));
+    const auto got = plane.handle(signed_call("GET", "/subject/" + ec_subject, "", admin, Clock::now()), Clock::now());
+    REQUIRE(got);
+    CHECK(got->status == 200);
+    CHECK(got->body["subject"]["credentials"][0]["failed"] == true);
+    CHECK(got->body["subject"]["x509Subject"] == subjects[0]->x509_subject);
+    const auto unknown = plane.handle(signed_call("GET", "/subject/" + subject_id("CN=nobody"), "", admin, Clock::now()), Clock::now());
+    CHECK(unknown->status == 404);
+    const auto malformed = plane.handle(signed_call("GET", "/subject/not-a-uuid", "", admin, Clock::now()), Clock::now());
+    CHECK(malformed->error == ServiceErrorType::Validation);
+}
+
+TEST_CASE("control plane: notification settings are put, reset and kept as the service keeps them", "[emulate][control-plane]") {
+    test::TempDir t;
+    const auto path = t / "state.db";
+    const auto now = Clock::now();
+    std::string id;
+    {
+        auto state = open_control_state(path);
+        state->initialize(roles_only_emulator_config(), now);
+        CredentialStore issued;
+        HmacVerifier hmac(issued, state->snapshot()->administrator);
+        ControlPlane plane(*state, hmac);
+        const Administrator admin = *state->snapshot()->administrator;
+        const std::string pem = EmulatorFixture::get().cert("root").PEM_encode();
+        const auto body = nlohmann::json{{"name", "root"}, {"source", {{"sourceType", "CERTIFICATE_BUNDLE"}, {"sourceData", {{"x509CertificateData", pem}}}}}};
+        const auto created = plane.handle(signed_call("POST", "/trustanchors", body.dump(), admin, now), now);
+        REQUIRE(created);
+        id = created->body["trustAnchor"]["trustAnchorId"];
+        // Both events, 45 days, every channel, configured by the service.
+        const auto defaults = created->body["trustAnchor"]["notificationSettings"];
+        REQUIRE(defaults.size() == 2);
+        for (const auto& n : defaults) {
+            CHECK(n["threshold"] == 45);
+            CHECK(n["enabled"] == true);
+            CHECK(n["channel"] == "ALL");
+            CHECK(n["configuredBy"] == "rolesanywhere.amazonaws.com");
+        }
+        const auto put = plane.handle(
+            signed_call("PATCH", "/put-notifications-settings",
+                        R"({"trustAnchorId": ")" + id + R"(", "notificationSettings": [{"event": "END_ENTITY_CERTIFICATE_EXPIRY", "enabled": false, "threshold": 10}]})", admin, now),
+            now);
+        REQUIRE(put);
+        INFO(put->body.dump());
+        CHECK(put->status == 200);
+        const auto& after = put->body["trustAnchor"]["notificationSettings"];
+        REQUIRE(after.size() == 2);
+        CHECK(after[1]["event"] == "END_ENTITY_CERTIFICATE_EXPIRY");
+        CHECK(after[1]["threshold"] == 10);
+        CHECK(after[1]["enabled"] == false);
+        CHECK(after[1]["configuredBy"] == "123456789012");
+        CHECK(after[0]["configuredBy"] == "rolesanywhere.amazonaws.com");
+
+        // Out of range, unknown events, a missing anchor: the service's refusals, nothing changed.
+        const auto put_body = [&](const std::string& settings) { return R"({"trustAnchorId": ")" + id + R"(", "notificationSettings": )" + settings + "}"; };
+        const auto too_low = plane.handle(signed_call("PATCH", "/put-notifications-settings", put_body(R"([{"event": "CA_CERTIFICATE_EXPIRY", "enabled": true, "threshold": 0}])"), admin, now), now);
+        CHECK(too_low->error == ServiceErrorType::Validation);
+        const auto bogus = plane.handle(signed_call("PATCH", "/put-notifications-settings", put_body(R"([{"event": "EXPIRY", "enabled": true}])"), admin, now), now);
+        CHECK(bogus->error == ServiceErrorType::Validation);
+        const auto no_enabled = plane.handle(signed_call("PATCH", "/put-notifications-settings", put_body(R"([{"event": "CA_CERTIFICATE_EXPIRY"}])"), admin, now), now);
+        CHECK(no_enabled->error == ServiceErrorType::Validation);
+        const auto elsewhere = plane.handle(signed_call("PATCH", "/put-notifications-settings",
+                                                        R"({"trustAnchorId": "00000000-0000-4000-8000-000000000000", "notificationSettings": []})", admin, now),
+                                            now);
+        CHECK(elsewhere->status == 404);
+        CHECK(state->snapshot()->anchors.at(id)->notification_settings[1].threshold == 10);
+    }
+    {
+        auto state = open_control_state(path);
+        const auto& kept = state->snapshot()->anchors.at(id)->notification_settings;
+        REQUIRE(kept.size() == 2);
+        CHECK(kept[1].threshold == 10);
+        CHECK(kept[1].configured_by == "123456789012");
+        CredentialStore issued;
+        HmacVerifier hmac(issued, state->snapshot()->administrator);
+        ControlPlane plane(*state, hmac);
+        const Administrator admin = *state->snapshot()->administrator;
+        const auto reset = plane.handle(signed_call("PATCH", "/reset-notifications-settings",
+                                                    R"({"trustAnchorId": ")" + id + R"(", "notificationSettingKeys": [{"event": "END_ENTITY_CERTIFICATE_EXPIRY"}]})", admin, now),
+                                        now);
+        REQUIRE(reset);
+        INFO(reset->body.dump());
+        CHECK(reset->status == 200);
+        CHECK(state->snapshot()->anchors.at(id)->notification_settings == default_notification_settings());
+    }
 }
