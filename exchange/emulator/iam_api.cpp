@@ -1,6 +1,7 @@
 // IAM roles over the query API: authentication, parameter validation against the iam 2010-05-08
 // API model (botocore's service-2.json), the operations on the ControlState, and IAM's XML.
 #include "exchange/emulator/iam_api.h"
+#include "exchange/emulator/xml_text.h"
 
 #include "base/error.h"
 #include "exchange/emulator/request_fields.h"
@@ -44,23 +45,8 @@ void throw_if(const Violations& v) {
     if (!v.empty()) fail(IamErrorCode::ValidationError, v.message());
 }
 
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
-std::string element(const std::string& name, const std::string& text) { return "<" + name + ">" + xml_escape(text) + "</" + name + ">"; }
+std::string element(const std::string& name, const std::string& text) { return "<" + name + ">" + xml_text(text) + "</" + name + ">"; }
 
 std::string iso8601(Timestamp t) { return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t)); }
 

@@ -1,5 +1,6 @@
 // GetCallerIdentity: verify the HMAC signature against an issued secret, then say who the caller is.
 #include "exchange/emulator/sts_verifier.h"
+#include "exchange/emulator/xml_text.h"
 
 #include "exchange/url_query.h"
 
@@ -9,19 +10,6 @@ namespace {
 
 StsRefusal refuse(StsErrorCode c, const std::string& m) { return {c, m}; }
 
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 constexpr const char* kXmlns = "https://sts.amazonaws.com/doc/2011-06-15/";
 
@@ -82,15 +70,15 @@ StsDecision StsVerifier::get_caller_identity(const HttpRequest& req, std::chrono
 }
 
 std::string to_xml(const CallerIdentity& id, const std::string& request_id) {
-    return std::string("<GetCallerIdentityResponse xmlns=\"") + kXmlns + "\">\n  <GetCallerIdentityResult>\n    <Arn>" + xml_escape(id.arn) +
-           "</Arn>\n    <UserId>" + xml_escape(id.user_id) + "</UserId>\n    <Account>" + xml_escape(id.account) +
+    return std::string("<GetCallerIdentityResponse xmlns=\"") + kXmlns + "\">\n  <GetCallerIdentityResult>\n    <Arn>" + xml_text(id.arn) +
+           "</Arn>\n    <UserId>" + xml_text(id.user_id) + "</UserId>\n    <Account>" + xml_text(id.account) +
            "</Account>\n  </GetCallerIdentityResult>\n  <ResponseMetadata>\n    <RequestId>" + request_id +
            "</RequestId>\n  </ResponseMetadata>\n</GetCallerIdentityResponse>\n";
 }
 
 std::string to_xml(const StsRefusal& r, const std::string& request_id) {
     return std::string("<ErrorResponse xmlns=\"") + kXmlns + "\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>" + to_string(r.code) +
-           "</Code>\n    <Message>" + xml_escape(r.message) + "</Message>\n  </Error>\n  <RequestId>" + request_id + "</RequestId>\n</ErrorResponse>\n";
+           "</Code>\n    <Message>" + xml_text(r.message) + "</Message>\n  </Error>\n  <RequestId>" + request_id + "</RequestId>\n</ErrorResponse>\n";
 }
 
 }  // namespace pkitool::exchange

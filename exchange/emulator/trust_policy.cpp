@@ -2,6 +2,7 @@
 #include "exchange/emulator/trust_policy.h"
 
 #include "base/error.h"
+#include "exchange/arn.h"
 
 #include <nlohmann/json.hpp>
 
@@ -33,7 +34,7 @@ std::string quoted_list(const std::vector<std::string>& values) {
 
 enum class Base { StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals, ArnLike, Null };
 enum class SetOp { None, ForAnyValue, ForAllValues };
-enum class Key { PrincipalTag, SourceArn, SourceIdentity };
+enum class Key { PrincipalTag, SourceArn, SourceAccount, SourceIdentity };
 
 struct Condition {
     std::string op, key;  // as written
@@ -138,7 +139,11 @@ void parse_key(Condition& c, const std::string& where) {
     const std::string tag_prefix = "aws:principaltag/";
     if (k == "aws:sourcearn") {
         c.kind = Key::SourceArn;
-    } else if (k == "aws:sourceidentity") {
+    } else if (k == "aws:sourceaccount") {
+        c.kind = Key::SourceAccount;
+    } else if (k == "aws:sourceidentity" || k == "sts:sourceidentity") {
+        // sts:SourceIdentity is the key the AssumeRole family compares in a trust policy (IAM User
+        // Guide, "sts:SourceIdentity"); aws:SourceIdentity the global one. Both carry the same value.
         c.kind = Key::SourceIdentity;
     } else if (k.rfind(tag_prefix, 0) == 0) {
         c.kind = Key::PrincipalTag;
@@ -152,7 +157,8 @@ void parse_key(Condition& c, const std::string& where) {
         if (!ok) fail(where, "unknown session tag (Roles Anywhere sets x509Subject/<RDN>, x509Issuer/<RDN>, x509SAN/DNS, x509SAN/URI, x509SAN/Name/<RDN>)");
     } else {
         fail(where, "unknown condition key (supported: aws:PrincipalTag/x509Subject/<RDN>, aws:PrincipalTag/x509Issuer/<RDN>, "
-                    "aws:PrincipalTag/x509SAN/DNS, aws:PrincipalTag/x509SAN/URI, aws:PrincipalTag/x509SAN/Name/<RDN>, aws:SourceArn, aws:SourceIdentity)");
+                    "aws:PrincipalTag/x509SAN/DNS, aws:PrincipalTag/x509SAN/URI, aws:PrincipalTag/x509SAN/Name/<RDN>, aws:SourceArn, aws:SourceAccount, "
+                    "aws:SourceIdentity, sts:SourceIdentity)");
     }
     if ((c.base == Base::ArnEquals || c.base == Base::ArnLike) && c.kind != Key::SourceArn) fail(where, c.op + " applies to ARN keys only (aws:SourceArn)");
 }
@@ -295,6 +301,12 @@ bool holds(const Condition& c, const std::optional<std::string>& actual) {
 std::optional<std::string> actual_of(const Condition& c, const TrustRequest& r) {
     switch (c.kind) {
         case Key::SourceArn: return r.source_arn.empty() ? std::nullopt : std::optional(r.source_arn);
+        case Key::SourceAccount:  // the trust anchor's account
+            try {
+                return Arn::parse(r.source_arn).account;
+            } catch (const std::exception&) {
+                return std::nullopt;
+            }
         case Key::SourceIdentity: return r.source_identity.empty() ? std::nullopt : std::optional(r.source_identity);
         case Key::PrincipalTag:
             for (const auto& [k, v] : r.tags)

@@ -25,8 +25,8 @@ constexpr std::array<const char*, 3> kRolesAnywhereActions = {"sts:AssumeRole", 
 // What one CreateSession puts before the trust policy: the request context's keys.
 struct TrustRequest {
     PrincipalTags tags;           // aws:PrincipalTag/<key>
-    std::string source_arn;       // aws:SourceArn: the trust anchor's ARN
-    std::string source_identity;  // aws:SourceIdentity: "CN=vm" or "ID=<hex serial>"
+    std::string source_arn;       // aws:SourceArn: the trust anchor's ARN (aws:SourceAccount is its account)
+    std::string source_identity;  // aws:SourceIdentity and sts:SourceIdentity: "CN=vm" or "ID=<hex serial>"
 };
 
 // One condition (operator, key, values) of one statement and how it came out, so a refusal and

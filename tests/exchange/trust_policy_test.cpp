@@ -178,6 +178,11 @@ TEST_CASE("trust policy: ARN operators on aws:SourceArn", "[emulate]") {
     CHECK_FALSE(allows(R"({"ArnEquals":{"aws:SourceArn":")" + kAnchor + R"("}})", request(kVm, "not-an-arn")));
     CHECK(allows(R"({"StringEquals":{"aws:SourceIdentity":"CN=MyOnpremVM"}})"));
     CHECK_FALSE(allows(R"({"StringEquals":{"aws:SourceIdentity":"CN=Other"}})"));
+    CHECK(allows(R"({"StringEquals":{"sts:SourceIdentity":"CN=MyOnpremVM"}})"));
+    // aws:SourceAccount is the trust anchor's account, as the confused-deputy guidance uses it.
+    CHECK(allows(R"({"StringEquals":{"aws:SourceAccount":"123456789012"}})"));
+    CHECK_FALSE(allows(R"({"StringEquals":{"aws:SourceAccount":"999999999999"}})"));
+    CHECK_FALSE(allows(R"({"StringEquals":{"aws:SourceAccount":"123456789012"}})", request(kVm, "not-an-arn")));
 }
 
 TEST_CASE("trust policy: an explicit Deny wins", "[emulate]") {
