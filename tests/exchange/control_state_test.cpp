@@ -246,11 +246,12 @@ TEST_CASE("control plane: attribute mappings decide which session tags a certifi
 TEST_CASE("control state: each CreateSession is kept on its Subject, accepted or refused, across a reopen", "[emulate][control-plane]") {
     test::TempDir t;
     const auto path = t / "state.db";
+    const auto config = EmulatorFixture::get().config();  // first: the fixture's certificates start being valid now
     const auto now = std::chrono::floor<std::chrono::milliseconds>(Clock::now());
     std::string ec_subject;
     {
         auto state = open_control_state(path);
-        state->initialize(EmulatorFixture::get().config(), now);
+        state->initialize(config, now);
         CredentialStore store;
         SessionVerifier verifier(*state, store, &state->subjects());
         const auto s = state->snapshot();
