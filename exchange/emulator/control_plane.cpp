@@ -590,8 +590,9 @@ ControlReply reset_notification_settings(const Call& c) {
     throw_if(v);
     return with_anchor(c, id, [&](AnchorResource& a, const ControlSnapshot&) {
         const auto defaults = default_notification_settings();
-        for (const auto& [event, channel] : keys) {
-            const auto is_key = [&](const NotificationSetting& n) { return n.event == event && n.channel == channel; };
+        for (const auto& key : keys) {
+            // A lambda may not capture a structured binding before C++20's P1091 lands in clang 16.
+            const auto is_key = [&key](const NotificationSetting& n) { return n.event == key.first && n.channel == key.second; };
             std::erase_if(a.notification_settings, is_key);
             const auto d = std::find_if(defaults.begin(), defaults.end(), is_key);
             if (d != defaults.end()) a.notification_settings.push_back(*d);
