@@ -2,6 +2,8 @@
 #include "exchange/emulator/attribute_mapping.h"
 
 #include "issue/general_name.h"
+#include "issue/serial.h"
+#include "issue/subject.h"
 
 #include <botan/pkix_types.h>
 
@@ -79,5 +81,11 @@ PrincipalTags principal_tags(const Botan::X509_Certificate& leaf, const Attribut
 }
 
 PrincipalTags principal_tags(const Botan::X509_Certificate& leaf) { return principal_tags(leaf, default_attribute_mappings()); }
+
+TrustRequest trust_request(const Botan::X509_Certificate& leaf, const AttributeMappings& mappings, const std::string& anchor_arn) {
+    const std::string cn = issue::Subject::from(leaf.subject_dn()).common_name();
+    std::string source_identity = cn.empty() ? "ID=" + issue::Serial::from(Botan::BigInt(leaf.serial_number())).hex() : "CN=" + cn;
+    return {principal_tags(leaf, mappings), anchor_arn, std::move(source_identity)};
+}
 
 }  // namespace pkitool::exchange

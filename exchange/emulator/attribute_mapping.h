@@ -34,4 +34,10 @@ PrincipalTags principal_tags(const Botan::X509_Certificate& leaf, const Attribut
 // Under the default mappings.
 PrincipalTags principal_tags(const Botan::X509_Certificate& leaf);
 
+// The request context a CreateSession by `leaf` under the trust anchor `anchor_arn` puts before the
+// role's trust policy: its tags under `mappings`, aws:SourceArn, and the source identity (Roles
+// Anywhere User Guide, "Trust policy": CN=<common name>, or ID=<serial in hex> without one). The
+// emulator's CreateSession and `doctor` judge with the same context.
+TrustRequest trust_request(const Botan::X509_Certificate& leaf, const AttributeMappings& mappings, const std::string& anchor_arn);
+
 }  // namespace pkitool::exchange

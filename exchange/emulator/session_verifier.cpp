@@ -241,12 +241,10 @@ SessionDecision SessionVerifier::decide(const HttpRequest& req, std::chrono::sys
         return denied("role " + arns.role + " is not one of the roles of profile \"" + profile->name + "\" (" + fmt::format("{}", fmt::join(profile->role_arns, ", ")) + ")");
     const auto role = directory_.role(arns.role);
     if (!role) return not_found("no role " + arns.role + " on this endpoint");
-    // Roles Anywhere User Guide, "Trust policy": the source identity is CN=<common name>, or
-    // ID=<serial number> when the subject has none; aws:SourceArn is the trust anchor's ARN.
-    const std::string cn = issue::Subject::from(leaf->subject_dn()).common_name();
-    const std::string source_identity = cn.empty() ? "ID=" + issue::Serial::from(Botan::BigInt(leaf->serial_number())).hex() : "CN=" + cn;
-    const auto verdict = role->trust_policy.evaluate({principal_tags(*leaf, profile->attribute_mappings), anchor->arn, source_identity});
-    if (!verdict.allowed) return denied("role \"" + role->name + "\" does not trust this certificate: " + verdict.reason);
+    const auto context = trust_request(*leaf, profile->attribute_mappings, anchor->arn);
+    const std::string& source_identity = context.source_identity;
+    const auto verdict = role->trust_policy.evaluate(context);
+    if (!verdict.allowed()) return denied("role \"" + role->name + "\" does not trust this certificate: " + verdict.reason);
     // The service answers AccessDenied, not a validation error (Roles Anywhere User Guide, "Profiles":
     // a role session name is honoured only when the profile accepts one).
     if (session_name && !profile->accept_role_session_name)

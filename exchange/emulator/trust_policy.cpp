@@ -407,6 +407,7 @@ TrustVerdict TrustPolicy::evaluate(const TrustRequest& request) const {
         if (!applies[i] || s.allow || !conditions_hold[i]) continue;
         for (const char* action : kRolesAnywhereActions)
             if (action_matches(s, action)) {
+                out.refusal = TrustRefusal::ExplicitDeny;
                 out.reason = "explicit Deny in " + statement_name(i, s) + " for " + action;
                 return out;
             }
@@ -421,11 +422,12 @@ TrustVerdict TrustPolicy::evaluate(const TrustRequest& request) const {
             else if (!unmet) unmet = first_unmet[i];
         }
         if (!allowed) {
+            out.refusal = unmet ? TrustRefusal::ConditionUnmet : TrustRefusal::ActionNotAllowed;
             out.reason = unmet ? *unmet : std::string("no statement allows ") + action + " for " + kRolesAnywhereService;
             return out;
         }
     }
-    out.allowed = true;
+    out.refusal = TrustRefusal::None;
     return out;
 }
 

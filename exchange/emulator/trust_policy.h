@@ -40,8 +40,17 @@ struct ConditionOutcome {
     bool held = false;
 };
 
+// Why a trust policy refused: `doctor` points at the statement's actions or at its conditions.
+enum class TrustRefusal {
+    None,              // allowed
+    ExplicitDeny,      // a Deny statement whose conditions hold names one of the actions
+    ActionNotAllowed,  // no Allow statement for the principal grants an action (IAM's implicit deny)
+    ConditionUnmet,    // an Allow grants it, but one of its conditions does not hold
+};
+
 struct TrustVerdict {
-    bool allowed = false;
+    TrustRefusal refusal = TrustRefusal::ActionNotAllowed;
+    bool allowed() const { return refusal == TrustRefusal::None; }
     // Empty when allowed; else one sentence: an explicit Deny (which statement), an action no
     // Allow grants ("no statement allows sts:TagSession"), or the first unmet condition with the
     // certificate's value ("x509Subject/CN is \"other\", the trust policy requires StringEquals

@@ -220,7 +220,7 @@ TEST_CASE("control plane: attribute mappings decide which session tags a certifi
     CHECK(only_o.at("x509Subject/O") == "Example");
     CHECK(only_o.at("x509Issuer/CN") == "Test Root CA");
     const auto verdict = TrustPolicy::allowing_rolesanywhere(R"({"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "MyOnpremVM"}})").evaluate({only_o, "", ""});
-    CHECK_FALSE(verdict.allowed);
+    CHECK_FALSE(verdict.allowed());
     CHECK_THAT(verdict.reason, Catch::Contains("no x509Subject/CN tag"));
 
     // Deleting the issuer field's mapping removes every x509Issuer tag.

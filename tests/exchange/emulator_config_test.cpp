@@ -49,13 +49,13 @@ TEST_CASE("emulate.json: anchors, profiles and roles with conditions", "[emulate
     CHECK(c.profiles[0].role_arns == std::vector<std::string>{"arn:aws:iam::111122223333:role/MyOnpremRole", "arn:aws:iam::111122223333:role/Any"});
     const auto tags = principal_tags(test::EmulatorFixture::get().cert("ec"));
     const TrustRequest ok{tags, c.anchors[0].arn, "CN=MyOnpremVM"};
-    CHECK(c.roles[0].trust_policy.evaluate(ok).allowed);
+    CHECK(c.roles[0].trust_policy.evaluate(ok).allowed());
     CHECK(c.roles[0].trust_policy.evaluate(ok).conditions.size() == 2);
     auto other = tags;
     other["x509Subject/CN"] = "other";
     CHECK(c.roles[0].trust_policy.evaluate({other, c.anchors[0].arn, "CN=other"}).reason ==
           "the certificate's x509Subject/CN is \"other\", the trust policy requires StringEquals aws:PrincipalTag/x509Subject/CN \"MyOnpremVM\"");
-    CHECK(c.roles[1].trust_policy.evaluate({other, c.anchors[0].arn, "CN=other"}).allowed);
+    CHECK(c.roles[1].trust_policy.evaluate({other, c.anchors[0].arn, "CN=other"}).allowed());
 }
 
 TEST_CASE("emulate.json: errors name the file and the field", "[emulate]") {

@@ -26,7 +26,7 @@ TEST_CASE("trust policy: tags from the certificate and conditions over them", "[
     CHECK(tags.at("x509Issuer/CN") == "Test Root CA");
     const auto p = TrustPolicy::allowing_rolesanywhere(
         R"({"StringLike":{"aws:PrincipalTag/x509Subject/CN":["nope","MyOnprem*"]},"StringEquals":{"aws:PrincipalTag/x509Issuer/CN":"Test Root CA"}})");
-    CHECK(p.evaluate({tags, "", ""}).allowed);
+    CHECK(p.evaluate({tags, "", ""}).allowed());
     const auto q = TrustPolicy::allowing_rolesanywhere(R"({"StringEquals":{"aws:PrincipalTag/x509SAN/DNS":"vm.example"}})");
     CHECK(q.evaluate({tags, "", ""}).reason ==
           "the certificate has no x509SAN/DNS tag, the trust policy requires StringEquals aws:PrincipalTag/x509SAN/DNS \"vm.example\"");
@@ -50,7 +50,7 @@ const PrincipalTags kVm = {{"x509Subject/CN", "MyOnpremVM"}, {"x509Subject/O", "
 
 // The verdict of a role allowing the Roles Anywhere principal under one Condition block.
 TrustVerdict under(const std::string& condition, const TrustRequest& r = request(kVm)) { return TrustPolicy::allowing_rolesanywhere(condition).evaluate(r); }
-bool allows(const std::string& condition, const TrustRequest& r = request(kVm)) { return under(condition, r).allowed; }
+bool allows(const std::string& condition, const TrustRequest& r = request(kVm)) { return under(condition, r).allowed(); }
 
 std::string parse_error(const std::string& document) {
     try {
@@ -72,7 +72,8 @@ TEST_CASE("trust policy: the AWS blog's policy", "[emulate]") {
     const auto p = TrustPolicy::parse(kBlogPolicy);
     CHECK(p.document() == kBlogPolicy);
     const auto ok = p.evaluate(request(kVm));
-    CHECK(ok.allowed);
+    CHECK(ok.allowed());
+    CHECK(ok.refusal == TrustRefusal::None);
     CHECK(ok.reason.empty());
     REQUIRE(ok.conditions.size() == 1);
     CHECK(ok.conditions[0].op == "StringEquals");
@@ -82,7 +83,8 @@ TEST_CASE("trust policy: the AWS blog's policy", "[emulate]") {
     auto other = kVm;
     other["x509Subject/CN"] = "other";
     const auto no = p.evaluate(request(other));
-    CHECK_FALSE(no.allowed);
+    CHECK_FALSE(no.allowed());
+    CHECK(no.refusal == TrustRefusal::ConditionUnmet);
     CHECK(no.reason == R"(the certificate's x509Subject/CN is "other", the trust policy requires StringEquals aws:PrincipalTag/x509Subject/CN "MyOnpremVM")");
     REQUIRE(no.conditions.size() == 1);
     CHECK_FALSE(no.conditions[0].held);
@@ -189,11 +191,12 @@ TEST_CASE("trust policy: an explicit Deny wins", "[emulate]") {
     const auto p = TrustPolicy::parse(statement("{\"Effect\":\"Allow\"," + kRa + "," + kAll + "},"
                                                 "{\"Sid\":\"NoRetired\",\"Effect\":\"Deny\"," + kRa + ",\"Action\":\"sts:*\","
                                                 R"("Condition":{"StringEquals":{"aws:PrincipalTag/x509Subject/OU":"Retired"}}})"));
-    CHECK(p.evaluate(request(kVm)).allowed);
+    CHECK(p.evaluate(request(kVm)).allowed());
     auto retired = kVm;
     retired["x509Subject/OU"] = "Retired";
     const auto v = p.evaluate(request(retired));
-    CHECK_FALSE(v.allowed);
+    CHECK_FALSE(v.allowed());
+    CHECK(v.refusal == TrustRefusal::ExplicitDeny);
     CHECK_THAT(v.reason, Catch::StartsWith("explicit Deny in Statement[1]"));
     REQUIRE(v.conditions.size() == 1);
     CHECK(v.conditions[0].statement == 1);
@@ -202,34 +205,35 @@ TEST_CASE("trust policy: an explicit Deny wins", "[emulate]") {
     CHECK_FALSE(TrustPolicy::parse(statement("{\"Effect\":\"Allow\"," + kRa + ",\"Action\":\"*\"},{\"Effect\":\"Deny\"," + kRa +
                                              ",\"Action\":\"STS:tagsession\"}"))
                     .evaluate(request(kVm))
-                    .allowed);
+                    .allowed());
     CHECK(TrustPolicy::parse(statement("{\"Effect\":\"Allow\"," + kRa + ",\"Action\":\"sts:*\"},{\"Effect\":\"Deny\"," + kRa +
                                        R"(,"NotAction":["sts:AssumeRole","sts:SetSourceIdentity","sts:TagSession"]})"))
               .evaluate(request(kVm))
-              .allowed);
+              .allowed());
 }
 
 TEST_CASE("trust policy: every action must be allowed, and by the right principal", "[emulate]") {
     const auto two = TrustPolicy::parse(statement("{\"Effect\":\"Allow\"," + kRa + R"(,"Action":["sts:AssumeRole","sts:SetSourceIdentity"]})"));
     CHECK(two.evaluate(request(kVm)).reason == "no statement allows sts:TagSession for rolesanywhere.amazonaws.com");
+    CHECK(two.evaluate(request(kVm)).refusal == TrustRefusal::ActionNotAllowed);
     // Split over statements, with wildcards matched case-insensitively as IAM does.
     CHECK(TrustPolicy::parse(statement("{\"Effect\":\"Allow\"," + kRa + R"(,"Action":"sts:AssumeRole"},{"Effect":"Allow",)" + kRa +
                                        R"(,"Action":"STS:*Session"},{"Effect":"Allow",)" + kRa + R"(,"Action":"sts:Set*"})"))
               .evaluate(request(kVm))
-              .allowed);
+              .allowed());
     const auto ec2 = TrustPolicy::parse(statement(R"({"Effect":"Allow","Principal":{"Service":["ec2.amazonaws.com"]},)" + kAll + "}"));
     const auto v = ec2.evaluate(request(kVm));
     CHECK(v.reason == "no statement allows sts:AssumeRole for rolesanywhere.amazonaws.com");
     CHECK(v.conditions.empty());
     CHECK_FALSE(TrustPolicy::parse(statement(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},)" + kAll + "}"))
                     .evaluate(request(kVm))
-                    .allowed);
-    CHECK(TrustPolicy::parse(statement(R"({"Effect":"Allow","Principal":"*",)" + kAll + "}")).evaluate(request(kVm)).allowed);
-    CHECK_FALSE(TrustPolicy().evaluate(request(kVm)).allowed);
+                    .allowed());
+    CHECK(TrustPolicy::parse(statement(R"({"Effect":"Allow","Principal":"*",)" + kAll + "}")).evaluate(request(kVm)).allowed());
+    CHECK_FALSE(TrustPolicy().evaluate(request(kVm)).allowed());
     // An Allow that fails its condition: the reason is the condition, not a missing action.
     CHECK_THAT(TrustPolicy::parse(kBlogPolicy).evaluate(request({})).reason, Catch::StartsWith("the certificate has no x509Subject/CN tag"));
     // A single statement object is a Statement too; Version may be left out.
-    CHECK(TrustPolicy::parse("{\"Statement\":{\"Effect\":\"Allow\"," + kRa + "," + kAll + "}}").evaluate(request(kVm)).allowed);
+    CHECK(TrustPolicy::parse("{\"Statement\":{\"Effect\":\"Allow\"," + kRa + "," + kAll + "}}").evaluate(request(kVm)).allowed());
 }
 
 TEST_CASE("trust policy: documents IAM or this evaluator refuses", "[emulate]") {
