@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -93,8 +94,18 @@ const char* reason(int status) {
     }
 }
 
+// IMF-fixdate (RFC 9110 §5.6.7): an origin server with a clock must send Date (§6.6.1), and
+// clients such as `doctor` measure clock skew with it, as they do against AWS.
+std::string http_date(std::time_t t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    return std::string(buf, std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm));
+}
+
 std::string serialise(const HttpReply& reply, bool close) {
     std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) + "\r\n";
+    out += "Date: " + http_date(std::time(nullptr)) + "\r\n";
     out += "Content-Type: " + reply.content_type + "\r\n";
     for (const auto& [k, v] : reply.headers) out += k + ": " + v + "\r\n";
     out += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n";

@@ -77,9 +77,13 @@ HttpResponse send(const std::string& base_url, const HttpRequest& req, const Tra
     HttpResponse resp;
     CURL* c = curl.get();
     lib.easy_setopt(c, CURLOPT_URL, url.c_str());
-    lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-    lib.easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
-    lib.easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
+    if (req.method == "GET" && req.body.empty()) {
+        lib.easy_setopt(c, CURLOPT_HTTPGET, 1L);  // no body, no Content-Length: as botocore sends a GET
+    } else {
+        lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+        lib.easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+        lib.easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
+    }
     lib.easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     lib.easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);

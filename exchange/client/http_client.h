@@ -1,4 +1,4 @@
-// One HTTP(S) POST with libcurl: the transport of CreateSession. TLS is verified (against the
+// One HTTP(S) request with libcurl: the transport of CreateSession (and of doctor's reads). TLS is verified (against the
 // trust store chosen) unless told otherwise, and proxies are used only when asked (as
 // aws_signing_helper's --with-proxy), chosen as ProxyEnvironment says.
 #pragma once
@@ -25,7 +25,7 @@ struct HttpResponse {
     std::optional<std::string> header(const std::string& name) const;
 };
 
-// POSTs `req` (its method, path, query, headers and body) to `base_url` ("https://host[:port]").
+// Sends `req` (its method, path, query, headers and body) to `base_url` ("https://host[:port]").
 // Error naming the URL (and the proxy, when one was used) when the connection fails; when the
 // endpoint's TLS certificate is not trusted it says which store was used and carries the
 // NextStep SkipTlsCheck. Any HTTP status is returned, not thrown.
