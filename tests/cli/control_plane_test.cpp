@@ -4,8 +4,7 @@
 // own client exchanging a certificate against it and `aws sts get-caller-identity` proving the
 // role; round trips of every operation; the CLI's exit codes for the service's errors; SigV4
 // refusals; a restart on the same --state; and boto3 doing the same set-up from Python.
-#include "tests/support/background.h"
-#include "tests/support/cli.h"
+#include "tests/support/emulate.h"
 
 #include <catch2/catch.hpp>
 
@@ -18,38 +17,6 @@ using namespace pkitool::test;
 using nlohmann::json;
 
 namespace {
-
-// `pkitool emulate ARGS --port 0 --json` as a child, with its one JSON line.
-struct Emulate {
-    Emulate(const std::string& args, const TempDir& t)
-        : process("'" PKITOOL_BINARY "' emulate " + args + " --port 0 --json", t.path(), "\"endpoint\"", 60), info(json::parse(process.ready_line())) {}
-    std::string url() const { return info["endpoint"].get<std::string>(); }
-    std::string key_id() const { return info["administrator"]["accessKeyId"].get<std::string>(); }
-    std::string secret() const { return info["administrator"]["secretAccessKey"].get<std::string>(); }
-    Background process;
-    json info;
-};
-
-// Only what is set here reaches the AWS CLI: no config, no IMDS, the region emulate serves.
-std::string aws_env(const TempDir& t, const std::string& key, const std::string& secret, const std::string& token = "",
-                    const std::string& region = "us-east-1") {
-    return "env -i PATH=/usr/bin:/bin HOME='" + t.path().string() + "' AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null" +
-           " AWS_EC2_METADATA_DISABLED=true AWS_REGION=" + region + " AWS_DEFAULT_REGION=" + region + " AWS_ACCESS_KEY_ID='" + key + "' AWS_SECRET_ACCESS_KEY='" + secret + "'" +
-           (token.empty() ? "" : " AWS_SESSION_TOKEN='" + token + "'") + " ";
-}
-
-// `aws rolesanywhere ARGS` as emulate's administrator.
-Result ra(const TempDir& t, const Emulate& e, const std::string& args) {
-    return shell(aws_env(t, e.key_id(), e.secret()) + aws_cli("rolesanywhere " + args + " --endpoint-url " + e.url()), t.path());
-}
-
-// The same, which must succeed; its JSON output.
-json ra_ok(const TempDir& t, const Emulate& e, const std::string& args) {
-    const auto r = ra(t, e, args);
-    INFO("aws rolesanywhere " << args << "\n" << r.err << "\nemulate: " << e.process.err());
-    REQUIRE(r.code == 0);
-    return r.out.empty() ? json::object() : json::parse(r.out);
-}
 
 // A service error: the AWS CLI exits 254 and prints "An error occurred (<Code>) when calling the <Op> operation: <message>".
 void ra_refused(const TempDir& t, const Emulate& e, const std::string& args, const std::string& code, const std::string& message_part) {
@@ -435,11 +402,6 @@ print(json.dumps({"disabled": [while_disabled.returncode, while_disabled.stderr]
 }
 
 static void spit(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
-
-// `aws iam ARGS` as emulate's administrator (IAM is signed for us-east-1).
-static Result iam(const TempDir& t, const Emulate& e, const std::string& args) {
-    return shell(aws_env(t, e.key_id(), e.secret()) + aws_cli("iam " + args + " --endpoint-url " + e.url()), t.path());
-}
 
 TEST_CASE("control plane: the blog's role made with aws iam, its trust policy judged at CreateSession, kept across a restart", "[cli][control-plane][iam]") {
     if (!fs::exists("/usr/bin/aws")) FAIL("/usr/bin/aws (Debian awscli) is required; run .ci/install-deps");
