@@ -48,7 +48,7 @@ constexpr Command kCommands[] = {
     {"exchange", register_exchange_credential_process}, {"exchange", register_exchange_serve},
     {"exchange", register_exchange_update}, {"exchange", register_exchange_configure},
     {"exchange", register_exchange_sign_string}, {"exchange", register_exchange_read_certificate_data},
-    {nullptr, register_emulate},
+    {nullptr, register_emulate}, {nullptr, register_doctor},
 };
 
 // One error line, then one line per hint (cli.md: "pkitool: error: <file or object>: <problem>").
