@@ -1,4 +1,5 @@
 // pkitool's entry point: the command table, global flags, and the one place errors are reported.
+#include "pkitool/build_info.h"
 #include "pkitool/commands/commands.h"
 #include "pkitool/wording.h"
 #include "pkitool/helper_personality.h"
@@ -48,7 +49,7 @@ constexpr Command kCommands[] = {
     {"exchange", register_exchange_credential_process}, {"exchange", register_exchange_serve},
     {"exchange", register_exchange_update}, {"exchange", register_exchange_configure},
     {"exchange", register_exchange_sign_string}, {"exchange", register_exchange_read_certificate_data},
-    {nullptr, register_emulate}, {nullptr, register_doctor},
+    {nullptr, register_emulate}, {nullptr, register_doctor}, {nullptr, register_version},
 };
 
 // One error line, then one line per hint (cli.md: "pkitool: error: <file or object>: <problem>").
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
     CLI::App app{"pkitool: a private CA, certificate linting and IAM Roles Anywhere credentials in one tool.\n"
                  "Exit codes: 0 success, 1 failure or problems found, 2 usage error."};
     app.name("pkitool");
-    app.set_version_flag("--version", "pkitool 0.1.0");
+    app.set_version_flag("--version", version_text());
     app.add_flag("--json", ctx.json, "Print one JSON document on stdout (also accepted after the command)");
     app.add_flag("-q,--quiet", ctx.quiet, "Print nothing on stderr but errors and warnings");
     app.require_subcommand(1);

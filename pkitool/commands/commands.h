@@ -38,6 +38,7 @@ void register_exchange_sign_string(CLI::App& exchange, Context& ctx);
 void register_exchange_read_certificate_data(CLI::App& exchange, Context& ctx);
 void register_emulate(CLI::App& app, Context& ctx);
 void register_doctor(CLI::App& app, Context& ctx);
+void register_version(CLI::App& app, Context& ctx);
 void register_export_p12(CLI::App& export_group, Context& ctx);
 
 }  // namespace pkitool::cli
