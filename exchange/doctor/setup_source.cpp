@@ -98,25 +98,27 @@ std::vector<Botan::X509_Certificate> bundle_of(const std::string& pem, const std
 
 }  // namespace
 
+// Members are read with at(): an answer without one is an exception (one line, exit 1), never the
+// undefined behaviour of a const operator[] on a missing key.
 Setup read_emulator_setup(const std::string& endpoint, const Credentials& who, const Presented& p, const TransportOptions& transport) {
     Setup s;
     s.source = "the emulator at " + endpoint;
     s.looked_up = true;
     const auto region = Arn::parse(p.trust_anchor_arn).region;
     if (const auto a = control_get(endpoint, "/trustanchor/" + id_of(p.trust_anchor_arn), who, region, transport)) {
-        const auto& anchor = (*a)["trustAnchor"];
+        const auto& anchor = a->at("trustAnchor");
         s.anchor = Setup::Anchor{anchor.value("enabled", false),
-                                 bundle_of(anchor["source"]["sourceData"].value("x509CertificateData", ""), "trust anchor " + p.trust_anchor_arn)};
+                                 bundle_of(anchor.at("source").at("sourceData").value("x509CertificateData", ""), "trust anchor " + p.trust_anchor_arn)};
     }
     if (const auto listed = control_get(endpoint, "/crls", who, region, transport))
-        for (const auto& c : (*listed)["crls"]) {
+        for (const auto& c : listed->at("crls")) {
             if (c.value("trustAnchorArn", "") != p.trust_anchor_arn || !c.value("enabled", false)) continue;
             // ImportCrl keeps what the CLI sent: base64 of the file, PEM or DER.
             const auto bytes = Botan::base64_decode(c.value("crlData", ""));
             s.crls.push_back(issue::parse_crl({bytes.data(), bytes.size()}, "CRL " + c.value("crlArn", "")));
         }
     if (const auto got = control_get(endpoint, "/profile/" + id_of(p.profile_arn), who, region, transport)) {
-        const auto& profile = (*got)["profile"];
+        const auto& profile = got->at("profile");
         Setup::Profile out;
         out.name = profile.value("name", "");
         out.enabled = profile.value("enabled", false);
@@ -124,7 +126,7 @@ Setup read_emulator_setup(const std::string& endpoint, const Credentials& who, c
         out.duration_seconds = profile.value("durationSeconds", 3600);
         if (profile.contains("attributeMappings")) {
             out.mappings.clear();
-            for (const auto& m : profile["attributeMappings"]) {
+            for (const auto& m : profile.at("attributeMappings")) {
                 AttributeMapping mapping{m.value("certificateField", ""), {}};
                 for (const auto& r : m.value("mappingRules", json::array())) mapping.specifiers.push_back(r.value("specifier", ""));
                 out.mappings.push_back(std::move(mapping));
