@@ -22,11 +22,6 @@ std::vector<std::string> lines(const std::string& text) {
     return out;
 }
 
-std::string replaced(std::string s, const std::string& from, const std::string& to) {
-    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
-    return s;
-}
-
 // A page as `man` shows it, as plain text: groff's UTF-8 hyphens, minus signs and quotes mapped
 // back to ASCII.
 std::string rendered(const fs::path& page, const TempDir& t) {
@@ -35,7 +30,7 @@ std::string rendered(const fs::path& page, const TempDir& t) {
     REQUIRE(r.code == 0);
     std::string s = r.out;
     for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{{"\u2010", "-"}, {"\u2212", "-"}, {"\u2019", "'"}, {"\u2018", "`"}})
-        s = replaced(s, from, to);
+        s = replace_all(s, from, to);
     return s;
 }
 

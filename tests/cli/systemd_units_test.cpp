@@ -19,18 +19,6 @@ const fs::path kUnits = fs::path(PKITOOL_SOURCE_DIR) / "pkitool/systemd";
 const std::vector<std::string> kUnitFiles = {"pkitool-serve@.service", "pkitool-update@.service", "pkitool-update@.timer",
                                              "pkitool-renew@.service", "pkitool-renew@.timer"};
 
-std::string read(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::string replaced(std::string s, const std::string& from, const std::string& to) {
-    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
-    return s;
-}
-
 // The values of `key=` lines in a unit's [Service] section, in order.
 std::vector<std::string> values(const std::string& unit, const std::string& key) {
     std::vector<std::string> out;
@@ -47,21 +35,21 @@ std::vector<std::string> words(const std::string& s) {
     return out;
 }
 
-std::string quoted(const std::string& s) { return "'" + replaced(s, "'", "'\\''") + "'"; }
+std::string quoted(const std::string& s) { return "'" + replace_all(s, "'", "'\\''") + "'"; }
 
 // The shell command that runs `unit`'s ExecStart= for `instance` with PKITOOL_FLAGS = `flags` and
 // the unit's Environment= lines (overridden by `env`, as EnvironmentFile= overrides them).
 std::string exec_start(const std::string& unit_file, const std::string& instance, const std::string& flags,
                        const std::map<std::string, std::string>& env = {}) {
-    const auto unit = read(kUnits / unit_file);
+    const auto unit = slurp(kUnits / unit_file);
     const auto exec = values(unit, "ExecStart");
     REQUIRE(exec.size() == 1);
     std::map<std::string, std::string> environment;
-    for (const auto& e : values(unit, "Environment")) environment[e.substr(0, e.find('='))] = replaced(e.substr(e.find('=') + 1), "%i", instance);
+    for (const auto& e : values(unit, "Environment")) environment[e.substr(0, e.find('='))] = replace_all(e.substr(e.find('=') + 1), "%i", instance);
     for (const auto& [k, v] : env) environment[k] = v;
     std::string command = "env";
     for (const auto& [k, v] : environment) command += " " + quoted(k + "=" + v);
-    for (const auto& w : words(replaced(exec[0], "%i", instance))) {
+    for (const auto& w : words(replace_all(exec[0], "%i", instance))) {
         if (w == "$PKITOOL_FLAGS") {
             for (const auto& f : words(flags)) command += " " + quoted(f);
         } else {
@@ -83,10 +71,10 @@ TEST_CASE("systemd units: systemd-analyze verify accepts each without a warning,
     const std::string unit_path = "SYSTEMD_UNIT_PATH='" + t.path().string() + "' ";
     // Instances of the templates, with ExecStart= pointing at this build (verify checks the binary exists).
     for (const auto& f : kUnitFiles) {
-        std::ofstream(t / replaced(f, "@.", "@test.")) << replaced(read(kUnits / f), "/usr/bin/pkitool", PKITOOL_BINARY);
+        std::ofstream(t / replace_all(f, "@.", "@test.")) << replace_all(slurp(kUnits / f), "/usr/bin/pkitool", PKITOOL_BINARY);
     }
     for (const auto& f : kUnitFiles) {
-        const auto instance = replaced(f, "@.", "@test.");
+        const auto instance = replace_all(f, "@.", "@test.");
         const auto r = shell(unit_path + "systemd-analyze verify --man=no '" + (t / instance).string() + "'", t.path());
         INFO(instance << "\n" << r.out << r.err);
         CHECK(r.code == 0);
@@ -97,12 +85,12 @@ TEST_CASE("systemd units: systemd-analyze verify accepts each without a warning,
         INFO(s.out << s.err);
         CHECK(s.code == 0);
         // Each hardening setting the issue asks for is there as written.
-        const auto unit = read(kUnits / f);
+        const auto unit = slurp(kUnits / f);
         for (const auto& line : {"User=pkitool", "ProtectSystem=strict", "NoNewPrivileges=yes", "PrivateTmp=yes", "CapabilityBoundingSet=\n"})
             CHECK_THAT(unit, Catch::Contains(line));
     }
     // The timers start their own template's instance.
-    CHECK(values(read(kUnits / "pkitool-update@.timer"), "Unit").empty());
+    CHECK(values(slurp(kUnits / "pkitool-update@.timer"), "Unit").empty());
     // The user exists by sysusers.d(5); systemd-sysusers reads the file as the package installs it.
     const auto users = shell("systemd-sysusers --dry-run --root='" + t.path().string() + "' '" + (kUnits / "pkitool.sysusers").string() + "'", t.path());
     INFO(users.out << users.err);

@@ -35,6 +35,11 @@ std::string slurp(const fs::path& p) {
     return ss.str();
 }
 
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+    return s;
+}
+
 Result shell(const std::string& command, const fs::path& dir, const std::string& stdin_text) {
     static int counter = 0;
     const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(++counter);

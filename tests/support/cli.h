@@ -41,6 +41,8 @@ Result run(const std::string& args, const fs::path& dir);
 
 // Whole file contents ("" when missing).
 std::string slurp(const fs::path& p);
+// `s` with every `from` replaced by `to`.
+std::string replace_all(std::string s, const std::string& from, const std::string& to);
 // Octal permission bits of a file, e.g. 0600.
 unsigned mode_of(const fs::path& p);
 bool has_tool(const std::string& name);
