@@ -1,6 +1,7 @@
 // pkitool's entry point: the command table, global flags, and the one place errors are reported.
 #include "pkitool/build_info.h"
 #include "pkitool/commands/commands.h"
+#include "pkitool/commands/completion.h"
 #include "pkitool/commands/man_pages.h"
 #include "pkitool/wording.h"
 #include "pkitool/helper_personality.h"
@@ -50,7 +51,7 @@ constexpr Command kCommands[] = {
     {"exchange", register_exchange_credential_process}, {"exchange", register_exchange_serve},
     {"exchange", register_exchange_update}, {"exchange", register_exchange_configure},
     {"exchange", register_exchange_sign_string}, {"exchange", register_exchange_read_certificate_data},
-    {nullptr, register_emulate}, {nullptr, register_doctor}, {nullptr, register_version}, {nullptr, register_man_pages},
+    {nullptr, register_emulate}, {nullptr, register_doctor}, {nullptr, register_version}, {nullptr, register_completion}, {nullptr, register_complete}, {nullptr, register_man_pages},
 };
 
 // One error line, then one line per hint (cli.md: "pkitool: error: <file or object>: <problem>").

@@ -1,5 +1,6 @@
 // pkitool issue: sign a CSR, a freshly generated key, or a whole fleet with a profile, after review.
 #include "pkitool/commands/commands.h"
+#include "pkitool/completion.h"
 #include "pkitool/options.h"
 #include "pkitool/review.h"
 
@@ -179,6 +180,7 @@ void register_issue(CLI::App& app, Context& ctx) {
     auto* san = a->san.add(*cmd);
     auto* key_type = a->key_type.add(*cmd);
     cmd->add_option("--profile", a->profile, "Certificate profile (see `pkitool profiles list`)")
+        ->type_name(kProfileType)
         ->option_text("NAME (default rolesanywhere-client)");
     a->profiles_file.add(*cmd);
     auto* days = a->days.add(*cmd, "the profile's, 365 for rolesanywhere-client");

@@ -1,5 +1,6 @@
 // pkitool lint: check certificates, a chain, trust anchors and CRLs against the Roles Anywhere rules.
 #include "pkitool/commands/commands.h"
+#include "pkitool/completion.h"
 #include "pkitool/options.h"
 #include "pkitool/wording.h"
 
@@ -78,6 +79,7 @@ void register_lint(CLI::App& app, Context& ctx) {
         ->check(CLI::ExistingFile)->option_text("CA.pem");
     cmd->add_option("--crl", a->crls, "CRLs imported into Roles Anywhere (repeatable)")->check(CLI::ExistingFile)->option_text("CRL.pem");
     cmd->add_option("--profile", a->profile, "Profile to judge against; auto: rolesanywhere-anchor for CA certificates, rolesanywhere-client otherwise")
+        ->type_name(kProfileType)
         ->option_text("auto|NAME");
     a->profiles_file.add(*cmd);
     examples(*cmd,
