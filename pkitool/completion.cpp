@@ -1,11 +1,12 @@
 // The completion engine: walks the words typed so far through the CLI11 tree as the parser
 // would (subcommands, options and the values they consume, `--`, --opt=value), then offers what
 // may come next. Values come from the options themselves: IsMember's choices, the profile catalog
-// for kProfileType, file names for text and file arguments, nothing for numbers.
+// for kProfileType, file names for paths (is_path), nothing for other values.
 #include "pkitool/completion.h"
 #include "pkitool/options.h"
 
 #include <algorithm>
+#include <regex>
 
 namespace pkitool::cli {
 
@@ -17,7 +18,19 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.com
 bool visible(const CLI::App* a) { return !a->get_group().empty(); }
 bool visible(const CLI::Option* o) { return !o->get_group().empty(); }
 
-bool takes_value(const CLI::Option& o) { return o.get_type_size_max() > 0; }
+// A flag keeps a type size of 1 in CLI11 2.1 but expects 0 values (Option::get_items_expected_max).
+bool takes_value(const CLI::Option& o) { return o.get_items_expected_max() > 0; }
+
+// Whether a value is a path: a file validator says so (ExistingFile is FILE, ExistingDirectory DIR),
+// or the placeholder help shows does (FILE, DIR, CA.pem, FLEET.csv, PKCS11_LIB, CERT...). A subject,
+// an ARN or a serial is not completed with file names.
+bool is_path(const CLI::Option& o) {
+    static const std::regex kValidator("(^|:)(FILE|DIR|PATH)");
+    static const std::regex kPlaceholder("FILE|DIR|PATH|LIB|BUNDLE|CERT|KEY|^[A-Za-z_-]+\\.[a-z0-9]+");
+    if (std::regex_search(o.get_type_name(), kValidator)) return true;
+    const auto text = !o.get_option_text().empty() ? o.get_option_text() : o.nonpositional() ? std::string() : o.get_name(true);
+    return std::regex_search(text.substr(0, text.find(' ')), kPlaceholder);
+}
 
 // One line, no tabs: the shells show it beside the candidate.
 std::string summary(const std::string& description) {
@@ -63,7 +76,10 @@ public:
     explicit Engine(const std::string& typed) : typed_(typed) {}
 
     void offer(const std::string& word, const std::string& description) {
-        if (starts_with(word, typed_)) result_.candidates.push_back({word, summary(description)});
+        if (!starts_with(word, typed_)) return;
+        for (const auto& c : result_.candidates)
+            if (c.word == word) return;  // -h,--help is both the command's and, falling through, main's
+        result_.candidates.push_back({word, summary(description)});
     }
 
     // What may follow `prefix` (empty, or "--opt=") as the value of `o`.
@@ -90,10 +106,7 @@ public:
             for (const auto& p : catalog.all()) offer(prefix + p.name, p.description);
             return;
         }
-        // Text is most often a path here (--out, --key-out); numbers and durations get nothing.
-        if (base == "TEXT" || type.find("FILE") != std::string::npos || type.find("DIR") != std::string::npos ||
-            type.find("PATH") != std::string::npos)
-            result_.files = true;
+        if (is_path(o)) result_.files = true;
     }
 
     Completion take() { return std::move(result_); }

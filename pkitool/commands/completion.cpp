@@ -11,7 +11,7 @@ void register_completion(CLI::App& app, Context& ctx) {
     static const std::map<std::string, Shell> kShells{{"bash", Shell::Bash}, {"zsh", Shell::Zsh}, {"fish", Shell::Fish}};
     auto shell = std::make_shared<std::string>();
     auto* cmd = app.add_subcommand("completion", "Print a shell completion script: commands, flags, fixed values, profiles, files");
-    cmd->add_option("SHELL", *shell, "The shell")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}))->option_text("bash|zsh|fish");
+    cmd->add_option("SHELL", *shell, "The shell")->required()->check(CLI::IsMember(kShells))->option_text("bash|zsh|fish");
     examples(*cmd,
              {{"Complete in this bash session:", "source <(pkitool completion bash)"},
               {"For every bash session (the .deb installs this one):", "pkitool completion bash > ~/.local/share/bash-completion/completions/pkitool"},

@@ -1,5 +1,6 @@
 // pkitool profiles show: everything one profile requires.
 #include "pkitool/commands/commands.h"
+#include "pkitool/completion.h"
 #include "pkitool/options.h"
 
 #include <fmt/format.h>
@@ -13,7 +14,7 @@ void register_profiles_show(CLI::App& group, Context& ctx) {
     };
     auto a = std::make_shared<Args>();
     auto* cmd = group.add_subcommand("show", "Show what a profile requires of a certificate");
-    cmd->add_option("NAME", a->name, "Profile name (see `pkitool profiles list`)")->required();
+    cmd->add_option("NAME", a->name, "Profile name (see `pkitool profiles list`)")->required()->type_name(kProfileType);
     a->file.add(*cmd);
     examples(*cmd, {{"What a Roles Anywhere client certificate must be:", "pkitool profiles show rolesanywhere-client"},
                     {"A profile of your own, as JSON (the shape the profiles file takes):",

@@ -25,7 +25,8 @@ struct Answer {
 Answer complete(const std::vector<std::string>& words, const TempDir& t, const std::string& env = "") {
     std::string args;
     for (const auto& w : words) args += " '" + w + "'";
-    const auto r = shell(env + " '" PKITOOL_BINARY "' __complete --" + args, t.path());
+    // The caller's own PKITOOL_PROFILES must not change what the built-in catalog offers.
+    const auto r = shell("env -u PKITOOL_PROFILES " + env + " '" PKITOOL_BINARY "' __complete --" + args, t.path());
     must(r);
     std::istringstream in(r.out);
     std::string line;
@@ -81,6 +82,9 @@ TEST_CASE("completion engine: commands, subcommands and flags as the parser know
     // main's --json and --quiet fall through to every command, so they are offered there too.
     CHECK(complete({"ca", "init", "--js"}, t).words == std::vector<std::string>{"--json"});
 
+    // A flag takes no value: what follows it is completed as if it were not there.
+    CHECK(complete({"--json", "iss"}, t).words == std::vector<std::string>{"issue"});
+    CHECK(as_set(complete({"-q", "issue", "--force", "--key-type", "ec"}, t).words) == std::set<std::string>{"ec:p256", "ec:p384"});
     // A flag's value is consumed: "ca" here is --subject's value, not the group.
     CHECK(as_set(complete({"issue", "--subject", "ca", "--ou"}, t).words) == std::set<std::string>{"--out", "--out-dir"});
     CHECK(complete({"issue", "--subject", "ca", ""}, t).words.empty());
@@ -110,6 +114,8 @@ TEST_CASE("completion engine: every fixed value offered is accepted by the parse
     CHECK(reasons.size() >= 6);
     for (const auto& r : reasons) CHECK(parses("revoke --ca nowhere 01 --reason " + r));
     CHECK_FALSE(parses("revoke --ca nowhere 01 --reason stolen"));
+    // A positional with fixed choices: completion's own SHELL.
+    CHECK(as_set(complete({"completion", ""}, t).words) == std::set<std::string>{"bash", "zsh", "fish"});
     // --opt=value: the candidates keep the flag, as the word being completed has it.
     CHECK(complete({"revoke", "--reason=key"}, t).words == std::vector<std::string>{"--reason=keyCompromise"});
 
@@ -121,6 +127,11 @@ TEST_CASE("completion engine: every fixed value offered is accepted by the parse
     CHECK(complete({"show", ""}, t).files);
     CHECK(complete({"lint", "--chain", ""}, t).files);
     CHECK(complete({"issue", "--out", ""}, t).files);
+    CHECK(complete({"issue", "--force", "--out", ""}, t).files);
+    // A subject, a serial or an ARN is not a file.
+    CHECK_FALSE(complete({"issue", "--subject", ""}, t).files);
+    CHECK_FALSE(complete({"revoke", "--ca", "root-ca", ""}, t).files);
+    CHECK_FALSE(complete({"doctor", "--role-arn", ""}, t).files);
 }
 
 TEST_CASE("completion engine: --profile from the catalog, with the user's profiles file", "[cli][completion]") {
@@ -131,6 +142,7 @@ TEST_CASE("completion engine: --profile from the catalog, with the user's profil
     REQUIRE(builtins.size() >= 4);
     CHECK(as_set(complete({"issue", "--profile", ""}, t).words) == builtins);
     CHECK(as_set(complete({"lint", "--profile", ""}, t).words) == builtins);
+    CHECK(as_set(complete({"profiles", "show", ""}, t).words) == builtins);
 
     std::ofstream(t / "mine.json") << R"({"profiles": [{"name": "vm-client", "description": "Our VMs", "max_days": 30, "default_days": 30}]})";
     auto with_mine = builtins;
@@ -156,57 +168,41 @@ TEST_CASE("completion scripts: bash's completion function, zsh's and fish's", "[
     for (const auto* sh : {"bash", "zsh", "fish"}) must(shell("'" PKITOOL_BINARY "' completion " + std::string(sh) + " > script." + sh, t.path()));
     CHECK(run("completion tcsh", t.path()).code == 2);
 
-    // bash: COMP_WORDS as bash splits the line (COMP_WORDBREAKS holds ':' and '='), COMP_LINE whole.
-    std::ofstream(t / "drive.bash") << R"SH(source ./script.bash
-complete -p pkitool
-drive() {
-    COMP_LINE=$1; COMP_POINT=${#1}; shift
-    COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=()
-    _pkitool
-    printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '; echo
-}
-drive "pkitool is" pkitool is
-drive "pkitool db l" pkitool db l
-drive "pkitool issue --key-type ec:" pkitool issue --key-type ec :
-drive "pkitool issue --key-type rsa:30" pkitool issue --key-type rsa : 30
-drive "pkitool revoke --reason=ke" pkitool revoke --reason = ke
-drive "pkitool show vm." pkitool show vm.
-drive "pkitool lint --chain ce" pkitool lint --chain ce
-drive "pkitool db list --st" pkitool db list --st
-)SH";
-    const auto bash = shell(with_pkitool("bash drive.bash"), t.path());
+    // bash and zsh: Tab pressed in the real shell, on a terminal; what its line editor made of the
+    // line is what runs. ':' and '=' split bash's words (COMP_WORDBREAKS), so they are tried at the
+    // cursor too, and a flag before the command must not take the next word as its value.
+    const std::vector<std::string> typed{"'pkitool is<TAB>'", "'pkitool --json db l<TAB>'", "'pkitool issue --key-type ec:p3<TAB>'",
+                                         "'pkitool issue --key-type ec:<TAB>'", "'pkitool revoke --reason=ke<TAB>'", "'pkitool show vm.c<TAB>'",
+                                         "'pkitool issue --out=vm.k<TAB>'", "'pkitool lint --chain ce<TAB>'", "'pkitool -q issue --key-type rsa:4<TAB>'"};
+    std::string args;
+    for (const auto& line : typed) args += " " + line;
+    const std::string tab = "/usr/bin/python3 '" PKITOOL_SOURCE_DIR "/tests/support/shell_tab.py' ";
+    const auto bash = shell(with_pkitool(tab + "'bash --norc --noprofile -i' 'source ./script.bash'" + args), t.path());
     must(bash);
-    CHECK(lines(bash.out) == std::vector<std::string>{"complete -F _pkitool pkitool", "issue ", "list ", ":p256 :p384 ", "3072 ",
-                                                       "keyCompromise ", "vm.crt vm.key ", "certs ", "--status "});
-
-    // zsh: the function as compsys would call it, with _describe and _files recording what it got.
+    CHECK(lines(bash.out) == std::vector<std::string>{"issue", "--json db list", "issue --key-type ec:p384", "issue --key-type ec:p",
+                                                       "revoke --reason=keyCompromise", "show vm.crt", "issue --out=vm.key", "lint --chain certs/",
+                                                       "-q issue --key-type rsa:4096"});
     REQUIRE(has_tool("zsh"));
     must(shell("zsh -n script.zsh", t.path()));
-    std::ofstream(t / "drive.zsh") << R"SH(compdef() { print -r -- "compdef $*" }
-_describe() { print -r -- "${(@P)${@[-1]}}" }
-_files() { print -r -- "(files)" }
-source ./script.zsh
-drive() { words=("$@"); CURRENT=$#; _pkitool }
-drive pkitool is
-drive pkitool db list --status ex
-drive pkitool issue --key-type ec
-drive pkitool show vm
-)SH";
-    const auto zsh = shell(with_pkitool("zsh -f drive.zsh"), t.path());
+    fs::create_directories(t / "fpath");
+    fs::copy_file(t / "script.zsh", t / "fpath/_pkitool");  // as the package installs it: autoloaded
+    const auto zsh = shell(with_pkitool(tab + "'zsh -f -i' 'fpath=($PWD/fpath $fpath); autoload -Uz compinit; compinit -u -D'" + args), t.path());
     must(zsh);
-    CHECK(lines(zsh.out) == std::vector<std::string>{"compdef _pkitool pkitool", "issue:Issue certificates: from a CSR, with a new key, or for a fleet (CSV)",
-                                                      "expired:", "ec\\:p256: ec\\:p384:", "(files)"});
+    CHECK(lines(zsh.out) == std::vector<std::string>{"issue", "--json db list", "issue --key-type ec:p384", "issue --key-type ec:p",
+                                                      "revoke --reason=keyCompromise", "show vm.crt", "issue --out=vm.key", "lint --chain certs",
+                                                      "-q issue --key-type rsa:4096"});
 
     // fish: its own completion machinery, asked with complete -C.
     REQUIRE(has_tool("fish"));
-    const auto fish = shell(with_pkitool("fish --no-config -c 'source script.fish; complete -C \"pkitool is\"; complete -C \"pkitool revoke --reason key\"; "
-                                         "complete -C \"pkitool show vm.\"; complete -C \"pkitool ca \"'"),
+    const auto fish = shell(with_pkitool("fish --no-config -c 'source script.fish; complete -C \"pkitool --json is\"; complete -C \"pkitool revoke --reason key\"; "
+                                         "complete -C \"pkitool show vm.\"; complete -C \"pkitool issue --out=vm.k\"; complete -C \"pkitool ca \"'"),
                             t.path());
     must(fish);
     const auto f = lines(fish.out);
-    CHECK(f.size() == 9);
+    REQUIRE(f.size() == 10);
     CHECK(f.at(0) == "issue\tIssue certificates: from a CSR, with a new key, or for a fleet (CSV)");
     CHECK(f.at(1) == "keyCompromise");
     CHECK(as_set({f.at(2), f.at(3)}) == std::set<std::string>{"vm.crt", "vm.key"});
-    CHECK(f.at(4).rfind("attach\t", 0) == 0);
+    CHECK(f.at(4) == "--out=vm.key");
+    CHECK(f.at(5).rfind("attach\t", 0) == 0);
 }
