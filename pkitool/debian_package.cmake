@@ -29,11 +29,15 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_STRIP_FILES ON)
 # Depends: what the binary links, as dpkg-shlibdeps reads it from the ELF file.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debian/postinst ${CMAKE_CURRENT_SOURCE_DIR}/debian/prerm)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/debian/postinst ${CMAKE_CURRENT_SOURCE_DIR}/debian/prerm ${CMAKE_CURRENT_SOURCE_DIR}/debian/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 # Recommends: the libraries pkitool loads with dlopen when a feature needs them (libcurl for the
 # exchange, libpq for PostgreSQL, the TSS2 libraries for TPM keys), which dpkg-shlibdeps cannot
 # see; read off the built binary when cpack runs (debian/recommends.cmake).
-configure_file(${CMAKE_CURRENT_SOURCE_DIR}/debian/recommends.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/recommends.cmake @ONLY)
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/debian/recommends.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/recommends.cmake.in @ONLY)
+file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/recommends.cmake INPUT ${CMAKE_CURRENT_BINARY_DIR}/recommends.cmake.in)
 set(CPACK_PROJECT_CONFIG_FILE ${CMAKE_CURRENT_BINARY_DIR}/recommends.cmake)
+# cpack packages the build as it is: build first (README), and a cpack run (the package test,
+# during ctest) never rebuilds the tree under running tests.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON CACHE BOOL "cpack and install package the tree as built, without building it")
 include(CPack)
